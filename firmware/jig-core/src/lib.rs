@@ -1,0 +1,96 @@
+//! pin13 jig core: pin-13 isolation probe and open-drain kill-line simulator.
+//!
+//! `#![no_std]`, no alloc, generic over embedded-hal 1.0 pins and `DelayNs`.
+//! The type names below are shared with `jig-protocol` and the host tool.
+#![no_std]
+#![forbid(unsafe_code)]
+
+/// The verdict of one isolation probe. Only `Isolated` is a PASS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Verdict {
+    /// SENSE never followed DRIVE: the tape isolates pin 13.
+    Isolated,
+    /// SENSE followed DRIVE on every sample: the tape does not isolate.
+    Connected,
+    /// SENSE followed DRIVE on some samples (see `contact_hits`).
+    Intermittent,
+    /// The card net stays high whatever the jig does (tied to a rail).
+    StuckHigh,
+    /// The card net stays low whatever the jig does (tied to ground).
+    StuckLow,
+    /// SENSE does not follow SENSE_REF: the probes do not touch the card.
+    NoContact,
+}
+
+impl Verdict {
+    /// Stable machine name, as used in JSON and on the wire.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Verdict::Isolated => "isolated",
+            Verdict::Connected => "connected",
+            Verdict::Intermittent => "intermittent",
+            Verdict::StuckHigh => "stuck-high",
+            Verdict::StuckLow => "stuck-low",
+            Verdict::NoContact => "no-contact",
+        }
+    }
+
+    pub const fn is_pass(self) -> bool {
+        matches!(self, Verdict::Isolated)
+    }
+}
+
+/// Probe parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ProbeConfig {
+    /// Isolation samples (DRIVE polarity changes).
+    pub samples: u32,
+    /// Settle time after every line change, in microseconds.
+    pub settle_us: u32,
+}
+
+/// The result of one probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ProbeReport {
+    pub verdict: Verdict,
+    /// Isolation samples taken (0 when an earlier check decided the verdict).
+    pub samples: u32,
+    /// Samples on which SENSE followed DRIVE.
+    pub contact_hits: u32,
+    /// Modelled duration: the sum of all settle times, in microseconds.
+    pub duration_us: u64,
+}
+
+/// A kill-line operation on DRIVE. Open-drain only: assert = pull low,
+/// release = input (high impedance). DRIVE is never driven high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum KillOp {
+    /// Pull the kill line low and leave it asserted.
+    Assert,
+    /// Release the kill line (input, high impedance).
+    Release,
+    /// Assert for `width_us`, then release.
+    Pulse { width_us: u32 },
+    /// `count` cycles of assert for half `period_us`, release for the other half.
+    Toggle { period_us: u32, count: u32 },
+    /// A mechanical switch: `transitions` short edges `width_us` apart, then
+    /// settle asserted (`end_asserted`) or released.
+    Bounce { transitions: u32, width_us: u32, end_asserted: bool },
+}
+
+/// What a kill-line operation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct KillReport {
+    pub op: KillOp,
+    /// Number of assert/release edges produced on DRIVE.
+    pub edges: u32,
+    /// Whether the line is left asserted (only `Assert` and a bounce that ends asserted).
+    pub left_asserted: bool,
+    /// Modelled duration in microseconds.
+    pub duration_us: u64,
+}

@@ -1,0 +1,69 @@
+//! `run()`: parse the command line, dispatch, and turn results into output and
+//! an exit status. The only place that prints errors.
+#![forbid(unsafe_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::cmd;
+use crate::cmd::block::Action;
+use crate::exit::Status;
+use crate::sysfs::Sysfs;
+use crate::Error;
+
+/// What every command needs to know about where to look.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub rfkill_dev: PathBuf,
+    pub sysfs: Sysfs,
+    pub replay: Option<PathBuf>,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Status::Usage.code() } else { 0 });
+        }
+    };
+    match dispatch(cli) {
+        Ok(status) => status.into(),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "pin13: {e}");
+            if let Some(h) = e.hint() {
+                let _ = writeln!(err, "hint: {h}");
+            }
+            e.status().into()
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<Status, Error> {
+    let ctx = Context {
+        rfkill_dev: cli.rfkill_dev,
+        sysfs: Sysfs::new(cli.sysfs),
+        replay: cli.replay,
+    };
+    match cli.command {
+        None => cmd::status::run(&ctx, &cmd::status::StatusArgs::default_args()),
+        Some(Command::Status(a)) => cmd::status::run(&ctx, &a),
+        Some(Command::Watch(a)) => cmd::watch::run(&ctx, &a),
+        Some(Command::Block(a)) => cmd::block::run(&ctx, Action::Block, &a),
+        Some(Command::Unblock(a)) => cmd::block::run(&ctx, Action::Unblock, &a),
+        Some(Command::Toggle(a)) => cmd::block::run(&ctx, Action::Toggle, &a),
+        Some(Command::Diagnose(a)) => cmd::diagnose::run(&ctx, &a),
+        Some(Command::Verify(a)) => cmd::verify::run(&ctx, &a),
+        Some(Command::Snapshot(a)) => cmd::snapshot::run(&ctx, &a),
+        Some(Command::Jig(a)) => cmd::jig::run(&ctx, &a),
+        Some(Command::Man(a)) => cmd::man::run_man(&ctx, &a),
+        Some(Command::Completions(a)) => cmd::man::run_completions(&ctx, &a),
+    }
+}

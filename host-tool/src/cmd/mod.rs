@@ -1,0 +1,11 @@
+//! One module per subcommand.
+#![forbid(unsafe_code)]
+
+pub mod block;
+pub mod diagnose;
+pub mod jig;
+pub mod man;
+pub mod snapshot;
+pub mod status;
+pub mod verify;
+pub mod watch;

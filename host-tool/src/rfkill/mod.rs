@@ -1,0 +1,10 @@
+//! The kernel rfkill interface.
+//!
+//! - [`event`]: pure codec for `struct rfkill_event` (8 bytes) and
+//!   `struct rfkill_event_ext` (9 bytes), decoded from and encoded to bytes.
+//! - [`dev`]: /dev/rfkill access; the one module of the project with `unsafe`.
+
+pub mod dev;
+pub mod event;
+
+pub use event::{Event, Op, Reasons, RfkillType};
