@@ -1,0 +1,253 @@
+# pin13 lab, host side: fetch the kernel, build the initramfs, boot QEMU.
+# Sourced by tests/lab/run, tests/lab/bench and tests/lab/capture (bash).
+#
+# Environment (all optional):
+#   PIN13_LAB_CACHE       cache directory (default ~/.cache/pin13-lab); never inside the repo
+#   PIN13_LAB_KERNEL_PKG  Debian kernel package (default: what linux-image-amd64 depends on)
+#   PIN13_LAB_TIMEOUT     seconds before a VM is declared hung (default 900)
+#   PIN13_LAB_ONLY        only run scenarios whose file name contains this string
+#   PIN13_LAB_PIN13       use this pin13 binary instead of building one (must be static)
+#   PIN13_LAB_VERBOSE=1   echo the whole serial console, not only the report
+
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$LAB_DIR/../.." && pwd)
+CACHE=${PIN13_LAB_CACHE:-$HOME/.cache/pin13-lab}
+MUSL_TARGET=x86_64-unknown-linux-musl
+
+# The modules the guest loads, in the order given; their dependencies (modinfo
+# depends=) are resolved and put first.
+LAB_MODULES=(rfkill cfg80211 mac80211 mac80211_hwsim dell-rbtn bluetooth hci_vhci)
+
+log() { printf '[lab %3ss] %s\n' "$SECONDS" "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+need_tools() {
+  local t missing=()
+  for t in qemu-system-x86_64 busybox iasl cpio xz gzip dpkg dpkg-deb apt-get modinfo ldd rustc cargo; do
+    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+  done
+  [ -x /usr/sbin/rfkill ] || missing+=(/usr/sbin/rfkill)
+  if [ ${#missing[@]} -gt 0 ]; then
+    die "missing tools: ${missing[*]} (apt-get install qemu-system-x86 busybox-static acpica-tools cpio xz-utils rfkill kmod musl-tools)"
+  fi
+  file_is_static /bin/busybox || die "/bin/busybox is not static: apt-get install busybox-static"
+}
+
+file_is_static() {
+  # ldd: "not a dynamic executable" (exit 1) or, for static-pie, "statically linked"
+  local o
+  o=$(ldd "$1" 2>&1) || return 0
+  case "$o" in *"statically linked"*) return 0 ;; esac
+  return 1
+}
+
+# --- kernel -----------------------------------------------------------------
+
+kernel_pkg() {
+  if [ -n "${PIN13_LAB_KERNEL_PKG:-}" ]; then
+    echo "$PIN13_LAB_KERNEL_PKG"
+    return
+  fi
+  local p
+  p=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  [ -n "$p" ] || die "apt-cache does not know linux-image-amd64: run apt-get update first"
+  echo "$p"
+}
+
+# Sets KDIR (unpacked package), VMLINUZ, MODDIR.
+fetch_kernel() {
+  local pkg dl
+  pkg=$(kernel_pkg)
+  KDIR=$CACHE/kernel/$pkg
+  if [ ! -f "$KDIR/.unpacked" ]; then
+    log "downloading $pkg (apt-get download, cached in $CACHE)"
+    dl=$(mktemp -d "${TMPDIR:-/tmp}/pin13-lab-dl.XXXXXX")
+    chmod 0777 "$dl"   # apt's _apt sandbox user writes here
+    (cd "$dl" && apt-get download -q "$pkg" >/dev/null) || die "apt-get download $pkg failed"
+    rm -rf "$KDIR"
+    mkdir -p "$KDIR"
+    dpkg -x "$dl"/*.deb "$KDIR"
+    rm -rf "$dl"
+    touch "$KDIR/.unpacked"
+  fi
+  VMLINUZ=$(ls "$KDIR"/boot/vmlinuz-* 2>/dev/null | head -n1)
+  MODDIR=$(ls -d "$KDIR"/lib/modules/*/ 2>/dev/null | head -n1)
+  [ -n "$VMLINUZ" ] && [ -n "$MODDIR" ] || die "$pkg has no vmlinuz or modules"
+  MODDIR=${MODDIR%/}
+}
+
+# Path of module NAME (.ko, .ko.xz, .ko.zst or .ko.gz); - and _ are the same.
+module_file() {
+  local n=$1 alt
+  alt=$(printf '%s' "$n" | tr '_-' '-_')
+  find "$MODDIR/kernel" \( -name "$n.ko" -o -name "$n.ko.*" -o -name "$alt.ko" -o -name "$alt.ko.*" \) -print -quit
+}
+
+# Print NAME's dependencies (recursively, deepest first), then NAME. Dedups via RESOLVED.
+declare -A RESOLVED=()
+resolve_module() {
+  local n=$1 f dep
+  [ -n "${RESOLVED[$n]:-}" ] && return 0
+  f=$(module_file "$n")
+  [ -n "$f" ] || die "module $n not found in $MODDIR"
+  for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
+    resolve_module "$dep"
+  done
+  RESOLVED[$n]=1
+  echo "$n"
+}
+
+# Copy the modules (decompressed) into $1/lib/modules and write load-order there.
+install_modules() {
+  local root=$1 n f order=()
+  mkdir -p "$root/lib/modules"
+  RESOLVED=()
+  for n in "${LAB_MODULES[@]}"; do
+    while read -r m; do order+=("$m"); done < <(resolve_module "$n")
+  done
+  : > "$root/lib/modules/load-order"
+  : > "$root/lib/modules/deps"
+  for n in "${order[@]}"; do
+    f=$(module_file "$n")
+    case "$f" in
+      *.ko) cp "$f" "$root/lib/modules/$n.ko" ;;
+      *.ko.xz) xz -dc "$f" > "$root/lib/modules/$n.ko" ;;
+      *.ko.zst) zstd -qdc "$f" > "$root/lib/modules/$n.ko" ;;
+      *.ko.gz) gzip -dc "$f" > "$root/lib/modules/$n.ko" ;;
+      *) die "unknown module format: $f" ;;
+    esac
+    echo "$n" >> "$root/lib/modules/load-order"
+    echo "$n $(modinfo -F depends "$f" | tr ',' ' ')" >> "$root/lib/modules/deps"
+  done
+}
+
+# --- binaries ------------------------------------------------------------------
+
+# Sets PIN13_BIN.
+build_pin13() {
+  if [ -n "${PIN13_LAB_PIN13:-}" ]; then
+    PIN13_BIN=$PIN13_LAB_PIN13
+  else
+    log "building pin13 (release, $MUSL_TARGET)"
+    (cd "$REPO" && cargo build -q --release --locked --target "$MUSL_TARGET" -p pin13) \
+      || die "cargo build of pin13 for $MUSL_TARGET failed (rustup target add $MUSL_TARGET; apt-get install musl-tools)"
+    local tdir=${CARGO_TARGET_DIR:-$REPO/target}
+    PIN13_BIN=$tdir/$MUSL_TARGET/release/pin13
+  fi
+  [ -x "$PIN13_BIN" ] || die "no pin13 binary at $PIN13_BIN"
+  file_is_static "$PIN13_BIN" || die "$PIN13_BIN is not a static binary"
+}
+
+# labtool: std-only Rust helper for timing (tests/lab/tools/labtool.rs). Sets LABTOOL_BIN.
+build_labtool() {
+  LABTOOL_BIN=$CACHE/build/labtool
+  mkdir -p "$CACHE/build"
+  if [ ! -x "$LABTOOL_BIN" ] || [ "$LAB_DIR/tools/labtool.rs" -nt "$LABTOOL_BIN" ]; then
+    log "building labtool"
+    rustc --edition 2021 -O --target "$MUSL_TARGET" -C target-feature=+crt-static \
+      -o "$LABTOOL_BIN" "$LAB_DIR/tools/labtool.rs" || die "rustc labtool.rs failed"
+  fi
+}
+
+# Copy a dynamic binary with every library ldd names, and the loader.
+install_dynamic() {
+  local root=$1 bin=$2 lib
+  mkdir -p "$root$(dirname "$bin")"
+  cp -L "$bin" "$root$bin"
+  for lib in $(ldd "$bin" | awk '/=> \// {print $3} /^[[:space:]]*\// {print $1}'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+}
+
+# --- initramfs -------------------------------------------------------------------
+
+# build_initramfs OUT.gz: busybox, modules, rfkill, pin13, labtool, guest scripts.
+build_initramfs() {
+  local out=$1 root
+  root=$(mktemp -d "${TMPDIR:-/tmp}/pin13-lab-root.XXXXXX")
+  chmod 0755 "$root"
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,home/lab,lab/bin}
+  cp /bin/busybox "$root/bin/busybox"
+  install_modules "$root"
+  install_dynamic "$root" /usr/sbin/rfkill
+  cp "$PIN13_BIN" "$root/lab/bin/pin13"
+  cp "$LABTOOL_BIN" "$root/lab/bin/labtool"
+  cp "$LAB_DIR/guest/init" "$root/init"
+  cp "$LAB_DIR"/guest/*.sh "$root/lab/"
+  cp -r "$LAB_DIR/scenarios" "$root/lab/scenarios"
+  chmod 0755 "$root/init"
+  printf 'root:x:0:0:root:/root:/bin/sh\nlab:x:1000:1000:lab user:/home/lab:/bin/sh\n' > "$root/etc/passwd"
+  printf 'root:x:0:\nlab:x:1000:\n' > "$root/etc/group"
+  # every file belongs to root in the guest; init gives /home/lab to the lab user
+  (cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet | gzip -1) > "$out.tmp"
+  rm -rf "$root"
+  mv "$out.tmp" "$out"
+}
+
+build_ssdt() {
+  local out=$1 d
+  d=$(mktemp -d "${TMPDIR:-/tmp}/pin13-lab-asl.XXXXXX")
+  cp "$LAB_DIR/dellrbtn.asl" "$d/"
+  (cd "$d" && iasl -p "$d/lab" dellrbtn.asl >"$d/iasl.log" 2>&1) || { cat "$d/iasl.log" >&2; die "iasl failed"; }
+  mv "$d/lab.aml" "$out"
+  rm -rf "$d"
+}
+
+# prepare WORKDIR: everything a boot needs, in WORKDIR.
+prepare() {
+  WORK=$1
+  mkdir -p "$WORK"
+  need_tools
+  fetch_kernel
+  build_pin13
+  build_labtool
+  build_ssdt "$WORK/lab.aml"
+  build_initramfs "$WORK/initrd.gz"
+  log "kernel $(basename "$VMLINUZ"), initramfs $(du -k "$WORK/initrd.gz" | cut -f1) KiB"
+}
+
+# boot MODE [extra kernel args]: boots one VM; the console goes to $WORK/console.log,
+# the data port (ttyS1) to $WORK/data.txt. Returns QEMU's status (124 = timed out).
+boot() {
+  local mode=$1; shift
+  local t=${PIN13_LAB_TIMEOUT:-900} rc=0
+  rm -f "$WORK/console.log" "$WORK/data.txt"
+  log "booting VM (mode $mode, timeout ${t}s)"
+  timeout -k 10 "$t" qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 \
+    -display none -monitor none -no-reboot \
+    -serial stdio -serial "file:$WORK/data.txt" \
+    -device pc-testdev -acpitable "file=$WORK/lab.aml" \
+    -kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 lab.mode=$mode lab.only=${PIN13_LAB_ONLY:-} $*" \
+    </dev/null | tee "$WORK/console.log" | console_filter || true
+  rc=${PIPESTATUS[0]}
+  return "$rc"
+}
+
+# Show the report lines live; the full console stays in console.log.
+console_filter() {
+  if [ "${PIN13_LAB_VERBOSE:-0}" = 1 ]; then
+    tr -d '\r'
+  else
+    tr -d '\r' | grep --line-buffered -E '^(@@|  \|)' || true
+  fi
+}
+
+# Decode the files the guest exported on ttyS1 into DIR.
+# Format: "@@FILE name" / base64 lines / "@@END".
+extract_data() {
+  local dir=$1
+  mkdir -p "$dir"
+  tr -d '\r' < "$WORK/data.txt" | awk -v dir="$dir" '
+    /^@@FILE / { name = $2; out = dir "/" name ".b64"; printf "" > out; next }
+    /^@@END/   { close(out); print name; name = ""; next }
+    name != "" { print >> out }
+  ' | while read -r name; do
+    mkdir -p "$(dirname "$dir/$name")"
+    base64 -d < "$dir/$name.b64" > "$dir/$name"
+    rm -f "$dir/$name.b64"
+  done
+}
