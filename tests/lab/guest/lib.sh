@@ -113,11 +113,12 @@ switch_flip() { switch_set "$1"; switch_poke; }
 
 # --- waiting ------------------------------------------------------------------
 
-# wait_for SECS CMD...: retry CMD every 0.1 s until it succeeds or SECS pass.
+# wait_for SECS 'CMD': evaluate CMD (a string: quote it so that $(...) and
+# variables are expanded on every try) every 0.1 s until it succeeds or SECS pass.
 wait_for() {
   _t=$(( $1 * 10 )); shift
   while [ "$_t" -gt 0 ]; do
-    "$@" && return 0
+    eval "$*" && return 0
     sleep 0.1
     _t=$((_t - 1))
   done
@@ -184,12 +185,11 @@ p13_as_lab() {
 # showing both (od -c shows the exact bytes).
 same_bytes() {
   cmp -s "$2" "$3" && return 0
-  echo "--- $1: expected (util-linux / kernel):"
-  od -c "$2" | head -n 40
-  echo "--- $1: got (pin13):"
-  od -c "$3" | head -n 40
-  echo "--- diff:"
+  echo "--- $1: diff expected (util-linux / kernel) -> got (pin13):"
   diff "$2" "$3" | head -n 40
+  echo "--- first differing bytes: $(cmp "$2" "$3" 2>&1 | head -n1)"
+  echo "--- expected:"; od -c "$2" | head -n 12
+  echo "--- got:"; od -c "$3" | head -n 12
   fail "$1 differs"
 }
 expect_rc() { [ "$RC" = "$1" ] || { show_last "$3"; fail "$2: exit status $RC, expected $1"; }; }

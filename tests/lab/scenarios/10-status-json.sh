@@ -15,12 +15,12 @@ check "all unblocked, switch on"
 rf_soft_set "$(rf_idx phy1)" 1
 check "phy1 soft-blocked"
 switch_flip 0
-wait_for 5 [ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ] || fail "switch did not turn off"
+wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ]' || fail "switch did not turn off"
 check "switch off (dell-rbtn hard-blocked)"
 rf_soft_set "$(rf_list | tail -n1)" 1
 check "switch off, bluetooth soft-blocked"
 switch_flip 1
-wait_for 5 [ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 0 ] || fail "switch did not turn on"
+wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 0 ]' || fail "switch did not turn on"
 check "switch back on"
 for i in $(rf_list); do rf_soft_set "$i" 1; done
 check "everything soft-blocked"
@@ -28,12 +28,12 @@ check "everything soft-blocked"
 # only the hwsim radios (no switch, no bluetooth)
 vhci_stop
 rmmod dell-rbtn || fail "rmmod dell-rbtn"
-wait_for 5 [ "$(rf_count)" = 2 ] || fail "expected 2 devices, have $(rf_count)"
+wait_for 5 '[ "$(rf_count)" = 2 ]' || fail "expected 2 devices, have $(rf_count)"
 check "two hwsim radios only, both soft-blocked"
 for i in $(rf_list); do rf_soft_set "$i" 0; done
 check "two hwsim radios only, unblocked"
 
 # new indexes after a reload
 hwsim_unload; hwsim_load
-wait_for 5 [ "$(rf_count)" = 2 ] || fail "hwsim did not come back"
+wait_for 5 '[ "$(rf_count)" = 2 ]' || fail "hwsim did not come back"
 check "hwsim reloaded (indexes not starting at 0)"

@@ -21,20 +21,21 @@ state_checks() {
   cmp_ref "json -o ($1)" "-J -o ID,DEVICE,HARD" "status --json -o ID,DEVICE,HARD"
 }
 
-rf_soft_set "$(rf_idx phy0)" 1
-state_checks "phy0 soft-blocked, switch on"
+set -- $(rf_hwsim)
+p0=$1 p1=$2 p1n=$(rf_name "$2")   # names and indexes grow after a hwsim reload
+rf_soft_set "$p0" 1
+state_checks "first radio soft-blocked, switch on"
 switch_flip 0
-wait_for 5 [ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ] || fail "switch did not turn off"
+wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ]' || fail "switch did not turn off"
 state_checks "switch off"
 
 # selectors
-p1=$(rf_idx phy1)
 cmp_ref "selector: index" "-o $cols list $p1" "status -o $cols $p1"
 cmp_ref "selector: type" "-J -o $cols list wlan" "status --json wlan"
 cmp_ref "selector: type alias wifi" "-J -o $cols list wifi" "status --json wifi"
 cmp_ref "selector: bluetooth" "-J -o $cols list bluetooth" "status --json bluetooth"
 cmp_ref "selector: all" "-J -o $cols list all" "status --json all"
-cmp_ref "selector: name phy1 = index $p1" "-J -o $cols list $p1" "status --json phy1"
+cmp_ref "selector: name $p1n = index $p1" "-J -o $cols list $p1" "status --json $p1n"
 cmp_ref "selector: name dell-rbtn" "-J -o $cols list $(rf_idx dell-rbtn)" "status --json dell-rbtn"
 
 # TYPE-DESC: compared when pin13 knows the column
@@ -64,5 +65,5 @@ info "ok: default table"; cat /tmp/got
 # unknown selector: usage error (2) that lists what exists
 p13 /tmp/got /tmp/err status --json nosuchradio
 expect_rc 2 "pin13 status nosuchradio" /tmp/err
-contains /tmp/err 'phy0' || fail "unknown selector: stderr does not list the devices: $(cat /tmp/err)"
+contains /tmp/err "$p1n" || fail "unknown selector: stderr does not list the devices: $(cat /tmp/err)"
 info "ok: unknown selector -> $(head -n1 /tmp/err)"

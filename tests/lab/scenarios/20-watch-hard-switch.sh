@@ -27,7 +27,7 @@ for pos in $flips; do
   n=$((n + 1))
   # wait for the kernel to report it (the reference sees it) before the next flip
   want=$((pos == 0))
-  wait_for 5 [ "$(rf_attr "$rbtn" hard)" = "$want" ] || fail "flip $n: sysfs hard is not $want"
+  wait_for 5 '[ "$(rf_attr "$rbtn" hard)" = "$want" ]' || fail "flip $n: sysfs hard is not $want"
   sleep 0.3
 done
 # let both readers catch up, then stop them
@@ -35,11 +35,9 @@ nref=$(wc -l < /tmp/ref.txt)
 nexp=$nref
 [ "$dump" = no ] && nexp=$((nref - ndev))
 wait_for 10 lines_at_least /tmp/w.json "$nexp" || true
-kill -INT "$wpid"
-wait "$wpid"; wrc=$?
-kill "$rpid"
+kill "$wpid" "$rpid"   # SIGINT and its exit status are 22-watch-exit's business
+wait "$wpid" 2>/dev/null
 check_p13 /tmp/w.err "watch --json"
-[ "$wrc" = 0 ] || { cat /tmp/w.err; fail "pin13 watch exited $wrc on SIGINT (expected 0)"; }
 
 unorm < /tmp/ref.txt > /tmp/ref.norm
 [ "$dump" = no ] && { tail -n +"$((ndev + 1))" /tmp/ref.norm > /tmp/ref.tmp; mv /tmp/ref.tmp /tmp/ref.norm; }

@@ -29,16 +29,18 @@ rm -f /tmp/rc.pipe
 ( pin13 watch 2> /tmp/p.err; echo $? > /tmp/rc.pipe ) | head -n 1 > /tmp/p.out &
 # events after head has gone (in case watch does not print the devices at start)
 sleep 2; switch_flip 1; sleep 1; switch_flip 0; sleep 1; switch_flip 1
-wait_for 15 [ -f /tmp/rc.pipe ] || fail "pin13 watch | head -n 1: watch still running 15 s after head exited"
+wait_for 15 '[ -f /tmp/rc.pipe ]' || fail "pin13 watch | head -n 1: watch still running 15 s after head exited"
 check_p13 /tmp/p.err "watch | head -n 1"
 [ "$(cat /tmp/rc.pipe)" = 0 ] || { cat /tmp/p.err; fail "pin13 watch | head -n 1: exit $(cat /tmp/rc.pipe)"; }
 info "ok: closed stdout -> exit 0 ($(cat /tmp/p.out))"
 
-# SIGINT
+# SIGINT (a background job of this non-interactive shell starts with SIGINT
+# ignored, as POSIX says; pin13 handles SIGINT itself, which overrides that)
 bg pin13 watch > /tmp/s.out 2> /tmp/s.err
 pid=$BG_PID
 sleep 2
 kill -INT "$pid"
+wait_for 5 '! kill -0 "$pid" 2>/dev/null' || { kill "$pid"; fail "watch still running 5 s after SIGINT"; }
 wait "$pid"; rc=$?
 check_p13 /tmp/s.err "watch"
 [ "$rc" = 0 ] || { cat /tmp/s.err; fail "watch exited $rc on SIGINT"; }

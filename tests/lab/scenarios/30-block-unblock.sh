@@ -19,7 +19,8 @@ step() {
   # shellcheck disable=SC2086
   p13 /tmp/o /tmp/e $1
   expect_rc 0 "pin13 $1" /tmp/e
-  wait_for 3 [ "$(state)" = "$2" ] || fail "pin13 $1: soft states (a b bt) are '$(state)', expected '$2'"
+  want=$2
+  wait_for 3 '[ "$(state)" = "$want" ]' || fail "pin13 $1: soft states (a b bt) are '$(state)', expected '$2'"
   info "ok: pin13 $1 -> $2"
 }
 # no_change "pin13 args" STATUS: the command fails with STATUS and changes nothing
@@ -66,6 +67,6 @@ insmod /lib/modules/dell-rbtn.ko || fail "insmod dell-rbtn"
 wait_for 5 rf_idx dell-rbtn > /dev/null || fail "no dell-rbtn"
 p13 /tmp/o /tmp/e block all
 info "with dell-rbtn: pin13 block all -> exit $RC"; cat /tmp/o /tmp/e
-wait_for 3 [ "$(state)" = "1 1 1" ] || fail "block all with dell-rbtn present: states '$(state)'"
+wait_for 3 '[ "$(state)" = "1 1 1" ]' || fail "block all with dell-rbtn present: states '$(state)'"
 p13 /tmp/o /tmp/e unblock all
-wait_for 3 [ "$(state)" = "0 0 0" ] || fail "unblock all with dell-rbtn present: states '$(state)'"
+wait_for 3 '[ "$(state)" = "0 0 0" ]' || fail "unblock all with dell-rbtn present: states '$(state)'"

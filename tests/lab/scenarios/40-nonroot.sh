@@ -7,7 +7,7 @@
 a=$(rf_hwsim | head -n1)
 rf_soft_set "$a" 1
 switch_flip 0
-wait_for 5 [ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ] || fail "switch did not turn off"
+wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ]' || fail "switch did not turn off"
 rfkill -J > /tmp/ref.json || fail "rfkill -J"
 rfkill > /tmp/ref.table || fail "rfkill"
 softs=$(rf_softs)

@@ -28,7 +28,7 @@ grep -q "pin13 unblock" /tmp/o || { cat /tmp/o; fail "diagnose does not give the
 info "ok: soft block -> 3"; cat /tmp/o
 
 switch_flip 0
-wait_for 5 [ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ] || fail "switch did not turn off"
+wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ]' || fail "switch did not turn off"
 p13 /tmp/o /tmp/e diagnose --json
 expect_rc 4 "diagnose --json, switch off" /tmp/e
 obj=$(jdev dell-rbtn < /tmp/o)

@@ -13,7 +13,7 @@ sleep 1.5
 switch_flip 0
 sleep 0.5
 switch_flip 1
-wait_for 15 [ -s /tmp/rc ] || fail "verify did not end"
+wait_for 15 '[ -s /tmp/rc ]' || fail "verify did not end"
 RC=$(cat /tmp/rc); check_p13 /tmp/e "verify --duration 5"
 expect_rc 4 "verify, half-second flicker" /tmp/e
 grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify, flicker: no FAIL"; }
@@ -23,7 +23,7 @@ rm -f /tmp/rc
 bg sh -c 'pin13 verify dell-rbtn --duration 5 > /tmp/o 2> /tmp/e; echo $? > /tmp/rc'
 sleep 1.5
 rmmod dell-rbtn
-wait_for 15 [ -s /tmp/rc ] || fail "verify did not end"
+wait_for 15 '[ -s /tmp/rc ]' || fail "verify did not end"
 RC=$(cat /tmp/rc); check_p13 /tmp/e "verify --duration 5"
 expect_rc 4 "verify, device removed" /tmp/e
 grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify, device removed: no FAIL"; }
