@@ -32,7 +32,12 @@ where
     /// Take the lines and make every one an input (no bias).
     pub fn new(mut drive: D, mut sense_ref: R, mut sense: S) -> Result<Self, D::Error> {
         line::safe(&mut drive, &mut sense_ref, &mut sense)?;
-        Ok(Jig { drive, sense_ref, sense, kill_asserted: false })
+        Ok(Jig {
+            drive,
+            sense_ref,
+            sense,
+            kill_asserted: false,
+        })
     }
 
     /// Make every line an input again (what a panic handler should call).
@@ -50,7 +55,14 @@ where
     ) -> Result<ProbeReport, Error<D::Error>> {
         cfg.validate()?;
         self.kill_asserted = false;
-        probe::run(&mut self.drive, &mut self.sense_ref, &mut self.sense, delay, cfg, seed)
+        probe::run(
+            &mut self.drive,
+            &mut self.sense_ref,
+            &mut self.sense,
+            delay,
+            cfg,
+            seed,
+        )
     }
 
     /// Run one kill-line operation on `DRIVE`; `SENSE_REF` and `SENSE` are

@@ -44,7 +44,11 @@ impl KillOp {
             KillOp::Assert | KillOp::Release => 0,
             KillOp::Pulse { width_us } => width_us as u64,
             KillOp::Toggle { period_us, count } => period_us as u64 * count as u64,
-            KillOp::Bounce { transitions, width_us, .. } => transitions as u64 * width_us as u64,
+            KillOp::Bounce {
+                transitions,
+                width_us,
+                ..
+            } => transitions as u64 * width_us as u64,
         }
     }
 
@@ -60,7 +64,11 @@ impl KillOp {
                 }
                 (period_us, count, MAX_TOGGLES)
             }
-            KillOp::Bounce { transitions, width_us, .. } => (width_us, transitions, MAX_BOUNCES),
+            KillOp::Bounce {
+                transitions,
+                width_us,
+                ..
+            } => (width_us, transitions, MAX_BOUNCES),
         };
         if width == 0 {
             Err(ConfigError::ZeroWidth)
@@ -99,7 +107,10 @@ impl<L: OpenDrainLine> KillLine<L> {
     /// Take the line and release it (input, no bias): the safe start.
     pub fn new(mut line: L) -> Result<Self, L::Error> {
         line.set_input(Bias::None)?;
-        Ok(KillLine { line, asserted: false })
+        Ok(KillLine {
+            line,
+            asserted: false,
+        })
     }
 
     /// Take a line the caller already holds in a known state (released, or
@@ -136,7 +147,12 @@ impl<L: OpenDrainLine> KillLine<L> {
             self.asserted = false;
             return Err(Error::Line(e));
         }
-        Ok(KillReport { op: *op, edges, left_asserted: self.asserted, duration_us: spent })
+        Ok(KillReport {
+            op: *op,
+            edges,
+            left_asserted: self.asserted,
+            duration_us: spent,
+        })
     }
 
     fn steps<T: DelayNs>(
@@ -169,7 +185,11 @@ impl<L: OpenDrainLine> KillLine<L> {
                 }
                 Ok(())
             }
-            KillOp::Bounce { transitions, width_us, end_asserted } => {
+            KillOp::Bounce {
+                transitions,
+                width_us,
+                end_asserted,
+            } => {
                 for _ in 0..transitions {
                     self.set(!self.asserted, edges)?;
                     wait(delay, width_us);
@@ -199,39 +219,87 @@ mod tests {
 
     #[test]
     fn validate_refuses_degenerate_ops() {
-        assert_eq!(KillOp::Pulse { width_us: 0 }.validate(), Err(ConfigError::ZeroWidth));
         assert_eq!(
-            KillOp::Pulse { width_us: MAX_WIDTH_US + 1 }.validate(),
+            KillOp::Pulse { width_us: 0 }.validate(),
+            Err(ConfigError::ZeroWidth)
+        );
+        assert_eq!(
+            KillOp::Pulse {
+                width_us: MAX_WIDTH_US + 1
+            }
+            .validate(),
             Err(ConfigError::WidthTooLong)
         );
         assert_eq!(
-            KillOp::Toggle { period_us: 1, count: 3 }.validate(),
+            KillOp::Toggle {
+                period_us: 1,
+                count: 3
+            }
+            .validate(),
             Err(ConfigError::PeriodTooShort)
         );
-        assert_eq!(KillOp::Toggle { period_us: 10, count: 0 }.validate(), Err(ConfigError::ZeroCount));
         assert_eq!(
-            KillOp::Toggle { period_us: MAX_WIDTH_US, count: 61 }.validate(),
+            KillOp::Toggle {
+                period_us: 10,
+                count: 0
+            }
+            .validate(),
+            Err(ConfigError::ZeroCount)
+        );
+        assert_eq!(
+            KillOp::Toggle {
+                period_us: MAX_WIDTH_US,
+                count: 61
+            }
+            .validate(),
             Err(ConfigError::TooLong)
         );
         assert_eq!(
-            KillOp::Bounce { transitions: MAX_BOUNCES + 1, width_us: 1, end_asserted: true }
-                .validate(),
+            KillOp::Bounce {
+                transitions: MAX_BOUNCES + 1,
+                width_us: 1,
+                end_asserted: true
+            }
+            .validate(),
             Err(ConfigError::CountTooLarge)
         );
-        assert_eq!(KillOp::Toggle { period_us: 2, count: 1 }.validate(), Ok(()));
+        assert_eq!(
+            KillOp::Toggle {
+                period_us: 2,
+                count: 1
+            }
+            .validate(),
+            Ok(())
+        );
         assert_eq!(KillOp::Assert.validate(), Ok(()));
     }
 
     #[test]
     fn durations_and_end_states() {
-        assert_eq!(KillOp::Toggle { period_us: 1000, count: 5 }.duration_us(), 5000);
         assert_eq!(
-            KillOp::Bounce { transitions: 6, width_us: 300, end_asserted: true }.duration_us(),
+            KillOp::Toggle {
+                period_us: 1000,
+                count: 5
+            }
+            .duration_us(),
+            5000
+        );
+        assert_eq!(
+            KillOp::Bounce {
+                transitions: 6,
+                width_us: 300,
+                end_asserted: true
+            }
+            .duration_us(),
             1800
         );
         assert!(KillOp::Assert.leaves_asserted());
         assert!(!KillOp::Pulse { width_us: 5 }.leaves_asserted());
-        assert!(KillOp::Bounce { transitions: 3, width_us: 1, end_asserted: true }
-            .leaves_asserted());
+        assert!(KillOp::Bounce {
+            transitions: 3,
+            width_us: 1,
+            end_asserted: true
+        }
+        .leaves_asserted());
     }
 }

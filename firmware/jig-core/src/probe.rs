@@ -119,10 +119,16 @@ pub const R_SENSE_OHMS: u32 = 1_000;
 /// `SENSE_REF` series resistor, in ohms: must lose to `DRIVE`, beat the card.
 pub const R_SENSE_REF_OHMS: u32 = 3_900;
 
+// The defaults meet the budget, checked at compile time.
+const _: () = assert!(DEFAULT_SAMPLES >= MIN_SAMPLES_1PCT_999);
+const _: () = assert!(ProbeConfig::DEFAULT.full_duration_us() <= 100_000);
+
 impl ProbeConfig {
     /// 1000 samples, 50 µs settle.
-    pub const DEFAULT: ProbeConfig =
-        ProbeConfig { samples: DEFAULT_SAMPLES, settle_us: DEFAULT_SETTLE_US };
+    pub const DEFAULT: ProbeConfig = ProbeConfig {
+        samples: DEFAULT_SAMPLES,
+        settle_us: DEFAULT_SETTLE_US,
+    };
 
     /// Refuse configurations the probe will not run.
     pub const fn validate(&self) -> Result<(), ConfigError> {
@@ -159,7 +165,10 @@ pub struct Polarities {
 
 impl Polarities {
     pub const fn new(seed: u64) -> Polarities {
-        Polarities { rng: Rng::with_stream(seed, POLARITY_STREAM), pending: None }
+        Polarities {
+            rng: Rng::with_stream(seed, POLARITY_STREAM),
+            pending: None,
+        }
     }
 }
 
@@ -169,7 +178,11 @@ impl Iterator for Polarities {
         if let Some(second) = self.pending.take() {
             return Some(second);
         }
-        let first = if self.rng.next_bool() { Level::High } else { Level::Low };
+        let first = if self.rng.next_bool() {
+            Level::High
+        } else {
+            Level::Low
+        };
         self.pending = Some(first.opposite());
         Some(first)
     }
@@ -206,7 +219,11 @@ where
     S: InputLine<Error = R::Error>,
     T: DelayNs,
 {
-    let mut clock = Clock { delay, settle_us, spent_us: 0 };
+    let mut clock = Clock {
+        delay,
+        settle_us,
+        spent_us: 0,
+    };
     stuck(sense_ref, sense, &mut clock)
 }
 
@@ -252,7 +269,11 @@ where
     S: InputLine<Error = R::Error>,
     T: DelayNs,
 {
-    let mut clock = Clock { delay, settle_us, spent_us: 0 };
+    let mut clock = Clock {
+        delay,
+        settle_us,
+        spent_us: 0,
+    };
     contact(sense_ref, sense, &mut clock)
 }
 
@@ -297,7 +318,11 @@ where
     S: InputLine<Error = D::Error>,
     T: DelayNs,
 {
-    let mut clock = Clock { delay, settle_us, spent_us: 0 };
+    let mut clock = Clock {
+        delay,
+        settle_us,
+        spent_us: 0,
+    };
     sample(drive, sense_ref, sense, &mut clock, held)
 }
 
@@ -343,12 +368,21 @@ where
     T: DelayNs,
 {
     cfg.validate()?;
-    let mut clock = Clock { delay, settle_us: cfg.settle_us, spent_us: 0 };
+    let mut clock = Clock {
+        delay,
+        settle_us: cfg.settle_us,
+        spent_us: 0,
+    };
     let result = phases(drive, sense_ref, sense, &mut clock, cfg.samples, seed);
     let released = line::safe(drive, sense_ref, sense);
     let (verdict, samples, contact_hits) = result.map_err(Error::Line)?;
     released.map_err(Error::Line)?;
-    Ok(ProbeReport { verdict, samples, contact_hits, duration_us: clock.spent_us })
+    Ok(ProbeReport {
+        verdict,
+        samples,
+        contact_hits,
+        duration_us: clock.spent_us,
+    })
 }
 
 fn phases<D, R, S, T>(
@@ -398,8 +432,6 @@ mod tests {
         let miss = |n: u32| (0..n).fold(1.0f64, |p, _| p * 0.99);
         assert!(miss(MIN_SAMPLES_1PCT_999) <= 0.001);
         assert!(miss(MIN_SAMPLES_1PCT_999 - 1) > 0.001);
-        assert!(DEFAULT_SAMPLES >= MIN_SAMPLES_1PCT_999);
-        assert!(ProbeConfig::DEFAULT.full_duration_us() <= 100_000);
         assert_eq!(ProbeConfig::DEFAULT.full_duration_us(), 50_200);
     }
 
@@ -422,15 +454,37 @@ mod tests {
 
     #[test]
     fn validate_bounds() {
-        assert_eq!(ProbeConfig { samples: 0, settle_us: 50 }.validate(), Err(ConfigError::NoSamples));
         assert_eq!(
-            ProbeConfig { samples: MAX_SAMPLES + 1, settle_us: 50 }.validate(),
+            ProbeConfig {
+                samples: 0,
+                settle_us: 50
+            }
+            .validate(),
+            Err(ConfigError::NoSamples)
+        );
+        assert_eq!(
+            ProbeConfig {
+                samples: MAX_SAMPLES + 1,
+                settle_us: 50
+            }
+            .validate(),
             Err(ConfigError::TooManySamples)
         );
         assert_eq!(
-            ProbeConfig { samples: 1, settle_us: MAX_SETTLE_US + 1 }.validate(),
+            ProbeConfig {
+                samples: 1,
+                settle_us: MAX_SETTLE_US + 1
+            }
+            .validate(),
             Err(ConfigError::SettleTooLong)
         );
-        assert_eq!(ProbeConfig { samples: 1, settle_us: 0 }.validate(), Ok(()));
+        assert_eq!(
+            ProbeConfig {
+                samples: 1,
+                settle_us: 0
+            }
+            .validate(),
+            Ok(())
+        );
     }
 }

@@ -24,7 +24,10 @@ impl Rng {
     /// A generator on one of 2^63 independent streams (the probe and the
     /// simulated bench use different streams of the same seed).
     pub const fn with_stream(seed: u64, stream: u64) -> Rng {
-        let mut rng = Rng { state: 0, inc: (stream << 1) | 1 };
+        let mut rng = Rng {
+            state: 0,
+            inc: (stream << 1) | 1,
+        };
         rng.step();
         rng.state = rng.state.wrapping_add(seed);
         rng.step();

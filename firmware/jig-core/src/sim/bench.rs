@@ -106,17 +106,25 @@ impl SimBench {
         };
         state.roll_contact();
         state.observe();
-        Ok(SimBench { state: RefCell::new(state) })
+        Ok(SimBench {
+            state: RefCell::new(state),
+        })
     }
 
     /// The `DRIVE` line (on the tape).
     pub fn drive(&self) -> SimLine<'_> {
-        SimLine { bench: self, id: LineId::Drive }
+        SimLine {
+            bench: self,
+            id: LineId::Drive,
+        }
     }
 
     /// The `SENSE_REF` line (on the card's pin-13 metal).
     pub fn sense_ref(&self) -> SimLine<'_> {
-        SimLine { bench: self, id: LineId::SenseRef }
+        SimLine {
+            bench: self,
+            id: LineId::SenseRef,
+        }
     }
 
     /// The `SENSE` line: input only, it has no drive methods at all.
@@ -260,7 +268,11 @@ impl State {
     fn net_voltage(&self) -> f64 {
         let cfg = &self.cfg;
         let mut node = Node::default();
-        let supply = if self.model.powered { cfg.v_io } else { cfg.v_card_unpowered };
+        let supply = if self.model.powered {
+            cfg.v_io
+        } else {
+            cfg.v_card_unpowered
+        };
         node.add(cfg.r_card_pull, supply);
         match self.model.wire {
             Wire::StuckHigh => node.add(cfg.r_stuck, cfg.v_io),
@@ -268,8 +280,10 @@ impl State {
             _ => {}
         }
         if self.model.probes_on_card() {
-            for (line, series) in [(LineId::SenseRef, cfg.r_sense_ref), (LineId::Sense, cfg.r_sense)]
-            {
+            for (line, series) in [
+                (LineId::SenseRef, cfg.r_sense_ref),
+                (LineId::Sense, cfg.r_sense),
+            ] {
                 if let Some((r, v)) = self.branch(line, series) {
                     node.add(r, v);
                 }
@@ -340,7 +354,11 @@ impl State {
                     LineId::Drive => self.tape_contact,
                     _ => self.model.probes_on_card(),
                 };
-                let v = if touches_net { Some(self.net_voltage()) } else { pull };
+                let v = if touches_net {
+                    Some(self.net_voltage())
+                } else {
+                    pull
+                };
                 self.threshold(v)
             }
         }
@@ -349,7 +367,11 @@ impl State {
     fn track_currents(&mut self) {
         let net = self.net_voltage();
         for (line, series, touches) in [
-            (LineId::SenseRef, self.cfg.r_sense_ref, self.model.probes_on_card()),
+            (
+                LineId::SenseRef,
+                self.cfg.r_sense_ref,
+                self.model.probes_on_card(),
+            ),
             (LineId::Drive, self.drive_series(), self.tape_contact),
         ] {
             if !touches {

@@ -42,7 +42,10 @@ impl CardLog {
             release_edges: 0,
             asserted_ns: 0,
             observed_ns: 0,
-            edges: [CardEdge { at_ns: 0, level: Level::High }; CARD_LOG_CAPACITY],
+            edges: [CardEdge {
+                at_ns: 0,
+                level: Level::High,
+            }; CARD_LOG_CAPACITY],
             stored: 0,
             dropped: 0,
         }
@@ -63,7 +66,10 @@ impl CardLog {
                     Level::High => self.release_edges += 1,
                 }
                 if self.stored < CARD_LOG_CAPACITY {
-                    self.edges[self.stored] = CardEdge { at_ns: now_ns, level };
+                    self.edges[self.stored] = CardEdge {
+                        at_ns: now_ns,
+                        level,
+                    };
                     self.stored += 1;
                 } else {
                     self.dropped += 1;
@@ -149,7 +155,16 @@ mod tests {
         assert_eq!(log.observed_ns(), 20);
         assert_eq!(
             log.edges(),
-            &[CardEdge { at_ns: 10, level: Level::Low }, CardEdge { at_ns: 20, level: Level::High }]
+            &[
+                CardEdge {
+                    at_ns: 10,
+                    level: Level::Low
+                },
+                CardEdge {
+                    at_ns: 20,
+                    level: Level::High
+                }
+            ]
         );
         for i in 0..100u64 {
             log.see(if i % 2 == 0 { Level::Low } else { Level::High }, 30 + i);

@@ -118,7 +118,8 @@ impl SimConfig {
         if !(self.v_io.is_finite() && self.v_io > 0.0) {
             return Err(SimConfigError("v_io"));
         }
-        if !(self.v_card_unpowered.is_finite() && (0.0..=self.v_io).contains(&self.v_card_unpowered))
+        if !(self.v_card_unpowered.is_finite()
+            && (0.0..=self.v_io).contains(&self.v_card_unpowered))
         {
             return Err(SimConfigError("v_card_unpowered"));
         }
@@ -141,7 +142,11 @@ pub struct SimConfigError(pub &'static str);
 
 impl fmt::Display for SimConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "simulated bench: {} is out of range (resistors 0 < R <= 1 GΩ)", self.0)
+        write!(
+            f,
+            "simulated bench: {} is out of range (resistors 0 < R <= 1 GΩ)",
+            self.0
+        )
     }
 }
 

@@ -44,19 +44,31 @@ pub struct WireModel {
 }
 
 /// The six base model names (intermittent shown with its parameter).
-pub const MODEL_NAMES: [&str; 6] =
-    ["open", "connected", "intermittent:P", "stuck-high", "stuck-low", "no-contact"];
+pub const MODEL_NAMES: [&str; 6] = [
+    "open",
+    "connected",
+    "intermittent:P",
+    "stuck-high",
+    "stuck-low",
+    "no-contact",
+];
 
 /// The prefix for powered variants.
 pub const POWERED_PREFIX: &str = "powered-";
 
 impl WireModel {
     pub const fn unpowered(wire: Wire) -> WireModel {
-        WireModel { wire, powered: false }
+        WireModel {
+            wire,
+            powered: false,
+        }
     }
 
     pub const fn powered(wire: Wire) -> WireModel {
-        WireModel { wire, powered: true }
+        WireModel {
+            wire,
+            powered: true,
+        }
     }
 
     /// Whether `SENSE` and `SENSE_REF` touch the card net.
