@@ -11,13 +11,22 @@ use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport};
 pub enum JigError {
     /// The backend could not be reached or set up (no device, not a Pi, ...).
     #[error("{message}")]
-    Unavailable { message: String, hint: Option<String> },
+    Unavailable {
+        message: String,
+        hint: Option<String>,
+    },
     /// The backend answered something we cannot use (wrong protocol version, ...).
     #[error("{message}")]
-    Protocol { message: String, hint: Option<String> },
+    Protocol {
+        message: String,
+        hint: Option<String>,
+    },
     /// The backend went away or failed during an operation.
     #[error("{message}")]
-    Failed { message: String, hint: Option<String> },
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 impl JigError {
@@ -40,4 +49,9 @@ pub trait Backend {
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError>;
     /// Make every jig line an input (high impedance).
     fn safe(&mut self) -> Result<(), JigError>;
+    /// What the card's kill input saw, when the backend can know it (only the
+    /// simulated bench can; real backends keep the default `None`).
+    fn card_view(&self) -> Option<jig_core::sim::CardLog> {
+        None
+    }
 }
