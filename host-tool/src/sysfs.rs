@@ -21,10 +21,7 @@ impl Sysfs {
 #[derive(Debug, thiserror::Error)]
 pub enum SysfsError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl SysfsError {
