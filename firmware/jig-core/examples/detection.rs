@@ -1,7 +1,8 @@
 //! Detection benchmark on the simulated bench: for each wire model and sample
 //! count, run the probe over many seeds and print a Markdown table of the
 //! verdicts, the detection rate (verdict other than `isolated`) against the
-//! theory 1 − (1 − P)^n, and the modelled probe duration.
+//! theory 1 − (1 − P)^n, and the modelled probe duration; then a sweep of the
+//! `SENSE_REF` series resistor against the card's pull-up.
 //!
 //! ```text
 //! cargo run --release -p jig-core --features sim --example detection [SEEDS] [SETTLE_US]
@@ -115,6 +116,72 @@ fn main() {
             );
         }
     }
+    // Second table: why SENSE_REF has 3.9 kΩ. For each SENSE_REF resistor and
+    // card pull-up, the share of seeds where `open` reads isolated and
+    // `connected` reads connected.
+    let sweep_seeds = (seeds / 10).max(20);
+    let cfg = ProbeConfig {
+        samples: 200,
+        settle_us,
+    };
+    println!();
+    println!("| SENSE_REF | card pull-up | open → isolated | connected → connected | seeds |");
+    println!("|---:|---:|---:|---:|---:|");
+    for r_ref in [
+        1_000.0, 2_200.0, 3_300.0, 3_900.0, 4_700.0, 6_800.0, 10_000.0,
+    ] {
+        for r_card in [4_700.0, 10_000.0, 22_000.0] {
+            let sim = SimConfig {
+                r_sense_ref: r_ref,
+                r_card_pull: r_card,
+                ..SimConfig::DEFAULT
+            };
+            let mut right = [0u64; 2];
+            for (i, (wire, expected)) in [
+                (Wire::Open, Verdict::Isolated),
+                (Wire::Connected, Verdict::Connected),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                for seed in 0..sweep_seeds {
+                    let bench = match SimBench::new(WireModel::unpowered(wire), sim, seed) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            eprintln!("{e}");
+                            std::process::exit(1);
+                        }
+                    };
+                    let report = match probe::run(
+                        &mut bench.drive(),
+                        &mut bench.sense_ref(),
+                        &mut bench.sense(),
+                        &mut bench.delay(),
+                        &cfg,
+                        seed,
+                    ) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            eprintln!("{e}");
+                            std::process::exit(1);
+                        }
+                    };
+                    probes += 1;
+                    if report.verdict == expected {
+                        right[i] += 1;
+                    }
+                }
+            }
+            println!(
+                "| {:.1} kΩ | {:.1} kΩ | {:.0}% | {:.0}% | {sweep_seeds} |",
+                r_ref / 1000.0,
+                r_card / 1000.0,
+                100.0 * right[0] as f64 / sweep_seeds as f64,
+                100.0 * right[1] as f64 / sweep_seeds as f64,
+            );
+        }
+    }
+
     let wall = started.elapsed();
     eprintln!(
         "{probes} probes in {:.2} s wall time ({:.1} µs per probe), settle {settle_us} µs",

@@ -4,7 +4,7 @@
 //! The type names below are shared with `jig-protocol` and the host tool.
 //!
 //! # Module map
-//! - [`line`]: the pin abstraction ([`InputLine`], [`OpenDrainLine`],
+//! - [`line`](mod@line): the pin abstraction ([`InputLine`], [`OpenDrainLine`],
 //!   [`JigLine`]) every HAL implements, and [`line::safe`].
 //! - [`probe`]: the isolation probe (stuck → contact → isolation) and the
 //!   electrical reasoning behind series resistors and settle time.

@@ -65,6 +65,15 @@
 //! 2.8–5.4 kΩ with a 10 kΩ card pull; 3.9 kΩ (E12) sits between with ≥ 0.18 V
 //! margin on every row.
 //!
+//! Outside that window (a card whose pull-up is much stronger than 10 kΩ, or
+//! other resistor values) some readings land in the undefined band and the
+//! verdict varies between `stuck-low`, `no-contact` and `intermittent` — but
+//! it is never `isolated`: a PASS needs a clean contact check and every one of
+//! the isolation samples to read `SENSE_REF`'s level. The same holds on a
+//! powered card, whose 3.3 V pull-up `SENSE_REF` cannot pull below 0.8 V.
+//! The detection benchmark (docs/bench/jig.md) sweeps `SENSE_REF` against the
+//! card pull-up.
+//!
 //! Fight currents stay small: `DRIVE` against a rail 3.3 V / 1 kΩ = 3.3 mA (the
 //! worst case, inside the RP2040's default 4 mA drive), `DRIVE` against
 //! `SENSE_REF` 3.3 V / 4.9 kΩ = 0.67 mA, `SENSE_REF` against a rail 0.85 mA.

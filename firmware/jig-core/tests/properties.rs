@@ -230,3 +230,71 @@ fn same_seed_same_report_other_seeds_other_patterns() {
         "hit counts barely vary across seeds: {counts:?}"
     );
 }
+
+#[test]
+fn no_false_pass_anywhere_in_the_electrical_range() {
+    // Whatever the real card's pull and the chosen resistors are, only an
+    // isolating tape may PASS; out of the design window the probe fails safe.
+    // (`powered-open` is left out: its tape does isolate, and with a strong
+    // SENSE_REF a PASS there is right.)
+    let cfg = ProbeConfig {
+        samples: 100,
+        settle_us: 50,
+    };
+    let models = [
+        "connected",
+        "intermittent:0.3",
+        "stuck-high",
+        "stuck-low",
+        "no-contact",
+        "powered-connected",
+        "powered-intermittent:0.3",
+    ];
+    for r_sense_ref in [1_000.0, 2_200.0, 3_900.0, 6_800.0, 10_000.0] {
+        for r_card_pull in [2_200.0, 4_700.0, 10_000.0, 47_000.0] {
+            for v_card_unpowered in [0.0, 0.1, 0.6] {
+                let sim = SimConfig {
+                    r_sense_ref,
+                    r_card_pull,
+                    v_card_unpowered,
+                    ..SimConfig::DEFAULT
+                };
+                for name in models {
+                    for seed in 0..10 {
+                        let r = run_with(parse(name), sim, &cfg, seed);
+                        assert_ne!(
+                            r.verdict,
+                            Verdict::Isolated,
+                            "{name} ref {r_sense_ref} card {r_card_pull} v {v_card_unpowered} seed {seed}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_card_pull_too_strong_for_sense_ref_fails_safe() {
+    // Outside the design window (a card pull-up well below 10 kΩ) SENSE_REF
+    // can no longer lift the net past 2.0 V, reads land in the undefined band
+    // and the verdict varies by seed: but it is never a PASS, and most seeds
+    // already stop at the stuck or contact check.
+    let sim = SimConfig {
+        r_card_pull: 4_700.0,
+        ..SimConfig::DEFAULT
+    };
+    let cfg = ProbeConfig {
+        samples: 100,
+        settle_us: 50,
+    };
+    let mut stopped_early = 0;
+    for seed in 0..200 {
+        let r = run_with(parse("open"), sim, &cfg, seed);
+        assert_ne!(r.verdict, Verdict::Isolated, "seed {seed}: {r:?}");
+        if matches!(r.verdict, Verdict::NoContact | Verdict::StuckLow) {
+            stopped_early += 1;
+        }
+    }
+    assert!(stopped_early > 100, "{stopped_early} of 200");
+}
