@@ -219,6 +219,13 @@ boot() {
   local t=${PIN13_LAB_TIMEOUT:-900} rc=0
   rm -f "$WORK/console.log" "$WORK/data.txt"
   log "booting VM (mode $mode, timeout ${t}s)"
+  if [ "$mode" = shell ]; then
+    qemu-system-x86_64 -accel tcg -cpu max -m 512 -display none -monitor none -no-reboot \
+      -serial stdio -serial "file:$WORK/data.txt" \
+      -device pc-testdev -acpitable "file=$WORK/lab.aml" \
+      -kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" -append "console=ttyS0 quiet panic=-1 lab.mode=shell $*"
+    return
+  fi
   timeout -k 10 "$t" qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 \
     -display none -monitor none -no-reboot \
     -serial stdio -serial "file:$WORK/data.txt" \
