@@ -38,7 +38,8 @@ fn die(msg: &str) -> ! {
 }
 
 fn parse_num(s: &str) -> u64 {
-    s.parse().unwrap_or_else(|_| die(&format!("not a number: {s}")))
+    s.parse()
+        .unwrap_or_else(|_| die(&format!("not a number: {s}")))
 }
 
 /// Summary of a set of durations, in microseconds.
@@ -56,11 +57,29 @@ fn stats(samples: &[Duration]) -> Stats {
     us.sort_by(|a, b| a.total_cmp(b));
     let n = us.len();
     if n == 0 {
-        return Stats { n, min: 0.0, median: 0.0, mean: 0.0, p90: 0.0, max: 0.0 };
+        return Stats {
+            n,
+            min: 0.0,
+            median: 0.0,
+            mean: 0.0,
+            p90: 0.0,
+            max: 0.0,
+        };
     }
-    let median = if n % 2 == 1 { us[n / 2] } else { (us[n / 2 - 1] + us[n / 2]) / 2.0 };
+    let median = if n % 2 == 1 {
+        us[n / 2]
+    } else {
+        (us[n / 2 - 1] + us[n / 2]) / 2.0
+    };
     let p90 = us[((n as f64 * 0.9).ceil() as usize).clamp(1, n) - 1];
-    Stats { n, min: us[0], median, mean: us.iter().sum::<f64>() / n as f64, p90, max: us[n - 1] }
+    Stats {
+        n,
+        min: us[0],
+        median,
+        mean: us.iter().sum::<f64>() / n as f64,
+        p90,
+        max: us[n - 1],
+    }
 }
 
 fn print_stats(label: &str, s: &Stats) {
@@ -152,7 +171,8 @@ fn poke(soft_path: &str) {
         .write(true)
         .open(soft_path)
         .unwrap_or_else(|e| die(&format!("{soft_path}: {e}")));
-    f.write_all(cur.trim().as_bytes()).unwrap_or_else(|e| die(&format!("{soft_path}: {e}")));
+    f.write_all(cur.trim().as_bytes())
+        .unwrap_or_else(|e| die(&format!("{soft_path}: {e}")));
 }
 
 fn latency(args: &[String]) {
@@ -177,7 +197,11 @@ fn latency(args: &[String]) {
     for (i, cmd) in cmds.iter().enumerate() {
         print_stats(&format!("latency [{}]", cmd.join(" ")), &stats(&samples[i]));
         if lost[i] > 0 {
-            println!("@@BENCH latency [{}]: {} flips without a line within 5 s", cmd.join(" "), lost[i]);
+            println!(
+                "@@BENCH latency [{}]: {} flips without a line within 5 s",
+                cmd.join(" "),
+                lost[i]
+            );
         }
     }
 }
@@ -210,7 +234,9 @@ fn latency_round(idx: u64, n: u64, cmd: &[String], samples: &mut Vec<Duration>) 
     let _ = rx.recv_timeout(Duration::from_secs(2));
     while rx.recv_timeout(Duration::from_millis(500)).is_ok() {}
 
-    let mut on = fs::read_to_string(&hard).map(|s| s.trim() == "0").unwrap_or(true);
+    let mut on = fs::read_to_string(&hard)
+        .map(|s| s.trim() == "0")
+        .unwrap_or(true);
     let mut lost = 0;
     for _ in 0..n {
         on = !on;
