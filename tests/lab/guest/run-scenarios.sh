@@ -53,3 +53,6 @@ for f in /lab/scenarios/*.sh; do
   selected "$f" || continue
   grep -q '^# phase: *no-rfkill' "$f" || run_one "$f" normal
 done
+
+# every scenario's full output, for the host ($WORK/logs/)
+tar -cf - -C /tmp/out . | export_file logs.tar
