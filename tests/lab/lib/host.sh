@@ -176,6 +176,8 @@ build_initramfs() {
   cp /bin/busybox "$root/bin/busybox"
   install_modules "$root"
   install_dynamic "$root" /usr/sbin/rfkill
+  # optional, for the benchmark's syscall counts
+  if [ -x /usr/bin/strace ]; then install_dynamic "$root" /usr/bin/strace; fi
   cp "$PIN13_BIN" "$root/lab/bin/pin13"
   cp "$LABTOOL_BIN" "$root/lab/bin/labtool"
   cp "$LAB_DIR/guest/init" "$root/init"
