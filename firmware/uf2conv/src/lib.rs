@@ -198,7 +198,7 @@ impl Uf2Info {
 /// 256-byte payloads at 256-aligned flash addresses, consecutive block
 /// numbers, one total, no address twice.
 pub fn check(uf2: &[u8], target: Target) -> Result<Uf2Info, Uf2Error> {
-    if uf2.is_empty() || uf2.len() % BLOCK_SIZE != 0 {
+    if uf2.is_empty() || !uf2.len().is_multiple_of(BLOCK_SIZE) {
         return Err(Uf2Error::UfSize(uf2.len()));
     }
     let blocks = uf2.len() / BLOCK_SIZE;
@@ -231,7 +231,7 @@ pub fn check(uf2: &[u8], target: Target) -> Result<Uf2Info, Uf2Error> {
             return Err(bad(format!("payload {} bytes, expected {PAYLOAD}", w(4))));
         }
         let addr = w(3);
-        if addr % PAYLOAD as u32 != 0
+        if !addr.is_multiple_of(PAYLOAD as u32)
             || (addr as u64) < target.flash_base as u64
             || addr as u64 + PAYLOAD as u64 > flash_end
         {
