@@ -19,6 +19,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 
+pub mod device;
 pub mod frame;
 pub mod server;
 pub mod wire;
@@ -28,6 +29,7 @@ pub mod client;
 #[cfg(feature = "std")]
 pub mod mem;
 
+pub use device::{self_test, JigDevice, SELF_TEST_CHECKS};
 pub use frame::{decode, encode, FrameError, FrameReader};
 pub use server::{Device, DeviceError, Server, StreamServer};
 pub use wire::{

@@ -14,14 +14,14 @@ pub enum DeviceError {
     /// A GPIO read or write failed.
     Pin,
     /// The core rejected the configuration.
-    Config,
+    Config(jig_core::ConfigError),
 }
 
 impl From<DeviceError> for WireError {
     fn from(e: DeviceError) -> Self {
         match e {
             DeviceError::Pin => WireError::Pin,
-            DeviceError::Config => WireError::Config,
+            DeviceError::Config(c) => WireError::Config(c.into()),
         }
     }
 }

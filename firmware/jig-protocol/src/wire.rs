@@ -140,8 +140,57 @@ pub enum WireError {
     #[error("a jig GPIO operation failed")]
     Pin,
     /// The jig core refused the configuration.
-    #[error("the jig core rejected the configuration")]
-    Config,
+    #[error("the jig refused the request: {}", jig_core::ConfigError::from(*.0).message())]
+    Config(ConfigError),
+}
+
+/// Mirror of [`jig_core::ConfigError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ConfigError {
+    NoSamples,
+    TooManySamples,
+    SettleTooLong,
+    ZeroWidth,
+    PeriodTooShort,
+    ZeroCount,
+    CountTooLarge,
+    WidthTooLong,
+    TooLong,
+}
+
+impl From<jig_core::ConfigError> for ConfigError {
+    fn from(e: jig_core::ConfigError) -> Self {
+        use jig_core::ConfigError as C;
+        match e {
+            C::NoSamples => ConfigError::NoSamples,
+            C::TooManySamples => ConfigError::TooManySamples,
+            C::SettleTooLong => ConfigError::SettleTooLong,
+            C::ZeroWidth => ConfigError::ZeroWidth,
+            C::PeriodTooShort => ConfigError::PeriodTooShort,
+            C::ZeroCount => ConfigError::ZeroCount,
+            C::CountTooLarge => ConfigError::CountTooLarge,
+            C::WidthTooLong => ConfigError::WidthTooLong,
+            C::TooLong => ConfigError::TooLong,
+        }
+    }
+}
+
+impl From<ConfigError> for jig_core::ConfigError {
+    fn from(e: ConfigError) -> Self {
+        use jig_core::ConfigError as C;
+        match e {
+            ConfigError::NoSamples => C::NoSamples,
+            ConfigError::TooManySamples => C::TooManySamples,
+            ConfigError::SettleTooLong => C::SettleTooLong,
+            ConfigError::ZeroWidth => C::ZeroWidth,
+            ConfigError::PeriodTooShort => C::PeriodTooShort,
+            ConfigError::ZeroCount => C::ZeroCount,
+            ConfigError::CountTooLarge => C::CountTooLarge,
+            ConfigError::WidthTooLong => C::WidthTooLong,
+            ConfigError::TooLong => C::TooLong,
+        }
+    }
 }
 
 /// Which limit a request broke.
@@ -150,7 +199,7 @@ pub enum WireError {
 pub enum Invalid {
     #[error("samples must be 1 to {}", limits::MAX_SAMPLES)]
     Samples,
-    #[error("settle time must be 1 to {} us", limits::MAX_SETTLE_US)]
+    #[error("settle time must be at most {} us", limits::MAX_SETTLE_US)]
     Settle,
     #[error("the probe would take longer than {} s", limits::MAX_PROBE_US / 1_000_000)]
     ProbeTooLong,
@@ -173,7 +222,7 @@ impl Request {
                 if cfg.samples == 0 || cfg.samples > limits::MAX_SAMPLES {
                     return Err(Invalid::Samples);
                 }
-                if cfg.settle_us == 0 || cfg.settle_us > limits::MAX_SETTLE_US {
+                if cfg.settle_us > limits::MAX_SETTLE_US {
                     return Err(Invalid::Settle);
                 }
                 if probe_budget_us(cfg) > limits::MAX_PROBE_US {
