@@ -3,6 +3,9 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod emulate;
+pub mod rpi;
+pub mod serial;
 
 use crate::app::Context;
 use crate::{Error, Status};

@@ -1,0 +1,254 @@
+//! `--backend rpi`: jig-core on a Raspberry Pi's GPIO through rppal
+//! (cargo feature `rpi`).
+//!
+//! Pins are BCM numbers from hardware/jig.toml (compiled in through
+//! jig-wiring), each overridable with `--drive/--sense/--sense-ref/--led`.
+//!
+//! Reset on drop: rppal normally restores a pin's *previous* mode when the
+//! pin object is dropped. The jig does not want that: the previous mode may
+//! have been an output left by another program, and `pin13 jig kill assert`
+//! must keep the kill line asserted after pin13 exits (that is the point of
+//! the command; `pin13 jig kill release` or any later probe releases it). So
+//! every line has reset-on-drop disabled and the jig sets the end state
+//! itself: jig-core leaves every line an input (no pull) after every probe and
+//! every kill-line operation except one that deliberately leaves DRIVE pulled
+//! low (open-drain, never driven high). Known limit: a SIGINT/SIGKILL in the
+//! middle of an operation leaves the lines as they were at that instant; run
+//! the command again (any operation starts by making every line an input).
+#![forbid(unsafe_code)]
+
+use super::backend::JigError;
+
+/// Pin overrides for `--backend rpi` (BCM numbers).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RpiPinArgs {
+    /// BCM pin of DRIVE (default from hardware/jig.toml).
+    #[arg(long = "drive", value_name = "BCM")]
+    pub drive: Option<u8>,
+    /// BCM pin of SENSE (default from hardware/jig.toml).
+    #[arg(long = "sense", value_name = "BCM")]
+    pub sense: Option<u8>,
+    /// BCM pin of SENSE_REF (default from hardware/jig.toml).
+    #[arg(long = "sense-ref", value_name = "BCM")]
+    pub sense_ref: Option<u8>,
+    /// BCM pin of the verdict LED (default from hardware/jig.toml).
+    #[arg(long = "led", value_name = "BCM")]
+    pub led: Option<u8>,
+}
+
+/// The pins to use: the wiring file's, with the flags on top, checked.
+pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, JigError> {
+    let mut pins = jig_wiring::rpi_defaults().map_err(|e| JigError::Unavailable {
+        message: format!("the built-in jig wiring is invalid: {e}"),
+        hint: Some("Fix hardware/jig.toml and rebuild pin13.".into()),
+    })?;
+    if let Some(p) = args.drive {
+        pins.drive = p;
+    }
+    if let Some(p) = args.sense {
+        pins.sense = p;
+    }
+    if let Some(p) = args.sense_ref {
+        pins.sense_ref = p;
+    }
+    if let Some(p) = args.led {
+        pins.led = p;
+    }
+    pins.check().map_err(|e| JigError::Unavailable {
+        message: e.to_string(),
+        hint: Some(
+            "Give distinct BCM numbers 4 to 27 with --drive, --sense, --sense-ref and --led."
+                .into(),
+        ),
+    })?;
+    Ok(pins)
+}
+
+#[cfg(not(feature = "rpi"))]
+pub fn open(args: &RpiPinArgs) -> Result<Box<dyn super::backend::Backend>, JigError> {
+    resolve_pins(args)?;
+    Err(JigError::Unavailable {
+        message: "this pin13 was built without Raspberry Pi support".into(),
+        hint: Some(
+            "Build it with the `rpi` feature: on the Pi `cargo build --release -p pin13 --features rpi`, or \
+             cross-build with `--target aarch64-unknown-linux-gnu`."
+                .into(),
+        ),
+    })
+}
+
+#[cfg(feature = "rpi")]
+pub use imp::{open, RpiBackend, RpiLine};
+
+#[cfg(feature = "rpi")]
+mod imp {
+    use std::convert::Infallible;
+
+    use jig_core::{
+        Bias, InputLine, Jig, JigLine, KillOp, KillReport, OpenDrainLine, ProbeConfig, ProbeReport,
+    };
+    use jig_protocol::{Device, DeviceError, JigDevice};
+    use rppal::gpio::{self, Gpio, IoPin, Mode, OutputPin};
+
+    use super::{resolve_pins, RpiPinArgs};
+    use crate::cmd::jig::backend::{Backend, JigError};
+
+    /// A jig line on a Pi GPIO: rppal `IoPin`, reset-on-drop disabled.
+    #[derive(Debug)]
+    pub struct RpiLine(IoPin);
+
+    impl RpiLine {
+        fn new(mut pin: IoPin) -> RpiLine {
+            pin.set_reset_on_drop(false);
+            pin.set_bias(gpio::Bias::Off);
+            RpiLine(pin)
+        }
+    }
+
+    impl embedded_hal::digital::ErrorType for RpiLine {
+        type Error = Infallible;
+    }
+
+    impl InputLine for RpiLine {
+        fn set_input(&mut self, bias: Bias) -> Result<(), Infallible> {
+            // Driver off first, then the pull.
+            self.0.set_mode(Mode::Input);
+            self.0.set_bias(match bias {
+                Bias::None => gpio::Bias::Off,
+                Bias::PullUp => gpio::Bias::PullUp,
+                Bias::PullDown => gpio::Bias::PullDown,
+            });
+            Ok(())
+        }
+
+        fn is_high(&mut self) -> Result<bool, Infallible> {
+            Ok(self.0.is_high())
+        }
+    }
+
+    impl OpenDrainLine for RpiLine {
+        fn drive_low(&mut self) -> Result<(), Infallible> {
+            // Level first, so switching to output never glitches high.
+            self.0.set_bias(gpio::Bias::Off);
+            self.0.set_low();
+            self.0.set_mode(Mode::Output);
+            Ok(())
+        }
+    }
+
+    impl JigLine for RpiLine {
+        fn drive_high(&mut self) -> Result<(), Infallible> {
+            self.0.set_bias(gpio::Bias::Off);
+            self.0.set_high();
+            self.0.set_mode(Mode::Output);
+            Ok(())
+        }
+    }
+
+    type Dev = JigDevice<RpiLine, RpiLine, RpiLine, rppal::hal::Delay>;
+
+    /// The jig on this Pi's GPIO.
+    #[derive(Debug)]
+    pub struct RpiBackend {
+        device: Dev,
+        led: OutputPin,
+        pins: jig_wiring::RpiPins,
+    }
+
+    fn gpio_error(e: gpio::Error) -> JigError {
+        match e {
+            gpio::Error::UnknownModel => JigError::Unavailable {
+                message: "this machine is not a Raspberry Pi (rppal: unknown Raspberry Pi model)".into(),
+                hint: Some(
+                    "Run `--backend rpi` on the Pi wired to the jig, or use --backend serial:/dev/ttyACM0 with a \
+                     Pico, or --backend sim to try without hardware."
+                        .into(),
+                ),
+            },
+            gpio::Error::PermissionDenied(path) => JigError::Unavailable {
+                message: format!("permission denied opening {path}"),
+                hint: Some("Add yourself to the `gpio` group (`sudo usermod -aG gpio $USER`) and log in again.".into()),
+            },
+            gpio::Error::PinUsed(n) => JigError::Unavailable {
+                message: format!("BCM {n} is in use (by this program, another program or a kernel driver)"),
+                hint: Some("Free the pin, or choose another with --drive/--sense/--sense-ref/--led.".into()),
+            },
+            gpio::Error::PinNotAvailable(n) => JigError::Unavailable {
+                message: format!("BCM {n} does not exist on this Pi"),
+                hint: Some("Choose BCM numbers 4 to 27.".into()),
+            },
+            e => JigError::Unavailable { message: format!("cannot use the Pi's GPIO: {e}"), hint: None },
+        }
+    }
+
+    /// Take the jig's pins (every line an input, no pull).
+    pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, JigError> {
+        let pins = resolve_pins(args)?;
+        let gpio = Gpio::new().map_err(gpio_error)?;
+        let line = |bcm: u8| -> Result<RpiLine, JigError> {
+            Ok(RpiLine::new(
+                gpio.get(bcm).map_err(gpio_error)?.into_io(Mode::Input),
+            ))
+        };
+        let drive = line(pins.drive)?;
+        let sense_ref = line(pins.sense_ref)?;
+        let sense = line(pins.sense)?;
+        let mut led = gpio.get(pins.led).map_err(gpio_error)?.into_output_low();
+        led.set_reset_on_drop(false);
+        let jig = match Jig::new(drive, sense_ref, sense) {
+            Ok(j) => j,
+            Err(never) => match never {},
+        };
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        Ok(Box::new(RpiBackend {
+            device: JigDevice::new(jig, rppal::hal::Delay::new(), seed),
+            led,
+            pins,
+        }))
+    }
+
+    fn dev_error(e: DeviceError) -> JigError {
+        match e {
+            DeviceError::Pin => JigError::Failed {
+                message: "a GPIO operation failed".into(),
+                hint: None,
+            },
+            DeviceError::Config(c) => JigError::Failed {
+                message: format!("the jig refused: {c}"),
+                hint: None,
+            },
+        }
+    }
+
+    impl Backend for RpiBackend {
+        fn describe(&self) -> String {
+            let p = self.pins;
+            format!(
+                "rpi (DRIVE BCM {}, SENSE BCM {}, SENSE_REF BCM {})",
+                p.drive, p.sense, p.sense_ref
+            )
+        }
+
+        fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
+            let r = self.device.probe(cfg).map_err(dev_error)?;
+            // The LED stays on after pin13 exits: steady = isolated.
+            if r.verdict.is_pass() {
+                self.led.set_high();
+            } else {
+                self.led.set_low();
+            }
+            Ok(r)
+        }
+
+        fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
+            self.device.kill(op).map_err(dev_error)
+        }
+
+        fn safe(&mut self) -> Result<(), JigError> {
+            self.device.safe().map_err(dev_error)
+        }
+    }
+}
