@@ -79,11 +79,13 @@ fn rpi_defaults_match_the_file() {
 }
 
 #[test]
-fn card_lines_have_a_series_resistor() {
+fn series_resistors_match_the_cores_electrical_model() {
     let w = embedded().unwrap();
+    assert_eq!(w.line(LineName::Drive).series_ohms, jig_core::probe::R_DRIVE_OHMS);
+    assert_eq!(w.line(LineName::Sense).series_ohms, jig_core::probe::R_SENSE_OHMS);
+    assert_eq!(w.line(LineName::SenseRef).series_ohms, jig_core::probe::R_SENSE_REF_OHMS);
     for name in [LineName::Drive, LineName::Sense, LineName::SenseRef] {
-        assert!(w.line(name).touches_card);
-        assert_eq!(w.line(name).series_ohms, 1000, "{name}");
+        assert!(w.line(name).touches_card, "{name}");
     }
 }
 
@@ -221,7 +223,7 @@ fn card_lines_need_a_series_resistor() {
             ohms: 0
         }
     );
-    assert!(e.to_string().contains("330..=2200"), "{e}");
+    assert!(e.to_string().contains("330..=4700"), "{e}");
     let e = with("series_ohms = 1000", "series_ohms = 10000").unwrap_err();
     assert_eq!(
         e,
