@@ -81,9 +81,18 @@ fn rpi_defaults_match_the_file() {
 #[test]
 fn series_resistors_match_the_cores_electrical_model() {
     let w = embedded().unwrap();
-    assert_eq!(w.line(LineName::Drive).series_ohms, jig_core::probe::R_DRIVE_OHMS);
-    assert_eq!(w.line(LineName::Sense).series_ohms, jig_core::probe::R_SENSE_OHMS);
-    assert_eq!(w.line(LineName::SenseRef).series_ohms, jig_core::probe::R_SENSE_REF_OHMS);
+    assert_eq!(
+        w.line(LineName::Drive).series_ohms,
+        jig_core::probe::R_DRIVE_OHMS
+    );
+    assert_eq!(
+        w.line(LineName::Sense).series_ohms,
+        jig_core::probe::R_SENSE_OHMS
+    );
+    assert_eq!(
+        w.line(LineName::SenseRef).series_ohms,
+        jig_core::probe::R_SENSE_REF_OHMS
+    );
     for name in [LineName::Drive, LineName::Sense, LineName::SenseRef] {
         assert!(w.line(name).touches_card, "{name}");
     }
