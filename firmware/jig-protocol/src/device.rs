@@ -169,13 +169,16 @@ where
         self.jig.as_mut()
     }
 
+    /// The seed for the next probe: `seed` itself first (so one probe gives
+    /// the same result as jig-core's `probe::run` with that seed), then a
+    /// splitmix64 sequence.
     fn next_seed(&mut self) -> u64 {
-        // splitmix64: a new, well-mixed seed per probe.
-        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.seed;
+        let current = self.seed;
+        let mut z = current.wrapping_add(0x9E37_79B9_7F4A_7C15);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.seed = z ^ (z >> 31);
+        current
     }
 }
 

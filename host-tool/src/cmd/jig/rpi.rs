@@ -12,9 +12,14 @@
 //! every line has reset-on-drop disabled and the jig sets the end state
 //! itself: jig-core leaves every line an input (no pull) after every probe and
 //! every kill-line operation except one that deliberately leaves DRIVE pulled
-//! low (open-drain, never driven high). Known limit: a SIGINT/SIGKILL in the
-//! middle of an operation leaves the lines as they were at that instant; run
-//! the command again (any operation starts by making every line an input).
+//! low (open-drain, never driven high).
+//!
+//! Ctrl-C (SIGINT) and SIGTERM: while the Pi backend holds the pins, these
+//! signals only set a flag. From then on every line refuses to drive (it
+//! becomes an input instead) and every delay returns at once, so the running
+//! operation winds down in microseconds with every line an input, and the
+//! command fails with "interrupted". SIGKILL cannot be caught: after one, run
+//! any jig command again (each starts by making every line an input).
 #![forbid(unsafe_code)]
 
 use super::backend::JigError;
@@ -83,6 +88,10 @@ pub use imp::{open, RpiBackend, RpiLine};
 #[cfg(feature = "rpi")]
 mod imp {
     use std::convert::Infallible;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    use embedded_hal::delay::DelayNs;
 
     use jig_core::{
         Bias, InputLine, Jig, JigLine, KillOp, KillReport, OpenDrainLine, ProbeConfig, ProbeReport,
@@ -92,6 +101,32 @@ mod imp {
 
     use super::{resolve_pins, RpiPinArgs};
     use crate::cmd::jig::backend::{Backend, JigError};
+
+    /// Set by SIGINT/SIGTERM while the backend holds the pins.
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+    fn interrupted() -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
+    }
+
+    /// A delay that ends early once a signal arrived.
+    #[derive(Debug)]
+    pub struct RpiDelay(rppal::hal::Delay);
+
+    impl DelayNs for RpiDelay {
+        fn delay_ns(&mut self, ns: u32) {
+            // Long waits in slices, so a signal ends them within 10 ms.
+            const SLICE: Duration = Duration::from_millis(10);
+            let end = Instant::now() + Duration::from_nanos(ns.into());
+            while !interrupted() {
+                let left = end.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                self.0.delay_ns(left.min(SLICE).as_nanos() as u32);
+            }
+        }
+    }
 
     /// A jig line on a Pi GPIO: rppal `IoPin`, reset-on-drop disabled.
     #[derive(Debug)]
@@ -128,6 +163,9 @@ mod imp {
 
     impl OpenDrainLine for RpiLine {
         fn drive_low(&mut self) -> Result<(), Infallible> {
+            if interrupted() {
+                return self.set_input(Bias::None);
+            }
             // Level first, so switching to output never glitches high.
             self.0.set_bias(gpio::Bias::Off);
             self.0.set_low();
@@ -138,6 +176,9 @@ mod imp {
 
     impl JigLine for RpiLine {
         fn drive_high(&mut self) -> Result<(), Infallible> {
+            if interrupted() {
+                return self.set_input(Bias::None);
+            }
             self.0.set_bias(gpio::Bias::Off);
             self.0.set_high();
             self.0.set_mode(Mode::Output);
@@ -145,7 +186,7 @@ mod imp {
         }
     }
 
-    type Dev = JigDevice<RpiLine, RpiLine, RpiLine, rppal::hal::Delay>;
+    type Dev = JigDevice<RpiLine, RpiLine, RpiLine, RpiDelay>;
 
     /// The jig on this Pi's GPIO.
     #[derive(Debug)]
@@ -185,6 +226,10 @@ mod imp {
     pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, JigError> {
         let pins = resolve_pins(args)?;
         let gpio = Gpio::new().map_err(gpio_error)?;
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // Best effort: without the handler a signal kills pin13 as usual.
+            let _ = signal_hook::flag::register(sig, &INTERRUPTED);
+        }
         let line = |bcm: u8| -> Result<RpiLine, JigError> {
             Ok(RpiLine::new(
                 gpio.get(bcm).map_err(gpio_error)?.into_io(Mode::Input),
@@ -204,7 +249,7 @@ mod imp {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         Ok(Box::new(RpiBackend {
-            device: JigDevice::new(jig, rppal::hal::Delay::new(), seed),
+            device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new()), seed),
             led,
             pins,
         }))
@@ -223,6 +268,21 @@ mod imp {
         }
     }
 
+    impl RpiBackend {
+        /// After a signal: every line an input, LED off, and say so.
+        fn check_interrupted(&mut self) -> Result<(), JigError> {
+            if !interrupted() {
+                return Ok(());
+            }
+            let _ = self.device.safe();
+            self.led.set_low();
+            Err(JigError::Failed {
+                message: "interrupted by a signal; every jig line is an input".into(),
+                hint: None,
+            })
+        }
+    }
+
     impl Backend for RpiBackend {
         fn describe(&self) -> String {
             let p = self.pins;
@@ -233,7 +293,9 @@ mod imp {
         }
 
         fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
-            let r = self.device.probe(cfg).map_err(dev_error)?;
+            let r = self.device.probe(cfg).map_err(dev_error);
+            self.check_interrupted()?;
+            let r = r?;
             // The LED stays on after pin13 exits: steady = isolated.
             if r.verdict.is_pass() {
                 self.led.set_high();
@@ -244,7 +306,9 @@ mod imp {
         }
 
         fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
-            self.device.kill(op).map_err(dev_error)
+            let r = self.device.kill(op).map_err(dev_error);
+            self.check_interrupted()?;
+            r
         }
 
         fn safe(&mut self) -> Result<(), JigError> {
