@@ -123,9 +123,9 @@ fn write_all(fd: &OwnedFd, mut bytes: &[u8]) -> Result<(), Errno> {
 pub fn run(args: &EmulateArgs) -> Result<Status, Error> {
     let model: WireModel = args.wire.parse().map_err(|e| {
         Error::usage(
-            format!("unknown wire model {:?}: {e}", args.wire),
+            format!("--wire {}: {e}", args.wire),
             Some(format!(
-                "Use one of {} (optionally prefixed {POWERED_PREFIX}), e.g. --wire open.",
+                "e.g. --wire open; models: {} ({POWERED_PREFIX}... for a powered card)",
                 MODEL_NAMES.join(", ")
             )),
         )

@@ -22,7 +22,9 @@
 //! any jig command again (each starts by making every line an input).
 #![forbid(unsafe_code)]
 
-use super::backend::JigError;
+use jig_wiring::WiringError;
+
+use crate::Error;
 
 /// Pin overrides for `--backend rpi` (BCM numbers).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -42,10 +44,13 @@ pub struct RpiPinArgs {
 }
 
 /// The pins to use: the wiring file's, with the flags on top, checked.
-pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, JigError> {
-    let mut pins = jig_wiring::rpi_defaults().map_err(|e| JigError::Unavailable {
-        message: format!("the built-in jig wiring is invalid: {e}"),
-        hint: Some("Fix hardware/jig.toml and rebuild pin13.".into()),
+/// A bad flag value is a usage error (exit 2).
+pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, Error> {
+    let mut pins = jig_wiring::rpi_defaults().map_err(|e| {
+        Error::runtime(
+            format!("the built-in jig wiring is invalid: {e}"),
+            Some("Fix hardware/jig.toml and rebuild pin13.".into()),
+        )
     })?;
     if let Some(p) = args.drive {
         pins.drive = p;
@@ -59,27 +64,33 @@ pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, JigError> 
     if let Some(p) = args.led {
         pins.led = p;
     }
-    pins.check().map_err(|e| JigError::Unavailable {
-        message: e.to_string(),
-        hint: Some(
-            "Give distinct BCM numbers 4 to 27 with --drive, --sense, --sense-ref and --led."
-                .into(),
-        ),
+    let hint = Some(
+        "Give distinct BCM numbers 4 to 27 with --drive, --sense, --sense-ref and --led."
+            .to_string(),
+    );
+    pins.check().map_err(|e| match e {
+        WiringError::RpiBcm { line, bcm, reason } => {
+            Error::usage(format!("{line} on BCM {bcm}: {reason}"), hint)
+        }
+        WiringError::Duplicate {
+            pin, first, second, ..
+        } => Error::usage(format!("{first} and {second} are both on BCM {pin}"), hint),
+        e => Error::usage(e.to_string(), hint),
     })?;
     Ok(pins)
 }
 
 #[cfg(not(feature = "rpi"))]
-pub fn open(args: &RpiPinArgs) -> Result<Box<dyn super::backend::Backend>, JigError> {
+pub fn open(args: &RpiPinArgs) -> Result<Box<dyn super::backend::Backend>, Error> {
     resolve_pins(args)?;
-    Err(JigError::Unavailable {
+    Err(Error::Jig(super::backend::JigError::Unavailable {
         message: "this pin13 was built without Raspberry Pi support".into(),
         hint: Some(
             "Build it with the `rpi` feature: on the Pi `cargo build --release -p pin13 --features rpi`, or \
              cross-build with `--target aarch64-unknown-linux-gnu`."
                 .into(),
         ),
-    })
+    }))
 }
 
 #[cfg(feature = "rpi")]
@@ -223,7 +234,7 @@ mod imp {
     }
 
     /// Take the jig's pins (every line an input, no pull).
-    pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, JigError> {
+    pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, crate::Error> {
         let pins = resolve_pins(args)?;
         let gpio = Gpio::new().map_err(gpio_error)?;
         for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
