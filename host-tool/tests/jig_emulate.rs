@@ -184,3 +184,30 @@ fn unreachable_jig_and_bad_emulator_model() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn self_test_over_serial_matches_the_sim_backend() {
+    for (wire, status) in [("no-contact", 0), ("connected", 1)] {
+        let emu = Emulator::start(wire, "3");
+        let serial = pin13(&["jig", "self-test", "--json", "--backend", &emu.backend()]);
+        let sim = pin13(&[
+            "jig",
+            "self-test",
+            "--json",
+            "--backend",
+            "sim",
+            "--wire",
+            wire,
+            "--seed",
+            "3",
+        ]);
+        assert_eq!(serial.status.code(), Some(status), "{wire}");
+        assert_eq!(sim.status.code(), Some(status), "{wire}");
+        let (mut a, mut b) = (json(&serial), json(&sim));
+        a.as_object_mut().unwrap().remove("backend");
+        b.as_object_mut().unwrap().remove("backend");
+        assert_eq!(a, b, "{wire}");
+        assert_eq!(a["pass"], status == 0);
+        assert_eq!(a["failed"].as_array().unwrap().is_empty(), status == 0);
+    }
+}

@@ -47,6 +47,9 @@ pub enum JigCommand {
     Bounce(BounceArgs),
     /// Make every jig line an input (high impedance).
     Safe(OpArgs),
+    /// Check the jig's own wiring with the probes lifted off the card (exit 0
+    /// PASS, 1 FAIL).
+    SelfTest(OpArgs),
     /// Serve the simulated bench over the jig protocol on a pseudo-terminal
     /// (prints its path first), for `--backend serial:PATH` without hardware.
     Emulate(emulate::EmulateArgs),
@@ -308,6 +311,7 @@ pub fn run(_ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
             },
         ),
         JigCommand::Safe(a) => run_safe(&a.backend),
+        JigCommand::SelfTest(a) => run_self_test(&a.backend),
         JigCommand::Emulate(a) => emulate::run(a),
     }
 }
@@ -431,6 +435,56 @@ fn run_kill(args: &BackendArgs, op: KillOp) -> Result<Status, Error> {
             .map_err(Error::Output)?;
     }
     Ok(Status::Success)
+}
+
+fn run_self_test(args: &BackendArgs) -> Result<Status, Error> {
+    let mut backend = open_backend(args)?;
+    let report = backend.self_test()?;
+    let described = backend.describe();
+    let failed: Vec<&str> = jig_protocol::SELF_TEST_CHECKS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| report.failed & (1 << i) != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = json!({
+            "pass": report.passed(),
+            "checks": report.checks,
+            "failed": failed,
+            "backend": described,
+        });
+        writeln!(out, "{v}").map_err(Error::Output)?;
+    } else if report.passed() {
+        writeln!(
+            out,
+            "self-test: PASS, all {} checks ({described})",
+            report.checks
+        )
+        .map_err(Error::Output)?;
+    } else {
+        writeln!(
+            out,
+            "self-test: FAIL, {} of {} checks ({described})",
+            failed.len(),
+            report.checks
+        )
+        .map_err(Error::Output)?;
+        for name in &failed {
+            writeln!(out, "  failed: {name}").map_err(Error::Output)?;
+        }
+        writeln!(
+            out,
+            "  Lift every probe off the card and run it again; if it still fails, check that line's wire, series resistor and solder joints."
+        )
+        .map_err(Error::Output)?;
+    }
+    Ok(if report.passed() {
+        Status::Success
+    } else {
+        Status::Failure
+    })
 }
 
 fn run_safe(args: &BackendArgs) -> Result<Status, Error> {

@@ -325,5 +325,11 @@ mod imp {
         fn safe(&mut self) -> Result<(), JigError> {
             self.device.safe().map_err(dev_error)
         }
+
+        fn self_test(&mut self) -> Result<jig_protocol::SelfTestReport, JigError> {
+            let r = self.device.self_test().map_err(dev_error);
+            self.check_interrupted()?;
+            r
+        }
     }
 }

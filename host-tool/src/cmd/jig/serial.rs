@@ -183,14 +183,6 @@ impl SerialBackend {
     pub fn info(&self) -> HelloInfo {
         self.client.info()
     }
-
-    /// Run the jig's self-test (probes off the card).
-    pub fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
-        let path = self.path.clone();
-        self.client
-            .self_test()
-            .map_err(|e| op_error(&path, "the self-test", e))
-    }
 }
 
 fn connect_error(path: &Path, e: ClientError) -> JigError {
@@ -297,5 +289,12 @@ impl Backend for SerialBackend {
         self.client
             .abort()
             .map_err(|e| op_error(&path, "releasing the lines", e))
+    }
+
+    fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
+        let path = self.path.clone();
+        self.client
+            .self_test()
+            .map_err(|e| op_error(&path, "the self-test", e))
     }
 }
