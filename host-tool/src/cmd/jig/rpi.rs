@@ -22,8 +22,6 @@
 //! any jig command again (each starts by making every line an input).
 #![forbid(unsafe_code)]
 
-use jig_wiring::WiringError;
-
 use crate::Error;
 
 /// Pin overrides for `--backend rpi` (BCM numbers).
@@ -43,6 +41,7 @@ pub struct RpiPinArgs {
     pub led: Option<u8>,
 }
 
+#[cfg(feature = "rpi")]
 /// The pins to use: the wiring file's, with the flags on top, checked.
 /// A bad flag value is a usage error (exit 2).
 pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, Error> {
@@ -69,10 +68,10 @@ pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, Error> {
             .to_string(),
     );
     pins.check().map_err(|e| match e {
-        WiringError::RpiBcm { line, bcm, reason } => {
+        jig_wiring::WiringError::RpiBcm { line, bcm, reason } => {
             Error::usage(format!("{line} on BCM {bcm}: {reason}"), hint)
         }
-        WiringError::Duplicate {
+        jig_wiring::WiringError::Duplicate {
             pin, first, second, ..
         } => Error::usage(format!("{first} and {second} are both on BCM {pin}"), hint),
         e => Error::usage(e.to_string(), hint),
@@ -81,8 +80,7 @@ pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, Error> {
 }
 
 #[cfg(not(feature = "rpi"))]
-pub fn open(args: &RpiPinArgs) -> Result<Box<dyn super::backend::Backend>, Error> {
-    resolve_pins(args)?;
+pub fn open(_args: &RpiPinArgs) -> Result<Box<dyn super::backend::Backend>, Error> {
     Err(Error::Jig(super::backend::JigError::Unavailable {
         message: "this pin13 was built without Raspberry Pi support".into(),
         hint: Some(
@@ -331,5 +329,41 @@ mod imp {
             self.check_interrupted()?;
             r
         }
+    }
+}
+
+#[cfg(all(test, feature = "rpi"))]
+mod tests {
+    use super::*;
+    use crate::Status;
+
+    #[test]
+    fn pins_come_from_the_wiring_file_and_flags_override() {
+        let file = jig_wiring::rpi_defaults().unwrap();
+        assert_eq!(resolve_pins(&RpiPinArgs::default()).unwrap(), file);
+        let args = RpiPinArgs {
+            drive: Some(5),
+            ..RpiPinArgs::default()
+        };
+        let pins = resolve_pins(&args).unwrap();
+        assert_eq!((pins.drive, pins.sense), (5, file.sense));
+        let clash = RpiPinArgs {
+            sense: Some(file.drive),
+            ..RpiPinArgs::default()
+        };
+        let e = resolve_pins(&clash).unwrap_err();
+        assert_eq!(e.status(), Status::Usage);
+        assert_eq!(
+            e.to_string(),
+            format!("DRIVE and SENSE are both on BCM {}", file.drive)
+        );
+        let reserved = RpiPinArgs {
+            led: Some(0),
+            ..RpiPinArgs::default()
+        };
+        assert!(resolve_pins(&reserved)
+            .unwrap_err()
+            .to_string()
+            .starts_with("LED on BCM 0: "));
     }
 }
