@@ -131,7 +131,9 @@ impl<T: Transport> Client<T> {
         let id = self.send_request(&Request::Hello {
             protocol: PROTOCOL_VERSION,
         })?;
-        let mut frame = self.wait_frame(id, HELLO_TIMEOUT)?;
+        // Id 0 is not accepted here: line noise left in the jig before our
+        // resync byte is answered with an id-0 error that is not about Hello.
+        let mut frame = self.wait_frame(id, HELLO_TIMEOUT, false)?;
         let raw = frame.clone();
         match decode::<Response>(&mut frame) {
             Ok(env) => match env.body {
@@ -201,7 +203,7 @@ impl<T: Transport> Client<T> {
         req.validate().map_err(ClientError::Invalid)?;
         let id = self.send_request(&req)?;
         let budget = Duration::from_micros(req.budget_us()) + self.margin;
-        let mut frame = self.wait_frame(id, budget)?;
+        let mut frame = self.wait_frame(id, budget, true)?;
         match decode::<Response>(&mut frame) {
             Ok(env) => match env.body {
                 Response::Error(e) => Err(ClientError::Refused(e)),
@@ -227,8 +229,14 @@ impl<T: Transport> Client<T> {
 
     /// Wait for the frame answering `id`; stale frames (earlier ids, e.g. an
     /// answer that arrived after a timeout) are skipped. A frame with id 0 is
-    /// the jig saying it could not read our request.
-    fn wait_frame(&mut self, id: u8, budget: Duration) -> Result<Vec<u8>, ClientError> {
+    /// the jig saying it could not read our request (taken only when
+    /// `accept_zero`).
+    fn wait_frame(
+        &mut self,
+        id: u8,
+        budget: Duration,
+        accept_zero: bool,
+    ) -> Result<Vec<u8>, ClientError> {
         let deadline = Instant::now() + budget;
         loop {
             while !self.pending.is_empty() {
@@ -236,7 +244,7 @@ impl<T: Transport> Client<T> {
                 if let Some(Ok(frame)) = self.reader.push(b) {
                     let frame = frame.to_vec();
                     match frame_id(&frame) {
-                        Some(got) if got == id || got == 0 => return Ok(frame),
+                        Some(got) if got == id || (accept_zero && got == 0) => return Ok(frame),
                         _ => continue,
                     }
                 }

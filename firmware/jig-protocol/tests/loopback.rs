@@ -232,3 +232,14 @@ fn something_that_is_not_a_jig() {
     let e = Client::connect(Canned(raw, false)).unwrap_err();
     assert!(matches!(e, ClientError::Unexpected(_)), "{e:?}");
 }
+
+#[test]
+fn line_noise_before_connecting_does_not_break_hello() {
+    // A port prober (e.g. ModemManager) left "AT\r" in the jig: our resync
+    // byte turns it into a frame the jig answers with an id-0 Decode error.
+    let mut link = Loopback::new(common::server(Verdict::Isolated));
+    link.send(b"AT\r").unwrap();
+    let mut c = Client::connect(link).unwrap();
+    assert_eq!(c.info().protocol, PROTOCOL_VERSION);
+    assert_eq!(c.probe(&CFG).unwrap().verdict, Verdict::Isolated);
+}
