@@ -50,8 +50,8 @@ pub enum JigCommand {
     /// Check the jig's own wiring with the probes lifted off the card (exit 0
     /// PASS, 1 FAIL).
     SelfTest(OpArgs),
-    /// Serve the simulated bench over the jig protocol on a pseudo-terminal
-    /// (prints its path first), for `--backend serial:PATH` without hardware.
+    /// Serve the simulated bench on a pseudo-terminal, for `--backend
+    /// serial:PATH` without hardware (prints the path first).
     Emulate(emulate::EmulateArgs),
 }
 

@@ -28,16 +28,32 @@ use crate::Error;
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RpiPinArgs {
     /// BCM pin of DRIVE (default from hardware/jig.toml).
-    #[arg(long = "drive", value_name = "BCM")]
+    #[arg(
+        long = "drive",
+        value_name = "BCM",
+        help_heading = "Raspberry Pi backend"
+    )]
     pub drive: Option<u8>,
     /// BCM pin of SENSE (default from hardware/jig.toml).
-    #[arg(long = "sense", value_name = "BCM")]
+    #[arg(
+        long = "sense",
+        value_name = "BCM",
+        help_heading = "Raspberry Pi backend"
+    )]
     pub sense: Option<u8>,
     /// BCM pin of SENSE_REF (default from hardware/jig.toml).
-    #[arg(long = "sense-ref", value_name = "BCM")]
+    #[arg(
+        long = "sense-ref",
+        value_name = "BCM",
+        help_heading = "Raspberry Pi backend"
+    )]
     pub sense_ref: Option<u8>,
     /// BCM pin of the verdict LED (default from hardware/jig.toml).
-    #[arg(long = "led", value_name = "BCM")]
+    #[arg(
+        long = "led",
+        value_name = "BCM",
+        help_heading = "Raspberry Pi backend"
+    )]
     pub led: Option<u8>,
 }
 
