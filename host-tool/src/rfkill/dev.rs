@@ -457,6 +457,10 @@ pub fn poll(fds: &[(BorrowedFd<'_>, i16)], timeout: Option<Duration>) -> io::Res
 
 /// The local time zone's offset from UTC, in seconds east, at `unix_secs`
 /// (`localtime_r`'s `tm_gmtoff`; honours `TZ`). `None` if libc cannot say.
+// The libc crate deprecates `time_t` on musl (it may grow to 64 bits on
+// 32-bit targets); it stays consistent with the `localtime_r` symbol the
+// crate binds, which is all this call needs.
+#[allow(deprecated)]
 pub fn local_utc_offset(unix_secs: i64) -> Option<i32> {
     let t: libc::time_t = libc::time_t::try_from(unix_secs).ok()?;
     // SAFETY: `libc::tm` is a plain C struct of integers and a pointer, for
