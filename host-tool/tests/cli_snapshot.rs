@@ -34,7 +34,12 @@ fn read_json(p: &Path) -> Value {
 fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
     let dir = scratch("snap-content");
     let out = dir.join("s.json");
-    let r = snap_to(&sysfs("pre511-ipw2200"), nodev(), Some(&proc("pre511-ipw2200")), &out);
+    let r = snap_to(
+        &sysfs("pre511-ipw2200"),
+        nodev(),
+        Some(&proc("pre511-ipw2200")),
+        &out,
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "-o: nothing on stdout");
     assert!(r.stderr.contains("wrote"), "{}", r.stderr);
@@ -45,9 +50,15 @@ fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
     assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
     assert!(v["created_unix"].is_null(), "--reproducible");
     assert_eq!(v["kernel"]["osrelease"], "4.19.0-27-686");
-    assert_eq!(v["kernel"]["version"], "#1 SMP Debian 4.19.316-1 (2024-06-25)");
+    assert_eq!(
+        v["kernel"]["version"],
+        "#1 SMP Debian 4.19.316-1 (2024-06-25)"
+    );
     assert_eq!(v["rfkill_dev"]["readable"], false);
-    assert!(v["rfkill_dev"]["error"].as_str().unwrap().contains("/nonexistent/rfkill"));
+    assert!(v["rfkill_dev"]["error"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent/rfkill"));
     assert_eq!(v["events"], serde_json::json!([]));
     let devs = v["devices"].as_array().unwrap();
     assert_eq!(devs.len(), 3);
@@ -55,7 +66,10 @@ fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
     assert_eq!(phy["node"], "rfkill2");
     assert_eq!(phy["attrs"]["name"], "phy0");
     assert_eq!(phy["attrs"]["hard"], true);
-    assert!(phy["attrs"]["hard_block_reasons"].is_null(), "pre-5.11: no reasons");
+    assert!(
+        phy["attrs"]["hard_block_reasons"].is_null(),
+        "pre-5.11: no reasons"
+    );
     assert_eq!(phy["driver"], "ipw2200");
     assert_eq!(phy["bus"], "pci");
     assert_eq!(phy["pci_id"], "8086:4224");
@@ -63,14 +77,25 @@ fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
     let parents = phy["parents"].as_array().unwrap();
     assert_eq!(parents[0]["name"], "phy0");
     assert_eq!(parents[0]["subsystem"], "ieee80211");
-    assert_eq!(parents[1]["path"], "devices/pci0000:00/0000:00:1e.0/0000:03:03.0");
+    assert_eq!(
+        parents[1]["path"],
+        "devices/pci0000:00/0000:00:1e.0/0000:03:03.0"
+    );
     assert_eq!(parents[1]["pci_subsystem_device"], 0x2751);
     let mp = &v["module_parameters"];
     assert_eq!(mp["ipw2200"]["disable"], "0");
     assert_eq!(mp["ipw2200"]["led"], "1");
     assert_eq!(mp["rfkill"]["default_state"], "1");
     assert_eq!(mp["rfkill"]["master_switch_mode"], "2");
-    assert!(mp["dell_laptop"].is_object(), "the platform driver's module: {mp}");
+    assert_eq!(mp["cfg80211"]["ieee80211_regdom"], "00");
+    // The radios' drivers' modules, found through bus/*/drivers/*/module.
+    let out2 = dir.join("t.json");
+    let r = snap_to(&sysfs("thinkpad-radio-switch"), nodev(), None, &out2);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mp = &read_json(&out2)["module_parameters"];
+    assert_eq!(mp["thinkpad_acpi"]["bluetooth_state"], "0", "{mp}");
+    assert_eq!(mp["iwl3945"]["disable_hw_scan"], "Y", "{mp}");
+    assert!(mp.get("ipw2200").is_none(), "no ipw2200 on a T60: {mp}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -82,7 +107,11 @@ fn snapshot_to_stdout_and_kernel_null_without_proc() {
     let v = r.json();
     assert!(v["kernel"]["osrelease"].is_null(), "{}", v["kernel"]);
     assert_eq!(v["devices"].as_array().unwrap().len(), 2);
-    assert!(r.stderr.contains("no events in the snapshot"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no events in the snapshot"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -131,7 +160,11 @@ fn round_trip_gives_the_same_answers() {
         ] {
             let direct = fixture(tree, args);
             let replayed = replay(&out, args);
-            assert_eq!(replayed.code, direct.code, "{tree} {args:?}: {}", replayed.stderr);
+            assert_eq!(
+                replayed.code, direct.code,
+                "{tree} {args:?}: {}",
+                replayed.stderr
+            );
             if args.contains(&"--json") && args[0] == "diagnose" {
                 let (mut a, mut b) = (direct.json(), replayed.json());
                 assert_eq!(a["source"], "sysfs");
@@ -142,7 +175,11 @@ fn round_trip_gives_the_same_answers() {
             } else {
                 assert_eq!(replayed.stdout, direct.stdout, "{tree} {args:?}");
             }
-            assert!(replayed.stderr.contains("snapshot"), "{tree}: {}", replayed.stderr);
+            assert!(
+                replayed.stderr.contains("replaying"),
+                "{tree}: {}",
+                replayed.stderr
+            );
         }
     }
     std::fs::remove_dir_all(dir).unwrap();
@@ -160,7 +197,12 @@ fn example_snapshots_are_current_and_answer() {
         assert!(ex.is_file(), "missing example {}", ex.display());
         let out = dir.join("fresh.json");
         let p = proc(tree);
-        let r = snap_to(&sysfs(tree), nodev(), p.is_dir().then_some(p.as_path()), &out);
+        let r = snap_to(
+            &sysfs(tree),
+            nodev(),
+            p.is_dir().then_some(p.as_path()),
+            &out,
+        );
         assert_eq!(r.code, 0);
         let mut fresh = read_json(&out);
         let mut shipped = read_json(&ex);
@@ -221,6 +263,28 @@ fn replay_errors_are_clear() {
 }
 
 #[test]
+fn no_rfkill_at_all_still_gives_a_snapshot() {
+    let dir = scratch("snap-norfkill");
+    std::fs::create_dir_all(dir.join("sys/module/rfkill/parameters")).unwrap();
+    std::fs::write(
+        dir.join("sys/module/rfkill/parameters/default_state"),
+        "1\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("proc/sys/kernel")).unwrap();
+    std::fs::write(dir.join("proc/sys/kernel/osrelease"), "2.6.32-5-686\n").unwrap();
+    let r = on(&dir.join("sys"), nodev(), &["snapshot", "--reproducible"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("rfkill not loaded"), "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["devices"], serde_json::json!([]));
+    // proc found beside the sysfs root (DIR/../proc).
+    assert_eq!(v["kernel"]["osrelease"], "2.6.32-5-686");
+    assert_eq!(v["module_parameters"]["rfkill"]["default_state"], "1");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn output_file_is_all_or_nothing() {
     let dir = scratch("snap-atomic");
     let target = dir.join("no/such/dir/s.json");
@@ -231,7 +295,10 @@ fn output_file_is_all_or_nothing() {
     // An existing file is replaced whole, and no temp file stays behind.
     let out = dir.join("s.json");
     std::fs::write(&out, "old").unwrap();
-    assert_eq!(snap_to(&sysfs("ipw2200-taped"), nodev(), None, &out).code, 0);
+    assert_eq!(
+        snap_to(&sysfs("ipw2200-taped"), nodev(), None, &out).code,
+        0
+    );
     assert!(read_json(&out)["devices"].is_array());
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
     std::fs::remove_dir_all(dir).unwrap();

@@ -9,12 +9,10 @@
 pub mod advice;
 pub mod classify;
 
-use std::io::Write;
-
 use serde::Serialize;
 
 use crate::app::Context;
-use crate::inventory::{Inventory, Source};
+use crate::inventory::Source;
 use crate::{Error, Status};
 
 use classify::{Cause, Finding};
@@ -33,9 +31,15 @@ pub struct DiagnoseArgs {
 }
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
-    let inv = super::snapshot::inventory_for(ctx)?;
-    note_source(&inv);
-    let selected = super::snapshot::select_ids(&inv, &args.selectors)?;
+    let inv = crate::inventory::load(ctx)?;
+    if let Some(n) = inv.notice() {
+        crate::output::note(&n);
+    }
+    let sels = crate::select::parse_all(&args.selectors, &inv.radios)?;
+    let selected: Vec<u32> = crate::select::filter(&sels, &inv.radios)
+        .iter()
+        .map(|r| r.id)
+        .collect();
     let findings = classify::classify(&inv.radios);
     let out = if args.json {
         let mut s = render_json(&findings, &selected, &inv.source);
@@ -44,26 +48,15 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
     } else {
         render_human(&findings, &selected)
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(Error::Output)?;
+    crate::output::emit(&mut std::io::stdout().lock(), &out)?;
     Ok(exit_status(&findings, &selected))
 }
 
-/// Say on stderr where the answer comes from when it is not /dev/rfkill.
-fn note_source(inv: &Inventory) {
-    let mut err = std::io::stderr().lock();
-    let _ = match &inv.source {
-        Source::Device => Ok(()),
-        Source::SysfsFallback { why } => writeln!(err, "pin13: reading sysfs only ({why})"),
-        Source::Replay { path } => writeln!(err, "pin13: answering from snapshot {}", path.display()),
-    };
-}
-
 fn picked<'a>(findings: &'a [Finding], selected: &[u32]) -> Vec<&'a Finding> {
-    findings.iter().filter(|f| selected.contains(&f.id)).collect()
+    findings
+        .iter()
+        .filter(|f| selected.contains(&f.id))
+        .collect()
 }
 
 /// 4 if a selected radio is hard-blocked, 3 if one is soft-blocked, else 0.
@@ -113,7 +106,8 @@ pub fn render_human(findings: &[Finding], selected: &[u32]) -> String {
             o.push_str(&format!("  {label:<9} {value}\n"));
         }
         if f.cause != Cause::None {
-            for line in &f.evidence {
+            // The rf_kill facts are on the state line already.
+            for line in f.evidence.iter().filter(|l| !l.starts_with("rf_kill ")) {
                 o.push_str(&format!("  {:<9} {line}\n", "why:"));
             }
         }
@@ -133,6 +127,12 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
     let hw = &f.hw;
     let mut what = Vec::new();
+    if hw.role == classify::Role::Platform {
+        what.push(match &hw.slot {
+            Some(s) => format!("platform switch, device {s}"),
+            None => "platform switch".to_string(),
+        });
+    }
     if let Some(m) = hw.model {
         what.push(m.to_string());
     }
@@ -145,8 +145,10 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
     if let Some(p) = &hw.pci {
         what.push(format!("PCI {}", p.short()));
     }
-    if let Some(slot) = &hw.slot {
-        what.push(format!("at {slot}"));
+    if hw.role != classify::Role::Platform {
+        if let Some(slot) = &hw.slot {
+            what.push(format!("at {slot}"));
+        }
     }
     if !what.is_empty() {
         v.push(("hardware:", what.join(", ")));
@@ -256,17 +258,39 @@ pub fn render_json(findings: &[Finding], selected: &[u32], source: &Source) -> S
 
 #[cfg(test)]
 mod tests {
-    use super::classify::tests::{pci_node, phy, platform};
     use super::classify::classify;
+    use super::classify::tests::{pci_node, phy, platform};
     use super::*;
     use crate::rfkill::RfkillType;
 
     #[test]
     fn exit_status_counts_only_selected_radios() {
         let rs = [
-            phy(0, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2))),
-            platform(1, "acer-wireless", "acer-wmi", RfkillType::Wlan, true, false, Some(0)),
-            platform(2, "acer-bluetooth", "acer-wmi", RfkillType::Bluetooth, false, false, Some(0)),
+            phy(
+                0,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+            ),
+            platform(
+                1,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                true,
+                false,
+                Some(0),
+            ),
+            platform(
+                2,
+                "acer-bluetooth",
+                "acer-wmi",
+                RfkillType::Bluetooth,
+                false,
+                false,
+                Some(0),
+            ),
         ];
         let fs = classify(&rs);
         assert_eq!(exit_status(&fs, &[0, 1, 2]), Status::HardBlocked);
@@ -277,7 +301,13 @@ mod tests {
 
     #[test]
     fn json_has_the_stable_keys_in_order() {
-        let rs = [phy(0, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)))];
+        let rs = [phy(
+            0,
+            false,
+            true,
+            Some(1),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+        )];
         let fs = classify(&rs);
         let s = render_json(&fs, &[0], &Source::Device);
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
@@ -285,7 +315,10 @@ mod tests {
         let keys: Vec<&str> = d.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(
             &keys[..12],
-            ["id", "device", "type", "soft", "hard", "reasons", "driver", "bus", "pci_id", "rf_kill", "cause", "advice"]
+            [
+                "id", "device", "type", "soft", "hard", "reasons", "driver", "bus", "pci_id",
+                "rf_kill", "cause", "advice"
+            ]
         );
         assert_eq!(d["id"], 0);
         assert_eq!(d["hard"], "blocked");
@@ -303,27 +336,51 @@ mod tests {
 
     #[test]
     fn json_reasons_null_before_5_11() {
-        let rs = [phy(0, false, true, None, pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)))];
+        let rs = [phy(
+            0,
+            false,
+            true,
+            None,
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+        )];
         let fs = classify(&rs);
-        let v: serde_json::Value = serde_json::from_str(&render_json(&fs, &[0], &Source::Device)).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&render_json(&fs, &[0], &Source::Device)).unwrap();
         assert!(v["devices"][0]["reasons"].is_null());
     }
 
     #[test]
     fn human_report_has_verdict_evidence_and_steps() {
         let rs = [
-            phy(0, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2))),
-            platform(1, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0)),
+            phy(
+                0,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+            ),
+            platform(
+                1,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
         ];
         let fs = classify(&rs);
         let h = render_human(&fs, &[0, 1]);
         let lines: Vec<&str> = h.lines().collect();
-        assert_eq!(lines[0], "phy0 (rfkill 0, wlan): HARD-BLOCKED by the card's own kill line (mini-PCI pin 13)");
+        assert_eq!(
+            lines[0],
+            "phy0 (rfkill 0, wlan): HARD-BLOCKED by the card's own kill line (mini-PCI pin 13)"
+        );
         assert!(h.contains("  hardware: Intel PRO/Wireless 2200BG, mini-PCI card, PCI 8086:4220, at 0000:06:04.0\n"), "{h}");
         assert!(h.contains("  driver:   ipw2200 (bus pci)\n"), "{h}");
         assert!(h.contains("  state:    soft unblocked, hard blocked, reasons signal, rf_kill 2 (hardware kill line active)\n"), "{h}");
         assert!(h.contains("    1. Try the laptop's wireless switch"), "{h}");
-        assert!(h.contains("acer-wireless (rfkill 1, wlan): OK, not blocked\n  driver:   acer-wmi (bus platform)\n"), "{h}");
+        assert!(h.contains("acer-wireless (rfkill 1, wlan): OK, not blocked\n  hardware: platform switch, device acer-wmi\n  driver:   acer-wmi (bus platform)\n"), "{h}");
         // A free radio gets no advice block.
         assert_eq!(h.matches("next:").count(), 1);
     }

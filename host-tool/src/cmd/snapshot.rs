@@ -173,59 +173,25 @@ pub struct Snapshot {
 // ---------------------------------------------------------------------------
 // Replay: snapshot -> inventory (pure).
 
-/// A radio from sysfs alone (the same rules as the live sysfs fallback).
-pub fn radio_from_sys(sys: &SysRadio) -> Radio {
-    Radio {
-        id: sys.attrs.index,
-        kind: sys.attrs.kind(),
-        type_name: sys.attrs.type_name.clone(),
-        device: sys.attrs.name.clone(),
-        soft: sys.attrs.soft,
-        hard: sys.attrs.hard,
-        reasons: sys.attrs.reasons(),
-        sys: Some(sys.clone()),
-    }
-}
-
-/// A radio from an ADD event, named and enriched from sysfs when present.
-pub fn radio_from_event(e: &Event, sys: Option<&SysRadio>) -> Radio {
-    let type_name = sys
-        .map(|s| s.attrs.type_name.clone())
-        .or_else(|| e.kind.sysfs_name().map(str::to_string))
-        .unwrap_or_else(|| e.kind.to_string());
-    Radio {
-        id: e.idx,
-        kind: e.kind,
-        type_name,
-        device: sys.map(|s| s.attrs.name.clone()).unwrap_or_default(),
-        soft: e.soft,
-        hard: e.hard,
-        reasons: e.reasons.or_else(|| sys.and_then(|s| s.attrs.reasons())),
-        sys: sys.cloned(),
-    }
-}
-
 /// The radios a snapshot describes: from its ADD events when /dev/rfkill was
 /// read (as the live tool does), else from its sysfs devices.
 pub fn radios(snap: &Snapshot) -> Vec<Radio> {
-    let adds: Vec<Event> = snap
-        .events
-        .iter()
-        .map(SnapEvent::event)
-        .filter(|e| e.op == Op::Add)
-        .collect();
+    let events: Vec<Event> = snap.events.iter().map(SnapEvent::event).collect();
+    let adds = crate::inventory::fold_events(&events);
     let mut out: Vec<Radio> = if adds.is_empty() {
-        snap.devices.iter().map(|d| radio_from_sys(&d.sys)).collect()
+        snap.devices
+            .iter()
+            .map(|d| Radio::from_sys(d.sys.clone()))
+            .collect()
     } else {
         adds.iter()
             .map(|e| {
                 let sys = snap.devices.iter().find(|d| d.sys.attrs.index == e.idx);
-                radio_from_event(e, sys.map(|d| &d.sys))
+                Radio::from_event(e, sys.map(|d| d.sys.clone()))
             })
             .collect()
     };
     out.sort_by_key(|r| r.id);
-    out.dedup_by_key(|r| r.id);
     out
 }
 
@@ -281,7 +247,9 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, Error> {
 // Capture (I/O).
 
 /// Modules whose parameters always matter for rfkill and the 2200BG.
-const BASE_MODULES: &[&str] = &["rfkill", "cfg80211", "mac80211", "ipw2200", "ipw2100", "libipw"];
+const BASE_MODULES: &[&str] = &[
+    "rfkill", "cfg80211", "mac80211", "ipw2200", "ipw2100", "libipw",
+];
 /// Longest parameter value kept (some modules export big tables).
 const MAX_PARAM: usize = 4096;
 
@@ -299,7 +267,11 @@ pub fn proc_root(explicit: Option<&Path>, sysfs_root: &Path) -> Option<PathBuf> 
 
 fn read_trimmed(path: &Path) -> Option<String> {
     let b = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&b).trim_end_matches('\n').to_string())
+    Some(
+        String::from_utf8_lossy(&b)
+            .trim_end_matches('\n')
+            .to_string(),
+    )
 }
 
 /// Kernel facts from procfs (missing files give nulls).
@@ -399,8 +371,8 @@ fn read_events(path: &Path) -> (DevInfo, Vec<SnapEvent>) {
         Ok(mut dev) => match dev.drain() {
             Ok(evs) => (
                 info(true, None, Some(dev.event_size())),
-                evs.iter()
-                    .filter(|e| e.op == Op::Add)
+                crate::inventory::fold_events(&evs)
+                    .iter()
                     .map(SnapEvent::from)
                     .collect(),
             ),
@@ -413,7 +385,19 @@ fn read_events(path: &Path) -> (DevInfo, Vec<SnapEvent>) {
 /// Capture this machine (or the trees the options point at).
 pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
     let root = ctx.sysfs.root().to_path_buf();
-    let devices = ctx.sysfs.list()?;
+    // No rfkill class at all is worth a snapshot too (kernel, module
+    // parameters): it says the rfkill core or the driver is not loaded.
+    let devices = match ctx.sysfs.list() {
+        Ok(d) => d,
+        Err(crate::sysfs::SysfsError::NoClass { path }) => {
+            crate::output::note(&format!(
+                "{} does not exist (rfkill not loaded): the snapshot has no devices",
+                path.display()
+            ));
+            Vec::new()
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (dev, events) = read_events(&ctx.rfkill_dev);
     let proc = proc_root(args.proc.as_deref(), &root);
     let created_unix = if args.reproducible {
@@ -483,54 +467,34 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Status, Error> {
     if ctx.replay.is_some() {
         return Err(Error::usage(
             "snapshot captures this machine; it cannot be combined with --replay",
-            Some("to look at a snapshot, run `pin13 --replay FILE status` or `... diagnose`".into()),
+            Some(
+                "to look at a snapshot, run `pin13 --replay FILE status` or `... diagnose`".into(),
+            ),
         ));
     }
     let snap = capture(ctx, args)?;
     if let Some(dev) = &snap.rfkill_dev {
         if let Some(e) = &dev.error {
-            let _ = writeln!(
-                std::io::stderr(),
-                "pin13: no events in the snapshot ({e}); sysfs was captured"
-            );
+            crate::output::note(&format!(
+                "no events in the snapshot ({e}); sysfs was captured"
+            ));
         }
     }
     let text = to_json(&snap)?;
     match &args.output {
         Some(path) => {
             write_atomic(path, &text)?;
-            let _ = writeln!(
-                std::io::stderr(),
-                "pin13: wrote {} ({} radios)",
+            crate::output::note(&format!(
+                "wrote {} ({} radios)",
                 path.display(),
                 snap.devices.len()
-            );
+            ));
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(Error::Output)?;
+            crate::output::emit(&mut std::io::stdout().lock(), &text)?;
         }
     }
     Ok(Status::Success)
-}
-
-// ---------------------------------------------------------------------------
-// Until the host core lands: where status/diagnose get their radios.
-
-/// The inventory for this run: the snapshot with `--replay`, else the machine.
-pub fn inventory_for(ctx: &Context) -> Result<Inventory, Error> {
-    match &ctx.replay {
-        Some(p) => load_inventory(p),
-        None => Err(Error::NotImplemented("inventory")),
-    }
-}
-
-/// Ids matched by the selectors (all when none).
-pub fn select_ids(inv: &Inventory, selectors: &[String]) -> Result<Vec<u32>, Error> {
-    let _ = selectors;
-    Ok(inv.radios.iter().map(|r| r.id).collect())
 }
 
 #[cfg(test)]
@@ -561,8 +525,22 @@ mod tests {
 
     fn two() -> Vec<Radio> {
         vec![
-            phy(0, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2))),
-            platform(1, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0)),
+            phy(
+                0,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+            ),
+            platform(
+                1,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
         ]
     }
 
@@ -592,30 +570,63 @@ mod tests {
     #[test]
     fn events_win_over_sysfs_state_and_reasons_fall_back() {
         let rs = two();
-        // An 8-byte ADD event says phy0 is free now (no reasons byte), and an
-        // event for a radio sysfs did not show (vanished name).
+        // 8-byte ADD events (no reasons byte): phy0 is soft-blocked only now,
+        // and a radio sysfs did not show (no name).
         let evs = vec![
-            SnapEvent { idx: 0, kind: 1, op: 0, soft: 1, hard: 0, reasons: None },
-            SnapEvent { idx: 1, kind: 1, op: 0, soft: 0, hard: 0, reasons: None },
-            SnapEvent { idx: 7, kind: 2, op: 0, soft: 0, hard: 1, reasons: Some(2) },
-            SnapEvent { idx: 0, kind: 1, op: 2, soft: 0, hard: 1, reasons: Some(1) },
+            SnapEvent {
+                idx: 0,
+                kind: 1,
+                op: 0,
+                soft: 1,
+                hard: 0,
+                reasons: None,
+            },
+            SnapEvent {
+                idx: 1,
+                kind: 1,
+                op: 0,
+                soft: 0,
+                hard: 0,
+                reasons: None,
+            },
+            SnapEvent {
+                idx: 7,
+                kind: 2,
+                op: 0,
+                soft: 0,
+                hard: 1,
+                reasons: Some(2),
+            },
         ];
-        let got = radios(&snap_of(&rs, evs));
+        let got = radios(&snap_of(&rs, evs.clone()));
         assert_eq!(got.len(), 3);
-        assert!(got[0].soft && !got[0].hard, "only ADD events count");
+        assert!(got[0].soft && !got[0].hard, "the event's state wins");
         assert_eq!(got[0].reasons, Some(Reasons(1)), "sysfs reasons fill in");
         assert_eq!(got[0].device, "phy0");
         assert_eq!(got[2].id, 7);
         assert_eq!(got[2].device, "");
         assert_eq!(got[2].type_name, "bluetooth");
         assert!(got[2].sys.is_none());
+        // A hand-made stream is folded like a capture: DEL removes.
+        let mut more = evs;
+        more.push(SnapEvent {
+            idx: 7,
+            kind: 2,
+            op: 1,
+            soft: 0,
+            hard: 0,
+            reasons: None,
+        });
+        assert_eq!(radios(&snap_of(&rs, more)).len(), 2);
     }
 
     #[test]
     fn bad_documents_are_refused_with_a_reason() {
         assert!(parse("{").unwrap_err().contains("not JSON"));
         assert!(parse("{}").unwrap_err().contains("no \"format\""));
-        assert!(parse(r#"{"format":"other"}"#).unwrap_err().contains("not \"pin13-snapshot\""));
+        assert!(parse(r#"{"format":"other"}"#)
+            .unwrap_err()
+            .contains("not \"pin13-snapshot\""));
         assert!(parse(r#"{"format":"pin13-snapshot","format_version":99}"#)
             .unwrap_err()
             .contains("newer"));
@@ -634,7 +645,10 @@ mod tests {
 
     #[test]
     fn proc_root_rules() {
-        assert_eq!(proc_root(None, Path::new("/sys")), Some(PathBuf::from("/proc")));
+        assert_eq!(
+            proc_root(None, Path::new("/sys")),
+            Some(PathBuf::from("/proc"))
+        );
         assert_eq!(
             proc_root(Some(Path::new("/x/proc")), Path::new("/sys")),
             Some(PathBuf::from("/x/proc"))
@@ -660,10 +674,4 @@ mod tests {
         assert!(write_atomic(&dir.join("no/such/x.json"), "x").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
-}
-
-/// Read a snapshot file as an inventory (`--replay`). Stub until `snapshot`
-/// lands (issue 3 replaces it).
-pub fn load_inventory(_path: &std::path::Path) -> Result<crate::inventory::Inventory, Error> {
-    Err(Error::NotImplemented("--replay"))
 }

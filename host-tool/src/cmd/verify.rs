@@ -151,6 +151,12 @@ fn secs(d: Duration) -> String {
     }
 }
 
+/// `0.200 s`: always with milliseconds, for measured times.
+fn msecs(d: Duration) -> String {
+    let ms = d.as_millis();
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
 fn reasons_text(r: Option<crate::rfkill::Reasons>) -> String {
     match r {
         Some(r) if r.0 != 0 => format!(" ({})", r.names().join("+")),
@@ -180,7 +186,7 @@ pub fn render_entry(e: &Entry) -> String {
         What::SoftBlocked => "soft blocked".into(),
         What::SoftUnblocked => "soft unblocked".into(),
         What::HardBlocked { reasons } => format!("HARD BLOCKED{}", reasons_text(*reasons)),
-        What::HardUnblocked { lasted } => format!("hard unblocked after {}", secs(*lasted)),
+        What::HardUnblocked { lasted } => format!("hard unblocked after {}", msecs(*lasted)),
     };
     let mark = if e.target { '*' } else { ' ' };
     format!("{:>9} {mark} {:<14} {what}", stamp(e.at), e.device)
@@ -231,10 +237,7 @@ where
             Next::Event(ev) => {
                 let at = clock.now().min(duration);
                 let mut entries = w.feed(at, &ev);
-                if entries
-                    .iter()
-                    .any(|e| matches!(e.what, What::Added { .. }))
-                {
+                if entries.iter().any(|e| matches!(e.what, What::Added { .. })) {
                     if let Some(name) = namer(ev.idx) {
                         // Replace the "rfkillN" placeholder and maybe re-target.
                         let more = w.name_radio(at, ev.idx, &name);
@@ -319,7 +322,7 @@ pub fn render_verdict(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Dura
     if ending == Ending::StreamEnded && v.watched < planned {
         o.push_str(&format!(
             "(the event stream ended after {} of {})\n",
-            secs(v.watched),
+            msecs(v.watched),
             secs(planned)
         ));
     }
@@ -356,7 +359,7 @@ pub fn render_verdict(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Dura
                 Failure::Hard {
                     at,
                     lasted: Some(l),
-                } => format!("{} at {}", secs(*l), stamp(*at)),
+                } => format!("{} at {}", msecs(*l), stamp(*at)),
                 Failure::Hard { at, lasted: None } => {
                     format!("from {} until the end", stamp(*at))
                 }
@@ -543,7 +546,7 @@ pub fn outcome(v: &Verdict, ending: Ending) -> Result<Status, Error> {
         return Err(Error::runtime(
             format!(
                 "verify stopped after {}: no hard block so far, but the check did not finish",
-                secs(v.watched)
+                msecs(v.watched)
             ),
             Some("run it again and let the countdown finish".into()),
         ));
@@ -564,9 +567,15 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
         let hint = e.hint();
         Error::runtime(format!("verify needs live rfkill events: {e}"), hint)
     })?;
-    let inv = crate::inventory::load(ctx)?;
-    let target = pick_target(&inv.radios, args.selector.as_deref())?;
-    let info = TargetInfo::new(&inv.radios, target);
+    // The starting state comes from sysfs (names, parents, soft/hard); the
+    // ADD events queued on open then confirm it, or show what changed since.
+    // Without a readable sysfs class, fall back to the usual inventory.
+    let radios = match crate::inventory::from_sysfs(&ctx.sysfs) {
+        Ok(r) => r,
+        Err(_) => crate::inventory::load(ctx)?.radios,
+    };
+    let target = pick_target(&radios, args.selector.as_deref())?;
+    let info = TargetInfo::new(&radios, target);
     let mut src = crate::rfkill::dev::DevSource::new(dev)
         .stop_on(crate::rfkill::dev::sigint_pipe()?)
         .watch_stdout(!args.json);
@@ -587,7 +596,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
     };
     let header = render_header(&info, args.duration);
     live.write_all(header.as_bytes()).map_err(Error::Output)?;
-    let mut watcher = Watcher::new(&inv.radios, target);
+    let mut watcher = Watcher::new(&radios, target);
     for e in watcher_start_lines(&watcher) {
         writeln!(live, "{}", render_entry(&e)).map_err(Error::Output)?;
     }
@@ -699,8 +708,22 @@ mod tests {
 
     fn machine() -> Vec<Radio> {
         vec![
-            platform(0, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0)),
-            phy(1, false, false, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0))),
+            platform(
+                0,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
+            phy(
+                1,
+                false,
+                false,
+                Some(0),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)),
+            ),
         ]
     }
 
@@ -747,11 +770,29 @@ mod tests {
         let mut rs = machine();
         rs.insert(
             0,
-            phy(5, false, false, Some(0), node("devices/pci0000:00/0000:00:14.3", Some("pci"), Some("iwlwifi"))),
+            phy(
+                5,
+                false,
+                false,
+                Some(0),
+                node(
+                    "devices/pci0000:00/0000:00:14.3",
+                    Some("pci"),
+                    Some("iwlwifi"),
+                ),
+            ),
         );
         assert_eq!(pick_target(&rs, None).unwrap(), 1);
         // Only a platform switch: a usage error naming what exists.
-        let only = vec![platform(0, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0))];
+        let only = vec![platform(
+            0,
+            "acer-wireless",
+            "acer-wmi",
+            RfkillType::Wlan,
+            false,
+            false,
+            Some(0),
+        )];
         let e = pick_target(&only, None).unwrap_err();
         assert_eq!(e.status(), Status::Usage);
         assert!(e.hint().unwrap().contains("0 acer-wireless"));
@@ -777,7 +818,10 @@ mod tests {
         assert_eq!(outcome(&v, ending).unwrap(), Status::Success);
         let t = TargetInfo::new(&machine(), 1);
         let text = render_verdict(&t, &v, ending, Duration::from_secs(30));
-        assert!(text.starts_with("PASS: phy0 was never hard-blocked and stayed present for 30 s"), "{text}");
+        assert!(
+            text.starts_with("PASS: phy0 was never hard-blocked and stayed present for 30 s"),
+            "{text}"
+        );
         assert!(text.contains("pin 13 holds"), "{text}");
         assert!(text.contains("Nothing changed at all"), "{text}");
     }
@@ -785,13 +829,22 @@ mod tests {
     #[test]
     fn a_200_ms_flicker_fails() {
         let (v, ending, live, _, _) = drive(
-            vec![(ms(4000), change(1, false, true, 1)), (ms(4200), change(1, false, false, 0))],
+            vec![
+                (ms(4000), change(1, false, true, 1)),
+                (ms(4200), change(1, false, false, 0)),
+            ],
             Duration::from_secs(10),
             false,
         );
         assert_eq!(ending, Ending::Completed);
         assert!(!v.pass);
-        assert_eq!(v.failures, vec![Failure::Hard { at: ms(4000), lasted: Some(ms(200)) }]);
+        assert_eq!(
+            v.failures,
+            vec![Failure::Hard {
+                at: ms(4000),
+                lasted: Some(ms(200))
+            }]
+        );
         assert_eq!(
             live,
             "  +4.000s * phy0           HARD BLOCKED (signal)\n  +4.200s * phy0           hard unblocked after 0.200 s\n"
@@ -799,8 +852,16 @@ mod tests {
         assert_eq!(outcome(&v, ending).unwrap(), Status::HardBlocked);
         let t = TargetInfo::new(&machine(), 1);
         let text = render_verdict(&t, &v, ending, Duration::from_secs(10));
-        assert!(text.starts_with("FAIL: phy0 was hard-blocked 1 time (0.200 s at +4.000s).\nTimeline:\n"), "{text}");
-        assert!(text.contains("  +0.000s * phy0           start: soft unblocked, hard unblocked\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "FAIL: phy0 was hard-blocked 1 time (0.200 s at +4.000s).\nTimeline:\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("  +0.000s * phy0           start: soft unblocked, hard unblocked\n"),
+            "{text}"
+        );
         assert!(text.contains("pin13 jig probe"), "{text}");
     }
 
@@ -817,47 +878,73 @@ mod tests {
         let (v, ending, live, _, _) = drive(vec![(ms(2500), del)], Duration::from_secs(5), false);
         assert_eq!(ending, Ending::Completed);
         assert_eq!(v.failures, vec![Failure::Removed { at: ms(2500) }]);
-        assert!(live.contains("+2.500s * phy0           REMOVED (the device went away)"), "{live}");
+        assert!(
+            live.contains("+2.500s * phy0           REMOVED (the device went away)"),
+            "{live}"
+        );
         let t = TargetInfo::new(&machine(), 1);
         let text = render_verdict(&t, &v, ending, Duration::from_secs(5));
-        assert!(text.starts_with("FAIL: phy0 disappeared at +2.500s (its driver unregistered it).\n"), "{text}");
+        assert!(
+            text.starts_with("FAIL: phy0 disappeared at +2.500s (its driver unregistered it).\n"),
+            "{text}"
+        );
         assert!(text.contains("dmesg"), "{text}");
     }
 
     #[test]
     fn events_on_other_radios_are_shown_but_pass() {
         let (v, _, live, _, _) = drive(
-            vec![(ms(1000), change(0, false, true, 1)), (ms(1500), change(0, false, false, 0))],
+            vec![
+                (ms(1000), change(0, false, true, 1)),
+                (ms(1500), change(0, false, false, 0)),
+            ],
             Duration::from_secs(3),
             false,
         );
         assert!(v.pass);
-        assert!(live.contains("acer-wireless  HARD BLOCKED (signal)"), "{live}");
+        assert!(
+            live.contains("acer-wireless  HARD BLOCKED (signal)"),
+            "{live}"
+        );
         assert_eq!(v.other_changes, 2);
     }
 
     #[test]
     fn countdown_ticks_once_a_second_and_is_cleared() {
-        let (v, _, live, cd, waits) = drive(vec![(ms(1500), change(0, true, false, 0))], Duration::from_secs(3), true);
+        let (v, _, live, cd, waits) = drive(
+            vec![(ms(1500), change(0, true, false, 0))],
+            Duration::from_secs(3),
+            true,
+        );
         assert!(v.pass);
         assert!(cd.contains("\r\x1b[K  3 s left"), "{cd:?}");
         assert!(cd.contains("\r\x1b[K  2 s left"), "{cd:?}");
         assert!(cd.contains("\r\x1b[K  1 s left"), "{cd:?}");
         assert!(cd.ends_with("\r\x1b[K"), "cleared at the end: {cd:?}");
-        assert!(!live.contains('\r'), "the countdown never reaches the report");
+        assert!(
+            !live.contains('\r'),
+            "the countdown never reaches the report"
+        );
         assert!(waits >= 4, "woke up for each tick: {waits}");
     }
 
     #[test]
     fn interrupted_without_failure_is_an_error_not_a_pass() {
-        let (v, ending, _, _, _) = drive(vec![(ms(700), Next::Interrupted)], Duration::from_secs(5), false);
+        let (v, ending, _, _, _) = drive(
+            vec![(ms(700), Next::Interrupted)],
+            Duration::from_secs(5),
+            false,
+        );
         assert_eq!(ending, Ending::Interrupted);
         assert!(v.pass);
         let e = outcome(&v, ending).unwrap_err();
         assert_eq!(e.status(), Status::Failure);
         // With a failure already seen, an interrupted watch is a FAIL.
         let (v, ending, _, _, _) = drive(
-            vec![(ms(100), change(1, false, true, 1)), (ms(700), Next::Interrupted)],
+            vec![
+                (ms(100), change(1, false, true, 1)),
+                (ms(700), Next::Interrupted),
+            ],
             Duration::from_secs(5),
             false,
         );
@@ -870,18 +957,25 @@ mod tests {
         assert_eq!(ending, Ending::StreamEnded);
         let t = TargetInfo::new(&machine(), 1);
         let text = render_verdict(&t, &v, ending, Duration::from_secs(5));
-        assert!(text.starts_with("(the event stream ended after 0.100 s of 5 s)\nPASS"), "{text}");
+        assert!(
+            text.starts_with("(the event stream ended after 0.100 s of 5 s)\nPASS"),
+            "{text}"
+        );
     }
 
     #[test]
     fn json_verdict() {
         let (v, ending, _, _, _) = drive(
-            vec![(ms(4000), change(1, false, true, 1)), (ms(4200), change(1, false, false, 0))],
+            vec![
+                (ms(4000), change(1, false, true, 1)),
+                (ms(4200), change(1, false, false, 0)),
+            ],
             Duration::from_secs(10),
             false,
         );
         let t = TargetInfo::new(&machine(), 1);
-        let j: serde_json::Value = serde_json::from_str(&render_json(&t, &v, ending, Duration::from_secs(10))).unwrap();
+        let j: serde_json::Value =
+            serde_json::from_str(&render_json(&t, &v, ending, Duration::from_secs(10))).unwrap();
         assert_eq!(j["result"], "fail");
         assert_eq!(j["device"], "phy0");
         assert_eq!(j["failures"][0]["kind"], "hard-blocked");

@@ -150,9 +150,7 @@ pub fn advice(f: &Finding, all: &[Finding]) -> Vec<String> {
                 "Run `pin13 watch` while you do: the device that changes is the one holding the block."
                     .into(),
             );
-            steps.push(
-                "If nothing helps, attach `pin13 snapshot` output to a report.".into(),
-            );
+            steps.push("If nothing helps, attach `pin13 snapshot` output to a report.".into());
         }
     }
     // Leftovers that matter once the main cause is gone.
@@ -231,7 +229,13 @@ mod tests {
 
     #[test]
     fn ipw2200_kill_line_names_pin_13_the_tape_and_the_jig() {
-        let rs = [phy(0, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)))];
+        let rs = [phy(
+            0,
+            false,
+            true,
+            Some(1),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+        )];
         let fs = classify(&rs);
         assert!(verdict(&fs[0], &fs).contains("mini-PCI pin 13"));
         let a = text(&advice(&fs[0], &fs));
@@ -244,7 +248,11 @@ mod tests {
 
     #[test]
     fn mini_pcie_kill_line_names_w_disable_pin_20() {
-        let card = node("devices/pci0000:00/0000:00:1c.1/0000:03:00.0", Some("pci"), Some("iwlwifi"));
+        let card = node(
+            "devices/pci0000:00/0000:00:1c.1/0000:03:00.0",
+            Some("pci"),
+            Some("iwlwifi"),
+        );
         let rs = [phy(0, false, true, Some(1), card)];
         let fs = classify(&rs);
         assert_eq!(fs[0].cause, Cause::CardKillLine);
@@ -257,18 +265,47 @@ mod tests {
     #[test]
     fn soft_gives_the_exact_unblock_command() {
         let rs = [
-            phy(0, true, false, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0))),
-            platform(1, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0)),
+            phy(
+                0,
+                true,
+                false,
+                Some(0),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)),
+            ),
+            platform(
+                1,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
         ];
         let fs = classify(&rs);
-        assert_eq!(advice(&fs[0], &fs), vec!["Lift the soft block: `pin13 unblock phy0`.".to_string()]);
+        assert_eq!(
+            advice(&fs[0], &fs),
+            vec!["Lift the soft block: `pin13 unblock phy0`.".to_string()]
+        );
         assert!(advice(&fs[1], &fs).is_empty());
     }
 
     #[test]
     fn ambiguous_or_missing_names_fall_back_to_the_index() {
-        let mut a = phy(3, true, false, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, None));
-        let b = phy(4, true, false, Some(0), pci_node("0000:06:05.0", "ipw2200", 0x4220, None));
+        let mut a = phy(
+            3,
+            true,
+            false,
+            Some(0),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, None),
+        );
+        let b = phy(
+            4,
+            true,
+            false,
+            Some(0),
+            pci_node("0000:06:05.0", "ipw2200", 0x4220, None),
+        );
         let fs = classify(&[a.clone(), b]);
         assert_eq!(selector(&fs[0], &fs), "3");
         a.device = String::new();
@@ -282,13 +319,28 @@ mod tests {
 
     #[test]
     fn card_held_by_a_switch_points_at_the_switch_not_the_tape() {
-        let card = node("devices/pci0000:00/0000:00:1c.1/0000:03:00.0", Some("pci"), Some("iwl3945"));
+        let card = node(
+            "devices/pci0000:00/0000:00:1c.1/0000:03:00.0",
+            Some("pci"),
+            Some("iwl3945"),
+        );
         let rs = [
-            platform(0, "tpacpi_bluetooth_sw", "thinkpad_acpi", RfkillType::Bluetooth, false, true, Some(1)),
+            platform(
+                0,
+                "tpacpi_bluetooth_sw",
+                "thinkpad_acpi",
+                RfkillType::Bluetooth,
+                false,
+                true,
+                Some(1),
+            ),
             phy(1, false, true, Some(1), card),
         ];
         let fs = classify(&rs);
-        assert_eq!(verdict(&fs[1], &fs), "HARD-BLOCKED, held by the platform switch tpacpi_bluetooth_sw (rfkill 0)");
+        assert_eq!(
+            verdict(&fs[1], &fs),
+            "HARD-BLOCKED, held by the platform switch tpacpi_bluetooth_sw (rfkill 0)"
+        );
         let a = text(&advice(&fs[1], &fs));
         assert!(a.contains("ThinkPad: slide the radio switch"), "{a}");
         assert!(a.contains("Do not tape"), "{a}");
@@ -300,8 +352,22 @@ mod tests {
     #[test]
     fn soft_blocked_switch_root_gives_its_unblock_command() {
         let rs = [
-            platform(0, "dell-wifi", "dell-laptop", RfkillType::Wlan, true, false, None),
-            phy(1, false, true, None, pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2))),
+            platform(
+                0,
+                "dell-wifi",
+                "dell-laptop",
+                RfkillType::Wlan,
+                true,
+                false,
+                None,
+            ),
+            phy(
+                1,
+                false,
+                true,
+                None,
+                pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2)),
+            ),
         ];
         let fs = classify(&rs);
         let a = text(&advice(&fs[1], &fs));
@@ -310,25 +376,43 @@ mod tests {
 
     #[test]
     fn not_owner_and_unknown_advice() {
-        let card = node("devices/pci0000:00/0000:00:14.3", Some("pci"), Some("iwlwifi"));
+        let card = node(
+            "devices/pci0000:00/0000:00:14.3",
+            Some("pci"),
+            Some("iwlwifi"),
+        );
         let rs = [phy(0, true, true, Some(2), card)];
         let fs = classify(&rs);
         let a = text(&advice(&fs[0], &fs));
         assert!(a.contains("CSME/AMT") && a.contains("BIOS"), "{a}");
-        assert!(a.contains("`pin13 unblock phy0`"), "soft block left over: {a}");
+        assert!(
+            a.contains("`pin13 unblock phy0`"),
+            "soft block left over: {a}"
+        );
         let odd = radio(2, "mystery", RfkillType::Wlan, false, true, Some(0), vec![]);
         let fs = classify(&[odd]);
         let a = text(&advice(&fs[0], &fs));
-        assert!(a.contains("`pin13 watch`") && a.contains("`pin13 snapshot`"), "{a}");
+        assert!(
+            a.contains("`pin13 watch`") && a.contains("`pin13 snapshot`"),
+            "{a}"
+        );
     }
 
     #[test]
     fn ipw_software_kill_gets_a_command_with_the_real_path() {
-        let rs = [phy(0, false, false, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(1)))];
+        let rs = [phy(
+            0,
+            false,
+            false,
+            Some(0),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(1)),
+        )];
         let fs = classify(&rs);
         let a = text(&advice(&fs[0], &fs));
         assert!(
-            a.contains("echo 0 | sudo tee /sys/devices/pci0000:00/0000:00:1e.0/0000:06:04.0/rf_kill"),
+            a.contains(
+                "echo 0 | sudo tee /sys/devices/pci0000:00/0000:00:1e.0/0000:06:04.0/rf_kill"
+            ),
             "{a}"
         );
     }

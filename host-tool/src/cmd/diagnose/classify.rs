@@ -438,7 +438,6 @@ fn classify_one(r: &Radio, hw: &Hardware, all: &[Radio], hws: &[Hardware]) -> Fi
 
     let (cause, root) = if !r.hard {
         if r.soft {
-            evidence.push("soft-blocked only: a software switch, no hardware holds it".into());
             (Cause::Soft, Some(r.id))
         } else {
             (Cause::None, None)
@@ -452,22 +451,35 @@ fn classify_one(r: &Radio, hw: &Hardware, all: &[Radio], hws: &[Hardware]) -> Fi
     } else if let Some((i, why)) = platform_root(r, all, hws) {
         evidence.push(why);
         if r.reasons.is_some_and(|x| x.signal()) {
-            evidence.push("reason signal: the card's kill line is active, following the switch".into());
+            evidence
+                .push("reason signal: the card's kill line is active, following the switch".into());
         }
         (Cause::PlatformSwitch, Some(all[i].id))
     } else if hw.role == Role::Card {
+        let line = hw.rf_kill.is_some_and(|k| k & RF_KILL_HW != 0);
         match reasons {
             Some(x) if x.signal() => {
-                evidence.push("reason signal on the card's own rfkill device: its kill input is active".into());
-                (Cause::CardKillLine, Some(r.id))
-            }
-            _ if hw.rf_kill.is_some_and(|k| k & RF_KILL_HW != 0) => {
+                evidence.push(
+                    "reason signal on the card's own rfkill device: its kill input is active"
+                        .into(),
+                );
                 (Cause::CardKillLine, Some(r.id))
             }
             None => {
+                evidence.push(if line {
+                    "no hard_block_reasons (kernel before 5.11): decided from rf_kill, the card's own reading of its kill line".to_string()
+                } else {
+                    format!(
+                        "no hard_block_reasons (kernel before 5.11): decided from the parent bus ({}); a card's hard block is its kill input",
+                        hw.bus.as_deref().unwrap_or("radio device")
+                    )
+                });
+                (Cause::CardKillLine, Some(r.id))
+            }
+            Some(x) if line => {
                 evidence.push(format!(
-                    "no hard_block_reasons (kernel before 5.11): decided from the parent bus ({}); a card's hard block is its kill input",
-                    hw.bus.as_deref().unwrap_or("radio device")
+                    "reasons 0x{:x}, but rf_kill says the card's kill line is active",
+                    x.0
                 ));
                 (Cause::CardKillLine, Some(r.id))
             }
@@ -481,14 +493,14 @@ fn classify_one(r: &Radio, hw: &Hardware, all: &[Radio], hws: &[Hardware]) -> Fi
         }
     } else {
         match reasons {
-            Some(x) if x.signal() => evidence.push(
-                "reason signal: a kill line or switch, but sysfs does not show whose".into(),
-            ),
+            Some(x) if x.signal() => evidence
+                .push("reason signal: a kill line or switch, but sysfs does not show whose".into()),
             Some(x) => evidence.push(format!(
                 "hard=1 with reasons 0x{:x}: the driver does not say why",
                 x.0
             )),
-            None => evidence.push("the kernel reports no reasons and sysfs does not show the hardware".into()),
+            None => evidence
+                .push("the kernel reports no reasons and sysfs does not show the hardware".into()),
         }
         (Cause::UnknownHard, None)
     };
@@ -547,9 +559,9 @@ fn platform_root(r: &Radio, all: &[Radio], hws: &[Hardware]) -> Option<(usize, S
         return Some((
             i,
             format!(
-                "the platform switch {} ({}) is hard-blocked too: a laptop radio switch holds every radio, the card follows it",
-                label(p, &hws[i]),
-                p.type_name
+                "the {} platform switch {} is hard-blocked too: a laptop radio switch holds every radio, the card follows it",
+                p.type_name,
+                label(p, &hws[i])
             ),
         ));
     }
@@ -644,12 +656,36 @@ pub(crate) mod tests {
     }
 
     pub fn phy(id: u32, soft: bool, hard: bool, reasons: Option<u8>, card: DeviceNode) -> Radio {
-        let phy = node(&format!("{}/ieee80211/phy0", card.path), Some("ieee80211"), None);
-        radio(id, "phy0", RfkillType::Wlan, soft, hard, reasons, vec![phy, card])
+        let phy = node(
+            &format!("{}/ieee80211/phy0", card.path),
+            Some("ieee80211"),
+            None,
+        );
+        radio(
+            id,
+            "phy0",
+            RfkillType::Wlan,
+            soft,
+            hard,
+            reasons,
+            vec![phy, card],
+        )
     }
 
-    pub fn platform(id: u32, name: &str, driver: &str, kind: RfkillType, soft: bool, hard: bool, reasons: Option<u8>) -> Radio {
-        let dev = node(&format!("devices/platform/{driver}"), Some("platform"), Some(driver));
+    pub fn platform(
+        id: u32,
+        name: &str,
+        driver: &str,
+        kind: RfkillType,
+        soft: bool,
+        hard: bool,
+        reasons: Option<u8>,
+    ) -> Radio {
+        let dev = node(
+            &format!("devices/platform/{driver}"),
+            Some("platform"),
+            Some(driver),
+        );
         radio(id, name, kind, soft, hard, reasons, vec![dev])
     }
 
@@ -660,8 +696,22 @@ pub(crate) mod tests {
     #[test]
     fn ipw2200_kill_line_beside_a_free_acer_switch() {
         let rs = [
-            phy(0, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2))),
-            platform(1, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0)),
+            phy(
+                0,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+            ),
+            platform(
+                1,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
         ];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::CardKillLine);
@@ -680,17 +730,43 @@ pub(crate) mod tests {
 
     #[test]
     fn soft_only_is_soft_whatever_the_hardware() {
-        let rs = [phy(0, true, false, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)))];
+        let rs = [phy(
+            0,
+            true,
+            false,
+            Some(0),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)),
+        )];
         assert_eq!(one(&rs, 0).cause, Cause::Soft);
-        let rs = [platform(3, "dell-wifi", "dell-laptop", RfkillType::Wlan, true, false, None)];
+        let rs = [platform(
+            3,
+            "dell-wifi",
+            "dell-laptop",
+            RfkillType::Wlan,
+            true,
+            false,
+            None,
+        )];
         assert_eq!(one(&rs, 3).cause, Cause::Soft);
     }
 
     #[test]
     fn platform_switch_is_the_root_of_a_card_it_holds() {
-        let card = node("devices/pci0000:00/0000:00:1c.1/0000:03:00.0", Some("pci"), Some("iwl3945"));
+        let card = node(
+            "devices/pci0000:00/0000:00:1c.1/0000:03:00.0",
+            Some("pci"),
+            Some("iwl3945"),
+        );
         let rs = [
-            platform(0, "tpacpi_wlan_sw", "thinkpad_acpi", RfkillType::Wlan, false, true, Some(1)),
+            platform(
+                0,
+                "tpacpi_wlan_sw",
+                "thinkpad_acpi",
+                RfkillType::Wlan,
+                false,
+                true,
+                Some(1),
+            ),
             phy(1, false, true, Some(1), card),
         ];
         let sw = one(&rs, 0);
@@ -700,21 +776,51 @@ pub(crate) mod tests {
         assert_eq!(c.cause, Cause::PlatformSwitch);
         assert_eq!(c.root, Some(0), "the switch, not the card, is the root");
         assert_eq!(c.hw.form, FormFactor::MiniPcie);
-        assert!(c.evidence.iter().any(|e| e.contains("tpacpi_wlan_sw (rfkill 0, thinkpad_acpi)")), "{:?}", c.evidence);
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.contains("tpacpi_wlan_sw (rfkill 0, thinkpad_acpi)")),
+            "{:?}",
+            c.evidence
+        );
     }
 
     #[test]
     fn same_type_switch_is_preferred_over_another_type() {
         let card = pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2));
         let rs = [
-            platform(0, "tpacpi_bluetooth_sw", "thinkpad_acpi", RfkillType::Bluetooth, false, true, Some(1)),
-            platform(1, "dell-wifi", "dell-laptop", RfkillType::Wlan, false, true, Some(1)),
+            platform(
+                0,
+                "tpacpi_bluetooth_sw",
+                "thinkpad_acpi",
+                RfkillType::Bluetooth,
+                false,
+                true,
+                Some(1),
+            ),
+            platform(
+                1,
+                "dell-wifi",
+                "dell-laptop",
+                RfkillType::Wlan,
+                false,
+                true,
+                Some(1),
+            ),
             phy(2, false, true, Some(1), card.clone()),
         ];
         assert_eq!(one(&rs, 2).root, Some(1));
         // Only another type: still the root (a radio switch blocks every radio).
         let rs = [
-            platform(0, "tpacpi_bluetooth_sw", "thinkpad_acpi", RfkillType::Bluetooth, false, true, Some(1)),
+            platform(
+                0,
+                "tpacpi_bluetooth_sw",
+                "thinkpad_acpi",
+                RfkillType::Bluetooth,
+                false,
+                true,
+                Some(1),
+            ),
             phy(2, false, true, Some(1), card),
         ];
         let f = one(&rs, 2);
@@ -724,23 +830,63 @@ pub(crate) mod tests {
     #[test]
     fn soft_blocked_platform_switch_of_the_same_type_holds_the_card() {
         let rs = [
-            platform(0, "dell-wifi", "dell-laptop", RfkillType::Wlan, true, false, Some(0)),
-            phy(1, false, true, Some(1), pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2))),
+            platform(
+                0,
+                "dell-wifi",
+                "dell-laptop",
+                RfkillType::Wlan,
+                true,
+                false,
+                Some(0),
+            ),
+            phy(
+                1,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2)),
+            ),
         ];
         let f = one(&rs, 1);
         assert_eq!((f.cause, f.root), (Cause::PlatformSwitch, Some(0)));
         // A soft-blocked switch of ANOTHER type does not.
         let rs = [
-            platform(0, "dell-bluetooth", "dell-laptop", RfkillType::Bluetooth, true, false, Some(0)),
-            phy(1, false, true, Some(1), pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2))),
+            platform(
+                0,
+                "dell-bluetooth",
+                "dell-laptop",
+                RfkillType::Bluetooth,
+                true,
+                false,
+                Some(0),
+            ),
+            phy(
+                1,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2)),
+            ),
         ];
         assert_eq!(one(&rs, 1).cause, Cause::CardKillLine);
     }
 
     #[test]
     fn dell_rbtn_hard_with_reasons_zero_is_a_platform_switch() {
-        let acpi = node("devices/LNXSYSTM:00/LNXSYBUS:00/DELLABCE:00", Some("acpi"), Some("dell-rbtn"));
-        let rs = [radio(0, "dell-rbtn", RfkillType::Wlan, false, true, Some(0), vec![acpi])];
+        let acpi = node(
+            "devices/LNXSYSTM:00/LNXSYBUS:00/DELLABCE:00",
+            Some("acpi"),
+            Some("dell-rbtn"),
+        );
+        let rs = [radio(
+            0,
+            "dell-rbtn",
+            RfkillType::Wlan,
+            false,
+            true,
+            Some(0),
+            vec![acpi],
+        )];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::PlatformSwitch);
         assert!(f.evidence[0].contains("reasons 0x0"), "{:?}", f.evidence);
@@ -748,9 +894,21 @@ pub(crate) mod tests {
 
     #[test]
     fn not_owner_wins_over_everything() {
-        let card = node("devices/pci0000:00/0000:00:14.3", Some("pci"), Some("iwlwifi"));
+        let card = node(
+            "devices/pci0000:00/0000:00:14.3",
+            Some("pci"),
+            Some("iwlwifi"),
+        );
         let rs = [
-            platform(0, "dell-wifi", "dell-laptop", RfkillType::Wlan, false, true, Some(1)),
+            platform(
+                0,
+                "dell-wifi",
+                "dell-laptop",
+                RfkillType::Wlan,
+                false,
+                true,
+                Some(1),
+            ),
             phy(1, false, true, Some(2), card),
         ];
         let f = one(&rs, 1);
@@ -761,14 +919,28 @@ pub(crate) mod tests {
     #[test]
     fn pre_5_11_card_is_decided_from_the_bus() {
         // No reasons, no rf_kill: a card's hard block is its kill input.
-        let card = node("devices/pci0000:00/0000:00:1e.0/0000:02:02.0", Some("pci"), Some("ath5k"));
+        let card = node(
+            "devices/pci0000:00/0000:00:1e.0/0000:02:02.0",
+            Some("pci"),
+            Some("ath5k"),
+        );
         let rs = [phy(0, false, true, None, card)];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::CardKillLine);
         assert_eq!(f.hw.form, FormFactor::Unknown);
-        assert!(f.evidence.iter().any(|e| e.contains("before 5.11")), "{:?}", f.evidence);
+        assert!(
+            f.evidence.iter().any(|e| e.contains("before 5.11")),
+            "{:?}",
+            f.evidence
+        );
         // With rf_kill 2 the rf_kill evidence is shown.
-        let rs = [phy(0, false, true, None, pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2)))];
+        let rs = [phy(
+            0,
+            false,
+            true,
+            None,
+            pci_node("0000:03:03.0", "ipw2200", 0x4224, Some(2)),
+        )];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::CardKillLine);
         assert_eq!(f.hw.model, Some("Intel PRO/Wireless 2915ABG"));
@@ -777,10 +949,22 @@ pub(crate) mod tests {
 
     #[test]
     fn rf_kill_bit_decides_when_reasons_are_zero() {
-        let rs = [phy(0, false, true, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)))];
+        let rs = [phy(
+            0,
+            false,
+            true,
+            Some(0),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+        )];
         assert_eq!(one(&rs, 0).cause, Cause::CardKillLine);
         // Same, but the card does not say its line is active: unknown.
-        let rs = [phy(0, false, true, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)))];
+        let rs = [phy(
+            0,
+            false,
+            true,
+            Some(0),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)),
+        )];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::UnknownHard);
         assert_eq!(f.root, None);
@@ -788,25 +972,49 @@ pub(crate) mod tests {
 
     #[test]
     fn no_sysfs_falls_back_to_names() {
-        let mut r = platform(0, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, true, Some(1));
+        let mut r = platform(
+            0,
+            "acer-wireless",
+            "acer-wmi",
+            RfkillType::Wlan,
+            false,
+            true,
+            Some(1),
+        );
         r.sys = None;
-        let mut c = phy(1, false, true, Some(1), pci_node("0000:06:04.0", "ipw2200", 0x4220, None));
+        let mut c = phy(
+            1,
+            false,
+            true,
+            Some(1),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, None),
+        );
         c.sys = None;
         let mut odd = radio(2, "mystery", RfkillType::Wlan, false, true, Some(1), vec![]);
         odd.sys = None;
-        let rs = [r, c, odd];
+        let rs = [r, c, odd.clone()];
         let fs = classify(&rs);
         assert_eq!(fs[0].hw.role, Role::Platform);
         assert_eq!(fs[0].cause, Cause::PlatformSwitch);
         assert_eq!(fs[1].hw.role, Role::Card);
         assert_eq!((fs[1].cause, fs[1].root), (Cause::PlatformSwitch, Some(0)));
+        // Hardware we cannot place follows a hard-blocked switch too ...
         assert_eq!(fs[2].hw.role, Role::Unknown);
-        assert_eq!(fs[2].cause, Cause::UnknownHard);
+        assert_eq!((fs[2].cause, fs[2].root), (Cause::PlatformSwitch, Some(0)));
+        // ... and alone it is unknown.
+        let fs = classify(&[odd]);
+        assert_eq!((fs[0].cause, fs[0].root), (Cause::UnknownHard, None));
     }
 
     #[test]
     fn ipw_software_kill_is_reported_as_evidence() {
-        let rs = [phy(0, false, false, Some(0), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(1)))];
+        let rs = [phy(
+            0,
+            false,
+            false,
+            Some(0),
+            pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(1)),
+        )];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::None);
         assert!(f.evidence.iter().any(|e| e.contains("software kill")));
@@ -814,17 +1022,63 @@ pub(crate) mod tests {
 
     #[test]
     fn card_models_and_form_factors() {
-        let id = |device, sv, sd| PciId { vendor: 0x8086, device, subsystem_vendor: Some(sv), subsystem_device: Some(sd) };
-        assert_eq!(card_model(None, Some(&id(0x1043, 0x8086, 0x2754))), Some("Intel PRO/Wireless 2200BG"));
-        assert_eq!(card_model(None, Some(&id(0x1043, 0x8086, 0x2551))), Some("Intel PRO/Wireless 2100"));
-        assert_eq!(card_model(Some("ipw2100"), Some(&id(0x1043, 0x8086, 0x2754))), Some("Intel PRO/Wireless 2100"));
-        assert_eq!(card_model(None, Some(&id(0x4221, 0, 0))), Some("Intel PRO/Wireless 2200BG"));
-        assert_eq!(card_model(None, Some(&id(0x4223, 0, 0))), Some("Intel PRO/Wireless 2915ABG"));
-        assert_eq!(card_model(None, Some(&PciId { vendor: 0x168c, device: 0x0013, subsystem_vendor: None, subsystem_device: None })), None);
-        assert_eq!(form_factor(None, Some("pci"), Some(&id(0x4224, 0, 0))), FormFactor::MiniPci);
-        assert_eq!(form_factor(Some("ipw2100"), Some("pci"), None), FormFactor::MiniPci);
-        assert_eq!(form_factor(Some("iwlwifi"), Some("pci"), None), FormFactor::MiniPcie);
-        assert_eq!(form_factor(Some("rtl8187"), Some("usb"), None), FormFactor::Usb);
-        assert_eq!(form_factor(Some("ath9k"), Some("pci"), None), FormFactor::Unknown);
+        let id = |device, sv, sd| PciId {
+            vendor: 0x8086,
+            device,
+            subsystem_vendor: Some(sv),
+            subsystem_device: Some(sd),
+        };
+        assert_eq!(
+            card_model(None, Some(&id(0x1043, 0x8086, 0x2754))),
+            Some("Intel PRO/Wireless 2200BG")
+        );
+        assert_eq!(
+            card_model(None, Some(&id(0x1043, 0x8086, 0x2551))),
+            Some("Intel PRO/Wireless 2100")
+        );
+        assert_eq!(
+            card_model(Some("ipw2100"), Some(&id(0x1043, 0x8086, 0x2754))),
+            Some("Intel PRO/Wireless 2100")
+        );
+        assert_eq!(
+            card_model(None, Some(&id(0x4221, 0, 0))),
+            Some("Intel PRO/Wireless 2200BG")
+        );
+        assert_eq!(
+            card_model(None, Some(&id(0x4223, 0, 0))),
+            Some("Intel PRO/Wireless 2915ABG")
+        );
+        assert_eq!(
+            card_model(
+                None,
+                Some(&PciId {
+                    vendor: 0x168c,
+                    device: 0x0013,
+                    subsystem_vendor: None,
+                    subsystem_device: None
+                })
+            ),
+            None
+        );
+        assert_eq!(
+            form_factor(None, Some("pci"), Some(&id(0x4224, 0, 0))),
+            FormFactor::MiniPci
+        );
+        assert_eq!(
+            form_factor(Some("ipw2100"), Some("pci"), None),
+            FormFactor::MiniPci
+        );
+        assert_eq!(
+            form_factor(Some("iwlwifi"), Some("pci"), None),
+            FormFactor::MiniPcie
+        );
+        assert_eq!(
+            form_factor(Some("rtl8187"), Some("usb"), None),
+            FormFactor::Usb
+        );
+        assert_eq!(
+            form_factor(Some("ath9k"), Some("pci"), None),
+            FormFactor::Unknown
+        );
     }
 }

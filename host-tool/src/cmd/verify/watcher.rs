@@ -23,15 +23,24 @@ pub enum What {
         reasons: Option<Reasons>,
     },
     /// A radio appeared (ADD for an index not seen before).
-    Added { soft: bool, hard: bool },
+    Added {
+        soft: bool,
+        hard: bool,
+    },
     /// A radio went away (DEL).
     Removed,
     /// The target's name came back under a new index after a DEL.
-    CameBack { old_id: u32 },
+    CameBack {
+        old_id: u32,
+    },
     SoftBlocked,
     SoftUnblocked,
-    HardBlocked { reasons: Option<Reasons> },
-    HardUnblocked { lasted: Duration },
+    HardBlocked {
+        reasons: Option<Reasons>,
+    },
+    HardUnblocked {
+        lasted: Duration,
+    },
 }
 
 /// One line of the timeline.
@@ -121,8 +130,17 @@ impl Watcher {
         }
         let start = radios.iter().find(|r| r.id == target);
         w.target_name = start.map(|r| r.device.clone()).unwrap_or_default();
-        let (soft, hard, reasons) = start.map_or((false, false, None), |r| (r.soft, r.hard, r.reasons));
-        w.push(Duration::ZERO, target, What::Start { soft, hard, reasons });
+        let (soft, hard, reasons) =
+            start.map_or((false, false, None), |r| (r.soft, r.hard, r.reasons));
+        w.push(
+            Duration::ZERO,
+            target,
+            What::Start {
+                soft,
+                hard,
+                reasons,
+            },
+        );
         if hard {
             w.failures.push(Failure::HardAtStart);
             w.hard_since = Some(Duration::ZERO);
@@ -167,10 +185,23 @@ impl Watcher {
             Op::Add => match self.states.get(&id).copied() {
                 Some(old) => self.change(at, id, old, ev),
                 None => {
-                    self.states.insert(id, State { soft: ev.soft, hard: ev.hard });
+                    self.states.insert(
+                        id,
+                        State {
+                            soft: ev.soft,
+                            hard: ev.hard,
+                        },
+                    );
                     self.names.entry(id).or_default();
                     self.count(id);
-                    self.push(at, id, What::Added { soft: ev.soft, hard: ev.hard });
+                    self.push(
+                        at,
+                        id,
+                        What::Added {
+                            soft: ev.soft,
+                            hard: ev.hard,
+                        },
+                    );
                 }
             },
             Op::Del => {
@@ -207,7 +238,11 @@ impl Watcher {
         for e in self.timeline.iter_mut().filter(|e| e.id == id) {
             e.device = name.to_string();
         }
-        if self.removed && !self.target_name.is_empty() && name == self.target_name && id != self.target {
+        if self.removed
+            && !self.target_name.is_empty()
+            && name == self.target_name
+            && id != self.target
+        {
             let old_id = self.target;
             self.target = id;
             self.removed = false;
@@ -249,7 +284,13 @@ impl Watcher {
         if new.hard != old.hard {
             self.count(id);
             if new.hard {
-                self.push(at, id, What::HardBlocked { reasons: ev.reasons });
+                self.push(
+                    at,
+                    id,
+                    What::HardBlocked {
+                        reasons: ev.reasons,
+                    },
+                );
                 if id == self.target {
                     self.hard_since = Some(at);
                 }
@@ -292,7 +333,10 @@ impl Watcher {
         if let Some(since) = self.hard_since.take() {
             let at_start = since == Duration::ZERO && self.failures.contains(&Failure::HardAtStart);
             if !at_start {
-                self.failures.push(Failure::Hard { at: since, lasted: None });
+                self.failures.push(Failure::Hard {
+                    at: since,
+                    lasted: None,
+                });
             }
         }
         Verdict {
@@ -329,8 +373,22 @@ mod tests {
 
     fn machine(hard: bool) -> Vec<Radio> {
         vec![
-            phy(0, false, hard, Some(u8::from(hard)), pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0))),
-            platform(1, "acer-wireless", "acer-wmi", RfkillType::Wlan, false, false, Some(0)),
+            phy(
+                0,
+                false,
+                hard,
+                Some(u8::from(hard)),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)),
+            ),
+            platform(
+                1,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
         ]
     }
 
@@ -338,8 +396,12 @@ mod tests {
     fn quiet_passes() {
         let mut w = Watcher::new(&machine(false), 0);
         // The ADD dump on open agrees with what we knew: no entries.
-        assert!(w.feed(ms(1), &ev(0, Op::Add, false, false, Some(0))).is_empty());
-        assert!(w.feed(ms(1), &ev(1, Op::Add, false, false, Some(0))).is_empty());
+        assert!(w
+            .feed(ms(1), &ev(0, Op::Add, false, false, Some(0)))
+            .is_empty());
+        assert!(w
+            .feed(ms(1), &ev(1, Op::Add, false, false, Some(0)))
+            .is_empty());
         let v = w.finish(Duration::from_secs(10));
         assert!(v.pass);
         assert!(v.failures.is_empty());
@@ -352,13 +414,24 @@ mod tests {
         let mut w = Watcher::new(&machine(false), 0);
         let on = w.feed(ms(3000), &ev(0, Op::Change, false, true, Some(1)));
         assert_eq!(on.len(), 1);
-        assert_eq!(on[0].what, What::HardBlocked { reasons: Some(Reasons(1)) });
+        assert_eq!(
+            on[0].what,
+            What::HardBlocked {
+                reasons: Some(Reasons(1))
+            }
+        );
         assert!(on[0].target);
         let off = w.feed(ms(3200), &ev(0, Op::Change, false, false, Some(0)));
         assert_eq!(off[0].what, What::HardUnblocked { lasted: ms(200) });
         let v = w.finish(Duration::from_secs(10));
         assert!(!v.pass);
-        assert_eq!(v.failures, vec![Failure::Hard { at: ms(3000), lasted: Some(ms(200)) }]);
+        assert_eq!(
+            v.failures,
+            vec![Failure::Hard {
+                at: ms(3000),
+                lasted: Some(ms(200))
+            }]
+        );
         assert_eq!(v.target_changes, 2);
     }
 
@@ -367,7 +440,13 @@ mod tests {
         let mut w = Watcher::new(&machine(false), 0);
         w.feed(ms(500), &ev(0, Op::Change, false, true, Some(1)));
         let v = w.finish(ms(1000));
-        assert_eq!(v.failures, vec![Failure::Hard { at: ms(500), lasted: None }]);
+        assert_eq!(
+            v.failures,
+            vec![Failure::Hard {
+                at: ms(500),
+                lasted: None
+            }]
+        );
     }
 
     #[test]
@@ -377,7 +456,14 @@ mod tests {
         let v = w.finish(ms(1000));
         assert!(!v.pass);
         assert_eq!(v.failures, vec![Failure::HardAtStart]);
-        assert_eq!(v.timeline[0].what, What::Start { soft: false, hard: true, reasons: Some(Reasons(1)) });
+        assert_eq!(
+            v.timeline[0].what,
+            What::Start {
+                soft: false,
+                hard: true,
+                reasons: Some(Reasons(1))
+            }
+        );
         // Released during the watch: still one failure, not two.
         let mut w = Watcher::new(&machine(true), 0);
         w.feed(ms(300), &ev(0, Op::Change, false, false, Some(0)));
@@ -399,7 +485,13 @@ mod tests {
         let mut w = Watcher::new(&machine(false), 0);
         w.feed(ms(100), &ev(0, Op::Del, false, false, None));
         let added = w.feed(ms(900), &ev(5, Op::Add, false, false, Some(0)));
-        assert_eq!(added[0].what, What::Added { soft: false, hard: false });
+        assert_eq!(
+            added[0].what,
+            What::Added {
+                soft: false,
+                hard: false
+            }
+        );
         assert_eq!(added[0].device, "rfkill5");
         let back = w.name_radio(ms(900), 5, "phy0");
         assert_eq!(back[0].what, What::CameBack { old_id: 0 });
@@ -408,7 +500,13 @@ mod tests {
         let v = w.finish(ms(2000));
         assert_eq!(
             v.failures,
-            vec![Failure::Removed { at: ms(100) }, Failure::Hard { at: ms(1500), lasted: None }]
+            vec![
+                Failure::Removed { at: ms(100) },
+                Failure::Hard {
+                    at: ms(1500),
+                    lasted: None
+                }
+            ]
         );
         assert!(v.timeline.iter().any(|e| e.id == 5 && e.device == "phy0"));
     }
@@ -442,7 +540,12 @@ mod tests {
         // The switch moved between reading sysfs and opening /dev/rfkill.
         let mut w = Watcher::new(&machine(false), 0);
         let e = w.feed(ms(0), &ev(0, Op::Add, false, true, Some(1)));
-        assert_eq!(e[0].what, What::HardBlocked { reasons: Some(Reasons(1)) });
+        assert_eq!(
+            e[0].what,
+            What::HardBlocked {
+                reasons: Some(Reasons(1))
+            }
+        );
         assert!(!w.finish(ms(10)).pass);
     }
 }
