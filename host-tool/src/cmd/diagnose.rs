@@ -160,10 +160,12 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
         (None, None) => {}
     }
     let mut state = format!("soft {}, hard {}", word(f.soft), word(f.hard));
+    // Reasons only matter for a hard block (stale bits can stay set after one).
     match f.reasons {
         Some(r) if r.0 != 0 => state.push_str(&format!(", reasons {}", r.names().join("+"))),
-        Some(_) => state.push_str(", reasons 0x0"),
-        None => state.push_str(", reasons not reported (kernel < 5.11)"),
+        Some(_) if f.hard => state.push_str(", reasons 0x0"),
+        None if f.hard => state.push_str(", reasons not reported (kernel < 5.11)"),
+        _ => {}
     }
     if let Some(rk) = hw.rf_kill {
         let what = match rk & 3 {

@@ -387,7 +387,11 @@ pub fn render_verdict(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Dura
         o.push_str(&format!("  {}\n", render_entry(e)));
     }
     o.push_str("next: ");
-    if v.failures.contains(&Failure::HardAtStart) && hard.is_empty() {
+    if t.hw.role == Role::Platform && !hard.is_empty() {
+        o.push_str(&format!(
+            "{name} is a platform switch, so it follows the switch by design; to check the tape, verify the card's own device (`pin13 verify` without a selector picks it).\n"
+        ));
+    } else if v.failures.contains(&Failure::HardAtStart) && hard.is_empty() {
         o.push_str(&format!(
             "run `pin13 diagnose {name}` to see who holds the block, clear it, then verify again.\n"
         ));
@@ -733,6 +737,15 @@ mod tests {
         duration: Duration,
         with_countdown: bool,
     ) -> (Verdict, Ending, String, String, usize) {
+        drive_target(1, items, duration, with_countdown)
+    }
+
+    fn drive_target(
+        target: u32,
+        items: Vec<(Duration, Next)>,
+        duration: Duration,
+        with_countdown: bool,
+    ) -> (Verdict, Ending, String, String, usize) {
         let radios = machine();
         let clock = Fake::default();
         let mut src = Timed {
@@ -740,7 +753,7 @@ mod tests {
             items: items.into(),
             waits: 0,
         };
-        let mut w = Watcher::new(&radios, 1);
+        let mut w = Watcher::new(&radios, target);
         let mut out = Vec::new();
         let mut cd = Vec::new();
         let ending = run_watch(
@@ -949,6 +962,26 @@ mod tests {
             false,
         );
         assert_eq!(outcome(&v, ending).unwrap(), Status::HardBlocked);
+    }
+
+    #[test]
+    fn a_platform_switch_target_is_told_to_verify_the_card() {
+        let (v, ending, _, _, _) = drive_target(
+            0,
+            vec![(ms(500), change(0, false, true, 0))],
+            ms(1000),
+            false,
+        );
+        let t = TargetInfo::new(&machine(), 0);
+        let text = render_verdict(&t, &v, ending, ms(1000));
+        assert!(
+            text.starts_with(
+                "FAIL: acer-wireless was hard-blocked 1 time (from +0.500s until the end)."
+            ),
+            "{text}"
+        );
+        assert!(text.contains("is a platform switch"), "{text}");
+        assert!(!text.contains("pin 13"), "{text}");
     }
 
     #[test]
