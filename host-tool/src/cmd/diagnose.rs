@@ -17,15 +17,26 @@ use crate::{Error, Status};
 
 use classify::{Cause, Finding};
 
+/// Shown under `pin13 diagnose --help`.
+pub const AFTER_HELP: &str = "\
+Causes: none, soft, card-kill-line (the card's own kill input: mini-PCI pin 13,
+mini PCIe W_DISABLE#), platform-switch (a laptop switch/hotkey driver such as
+acer-wmi, dell-rbtn, thinkpad_acpi), not-owner (Intel CSME/AMT owns the card),
+unknown-hard.
+
+Exit status: 0 no selected radio blocked, 3 soft-blocked only, 4 some radio
+hard-blocked, 1 error, 2 usage.";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct DiagnoseArgs {
     /// Index, device name (phy0, acer-wireless), type (wlan, wifi, bluetooth, ...)
     /// or `all`. Default: every radio.
     #[arg(value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 
-    /// Print JSON: {"devices":[{"id","device","type","soft","hard","reasons",
-    /// "driver","bus","pci_id","rf_kill","cause","advice",...}],"source":...,"result":...}
+    /// Print JSON: {"devices":[{"id","device","type","soft","hard","reasons","driver",
+    /// "bus","pci_id","rf_kill","cause","advice","root",...}],"source","result"}
     #[arg(long, short = 'J')]
     pub json: bool,
 }

@@ -24,7 +24,17 @@ use watcher::{Entry, Failure, Verdict, Watcher, What};
 /// Longest watch accepted (a day).
 const MAX_SECS: f64 = 86_400.0;
 
+/// Shown under `pin13 verify --help`.
+pub const AFTER_HELP: &str = "\
+Press the laptop's wireless kill button or slide its switch, several times,
+while the countdown runs. PASS: the radio was never hard-blocked, not even for
+a moment, and never vanished. Needs read access to /dev/rfkill.
+
+Exit status: 0 PASS, 4 FAIL (with the timeline), 1 error or interrupted
+before the end, 2 usage.";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct VerifyArgs {
     /// The radio to watch: index, device name (phy0) or type. Default: the
     /// wireless card's own rfkill device (the ipw2200 one when there is one).
