@@ -354,7 +354,10 @@ pub fn read_module_parameters(
                 params.insert(name, v);
             }
         }
-        out.insert(m, params);
+        // A module without readable parameters says nothing: leave it out.
+        if !params.is_empty() {
+            out.insert(m, params);
+        }
     }
     out
 }
