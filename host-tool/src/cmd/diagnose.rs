@@ -130,7 +130,31 @@ pub fn render_human(findings: &[Finding], selected: &[u32]) -> String {
             }
         }
     }
+    if let Some(line) = summary(findings, &sel) {
+        o.push('\n');
+        o.push_str(&line);
+        o.push('\n');
+    }
     o
+}
+
+/// When several selected radios are hard-blocked by one root, say where to start.
+fn summary(findings: &[Finding], sel: &[&Finding]) -> Option<String> {
+    let hard: Vec<&&Finding> = sel.iter().filter(|f| f.cause.is_hard()).collect();
+    if hard.len() < 2 {
+        return None;
+    }
+    let root = hard[0].root?;
+    if hard.iter().any(|f| f.root != Some(root)) {
+        return None;
+    }
+    let r = findings.iter().find(|f| f.id == root)?;
+    Some(format!(
+        "All {} hard blocks come from {} (rfkill {}): start there.",
+        hard.len(),
+        advice::shown_name(r),
+        r.id
+    ))
 }
 
 /// `hardware:`, `driver:`, `state:` lines.
@@ -396,6 +420,49 @@ mod tests {
         assert!(h.contains("acer-wireless (rfkill 1, wlan): OK, not blocked\n  hardware: platform switch, device acer-wmi\n  driver:   acer-wmi (bus platform)\n"), "{h}");
         // A free radio gets no advice block.
         assert_eq!(h.matches("next:").count(), 1);
+    }
+
+    #[test]
+    fn one_root_for_several_blocks_is_summed_up() {
+        let card = pci_node("0000:03:00.0", "iwl3945", 0x4222, None);
+        let rs = [
+            platform(
+                0,
+                "tpacpi_bluetooth_sw",
+                "thinkpad_acpi",
+                RfkillType::Bluetooth,
+                false,
+                true,
+                Some(1),
+            ),
+            phy(1, false, true, Some(1), card),
+        ];
+        let fs = classify(&rs);
+        let h = render_human(&fs, &[0, 1]);
+        assert!(
+            h.ends_with(
+                "\nAll 2 hard blocks come from tpacpi_bluetooth_sw (rfkill 0): start there.\n"
+            ),
+            "{h}"
+        );
+        // One radio selected, or different roots: no summary.
+        assert!(!render_human(&fs, &[1]).contains("All "));
+        let rs = [
+            phy(
+                0,
+                false,
+                true,
+                Some(1),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
+            ),
+            radio_with_id_1_hard_unknown(),
+        ];
+        let fs = classify(&rs);
+        assert!(!render_human(&fs, &[0, 1]).contains("All "));
+    }
+
+    fn radio_with_id_1_hard_unknown() -> crate::inventory::Radio {
+        super::classify::tests::radio(1, "mystery", RfkillType::Wlan, false, true, Some(0), vec![])
     }
 
     #[test]
