@@ -78,14 +78,16 @@ fn extra_columns_and_reasons() {
 }
 
 /// Every util-linux command captured in the QEMU lab that pin13 status has
-/// an equivalent for, on the sysfs tree captured at the same moment.
+/// an equivalent for, on the sysfs tree captured at the same moment (four
+/// scenes: hwsim only, the dell-rbtn switch on and off, all types).
 #[test]
 fn byte_identical_to_util_linux_on_real_captures() {
     let map: &[(&str, &[&str])] = &[
         ("rfkill -J", &["--json"]),
-        ("rfkill", &[]),
+        // pin13's own table adds DRIVER and REASON; ask for util-linux's columns.
+        ("rfkill", &["-o", "ID,TYPE,DEVICE,SOFT,HARD"]),
         ("rfkill -r", &["-r"]),
-        ("rfkill -n", &["-n"]),
+        ("rfkill -n", &["-n", "-o", "ID,TYPE,DEVICE,SOFT,HARD"]),
         (
             "rfkill -J -o ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD",
             &["-J", "-o", "ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD"],
@@ -105,7 +107,7 @@ fn byte_identical_to_util_linux_on_real_captures() {
         ("su lab -s /bin/sh -c rfkill -J", &["--json"]),
     ];
     let mut compared = 0;
-    for scene in ["hwsim2", "all-types"] {
+    for scene in ["hwsim2", "hwsim-rbtn-on", "hwsim-rbtn-off", "all-types"] {
         let dir = fixtures().join("util-linux").join(scene);
         let tsv = std::fs::read_to_string(dir.join("commands.tsv")).unwrap();
         let sysfs = format!("tests/fixtures/sysfs/qemu-{scene}");
@@ -139,8 +141,8 @@ fn byte_identical_to_util_linux_on_real_captures() {
         }
     }
     assert_eq!(
-        compared, 18,
-        "every mapped command of both scenes was compared"
+        compared, 36,
+        "every mapped command of the four scenes was compared"
     );
 }
 

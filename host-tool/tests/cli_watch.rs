@@ -196,8 +196,9 @@ fn ctrl_c_exits_0_after_printing_what_came() {
     out.read_line(&mut line).unwrap();
     assert!(line.contains(r#""device":"phy0","op":"change","soft":"unblocked","hard":"blocked","reasons":["signal"]"#), "{line}");
     // pin13 is now in its poll loop with the SIGINT handler installed
-    let ok = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // the shell's builtin kill: no procps needed
+    let ok = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(ok.success());

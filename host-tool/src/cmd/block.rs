@@ -38,11 +38,20 @@ impl Action {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = CHANGE_HELP)]
 pub struct ChangeArgs {
     /// Index, device name (phy0), type (wlan, wifi, bluetooth, ...) or `all`.
     #[arg(required = true, value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 }
+
+const CHANGE_HELP: &str = "\
+An index or device name changes that radio; a type or `all` changes every radio
+of that type and also the kernel's default for radios of that type that appear
+later. Every selector is checked before anything is written. Afterwards the
+radios are read again and each line says what changed. Only the soft block can
+be changed: a hard block (switch, kill line) is read-only for software.
+Needs write access to /dev/rfkill (root, a udev rule or group; see the message).";
 
 /// One radio the command means to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +169,17 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
             None => {
                 out.push_str(&format!("{l}: gone (unplugged or driver unloaded)\n"));
                 failed.push(l);
+            }
+            // Drivers such as dell-rbtn tie the soft state to their hard
+            // switch: while it is off the soft block cannot be lifted, and
+            // the radio is blocked by the switch anyway. Say so; not a failure.
+            Some(r) if r.soft != t.want_soft && r.hard => {
+                let why = output::reason_text(r).unwrap_or_default();
+                out.push_str(&format!(
+                    "{l}: still soft {} and HARD blocked ({why}): its driver ties the soft state \
+                     to a hardware switch; change that switch\n",
+                    word(r.soft)
+                ));
             }
             Some(r) if r.soft != t.want_soft => {
                 out.push_str(&format!(
@@ -370,5 +390,16 @@ mod tests {
         let (text, failed) = report(&p, &before);
         assert!(text.contains("still soft unblocked (asked for soft blocked)"));
         assert_eq!(failed.len(), 1);
+        // a soft state tied to a hard switch (dell-rbtn): said, not a failure
+        let mut tied = before.clone();
+        tied[0].soft = true;
+        let p = plan(Action::Unblock, &sels(&["0"]), &tied);
+        let (text, failed) = report(&p, &tied);
+        assert_eq!(
+            text,
+            "phy0 (id 0, wlan): still soft blocked and HARD blocked (signal): its driver ties \
+             the soft state to a hardware switch; change that switch\n"
+        );
+        assert!(failed.is_empty());
     }
 }

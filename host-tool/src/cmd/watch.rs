@@ -24,6 +24,7 @@ use crate::sysfs::Sysfs;
 use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = WATCH_HELP)]
 pub struct WatchArgs {
     /// Only events of these radios: index, device name, type or `all`.
     #[arg(value_name = "SELECTOR")]
@@ -41,6 +42,15 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub timeout: Option<Duration>,
 }
+
+const WATCH_HELP: &str = "\
+The first lines are one `add` per radio present (as with `rfkill event`),
+then one line per change, hot-plug (`add`) and removal (`del`):
+  2026-11-24 14:46:57.411611+00:00 change id=2 device=dell-rbtn type=wlan soft=unblocked hard=unblocked reasons=-
+reasons: signal (switch or kill line), not-owner (firmware owns the radio),
+unspecified (hard-blocked, the driver gives no reason), unknown (kernel < 5.11),
+- (not hard-blocked). With --json, `reasons` is a list ([] when none, null when
+unknown). Ctrl-C, a closed pipe (`| head`), --count and --timeout exit 0.";
 
 fn parse_secs(s: &str) -> Result<Duration, String> {
     let v: f64 = s

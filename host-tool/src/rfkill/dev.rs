@@ -227,6 +227,13 @@ impl Device {
     /// Read one event without blocking. `Ok(None)`: nothing queued (EAGAIN)
     /// or the end of a capture file.
     pub fn read_event(&mut self) -> Result<Option<Event>, DevError> {
+        Ok(match self.read_one()? {
+            Read1::Event(e) => Some(e),
+            Read1::Empty | Read1::Eof => None,
+        })
+    }
+
+    fn read_one(&mut self) -> Result<Read1, DevError> {
         let mut buf = [0u8; READ_BUF];
         // A capture file keeps no boundaries: take exactly one record.
         let want = if self.records {
@@ -236,17 +243,17 @@ impl Device {
         };
         loop {
             match self.file.read(&mut buf[..want]) {
-                Ok(0) => return Ok(None),
+                Ok(0) => return Ok(Read1::Eof),
                 Ok(n) => {
                     return Event::decode(&buf[..n])
-                        .map(Some)
+                        .map(Read1::Event)
                         .map_err(|source| DevError::Decode {
                             path: self.path.clone(),
                             source,
                         })
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Read1::Empty),
                 Err(source) => {
                     return Err(DevError::Read {
                         path: self.path.clone(),
@@ -289,6 +296,15 @@ impl Device {
             }
         }
     }
+}
+
+/// What one non-blocking read gave.
+enum Read1 {
+    Event(Event),
+    /// EAGAIN: nothing queued now.
+    Empty,
+    /// read() returned 0: the end of a file, or a pipe without writers.
+    Eof,
 }
 
 /// The SIGINT self-pipe: a socket that becomes readable when SIGINT arrives.
@@ -391,11 +407,13 @@ impl EventSource for DevSource {
                 });
             }
             if revents[0] & (libc::POLLIN | libc::POLLHUP) != 0 {
-                match self.dev.read_event()? {
-                    Some(e) => return Ok(Next::Event(e)),
-                    // HUP with nothing to read: the other end is gone.
-                    None if revents[0] & libc::POLLHUP != 0 => return Ok(Next::End),
-                    None => continue,
+                match self.dev.read_one()? {
+                    Read1::Event(e) => return Ok(Next::Event(e)),
+                    // Readable but nothing to read: not rfkill (a file, a pipe
+                    // whose writer has gone); the stream is over.
+                    Read1::Eof => return Ok(Next::End),
+                    Read1::Empty if revents[0] & libc::POLLHUP != 0 => return Ok(Next::End),
+                    Read1::Empty => continue,
                 }
             }
         }
@@ -589,6 +607,17 @@ mod tests {
         let after = std::fs::read(&f).unwrap();
         assert_eq!(&after[16..], &raw(0, 1, 3, 1, 0)[..]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_readable_empty_device_ends_instead_of_spinning() {
+        let dev = Device::open_read(Path::new("/dev/null")).unwrap();
+        assert_eq!(dev.event_size(), 8);
+        let mut src = DevSource::new(dev);
+        assert_eq!(
+            src.next_event(Some(Duration::from_secs(30))).unwrap(),
+            Next::End
+        );
     }
 
     #[test]
