@@ -71,6 +71,8 @@ fetch_kernel() {
     dpkg -x "$dl"/*.deb "$KDIR"
     rm -rf "$dl"
     touch "$KDIR/.unpacked"
+    # keep only this kernel in the cache
+    find "$CACHE/kernel" -mindepth 1 -maxdepth 1 ! -name "$pkg" -exec rm -rf {} +
   fi
   VMLINUZ=$(ls "$KDIR"/boot/vmlinuz-* 2>/dev/null | head -n1)
   MODDIR=$(ls -d "$KDIR"/lib/modules/*/ 2>/dev/null | head -n1)
@@ -219,6 +221,7 @@ prepare() {
 boot() {
   local mode=$1; shift
   local t=${PIN13_LAB_TIMEOUT:-900} rc=0
+  # callers run `boot ... || rc=$?`, so errexit is off in here and PIPESTATUS survives
   rm -f "$WORK/console.log" "$WORK/data.txt"
   log "booting VM (mode $mode, timeout ${t}s)"
   if [ "$mode" = shell ]; then
@@ -234,7 +237,7 @@ boot() {
     -device pc-testdev -acpitable "file=$WORK/lab.aml" \
     -kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 lab.mode=$mode lab.only=${PIN13_LAB_ONLY:-} $*" \
-    </dev/null | tee "$WORK/console.log" | console_filter || true
+    </dev/null | tee "$WORK/console.log" | console_filter
   rc=${PIPESTATUS[0]}
   return "$rc"
 }
