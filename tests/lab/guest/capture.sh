@@ -195,6 +195,15 @@ kill "$p1" "$p2" "$p3"
 wait "$p1" "$p2" "$p3" 2>/dev/null
 od -An -tx1 -w8 -v "$E/events.bin" > "$E/events.hex"
 od -An -tx1 -w8 -v "$E/events-bs64.bin" > "$E/events-bs64.hex"
+
+# (e) + the IdeaPad switch (ideapad-laptop hw_rfkill_switch=1) off: hard block
+# with hard_block_reasons 0x1 (signal) on a platform device; the Dell switch on
+ideapad_set 0
+switch_flip 1
+mod_load ideapad-laptop || fail "insmod ideapad-laptop"
+wait_for 5 'rf_idx ideapad_wlan > /dev/null' || fail "no ideapad_wlan"
+wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard_block_reasons)" = 0x1 ]' || fail "ideapad_wlan is not blocked with reason signal"
+scene platform-signal
 vhci_stop
 
 tar -cf - -C "$C" . | export_file capture.tar

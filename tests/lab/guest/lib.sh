@@ -4,6 +4,8 @@
 # Devices in the lab (all rfkill type wlan unless said):
 #   phyN, phyN+1  mac80211_hwsim radios=2 (soft-blockable; names grow after a reload)
 #   dell-rbtn     the lab's hard switch (dell-rbtn on the SSDT in tests/lab/dellrbtn.asl)
+#   ideapad_wlan  a second hard switch (ideapad-laptop on the same SSDT): its hard
+#                 block carries reason 0x1 (signal); it follows its switch by itself
 #   hciN          bluetooth, a virtual controller from hci_vhci (type bluetooth)
 
 RF=/sys/class/rfkill
@@ -24,6 +26,7 @@ mod_loaded() { [ -d "/sys/module/$(echo "$1" | tr - _)" ]; }
 mod_params() {
   case "$1" in
     mac80211_hwsim) echo "radios=2" ;;
+    ideapad-laptop) echo "hw_rfkill_switch=1" ;;
   esac
 }
 
@@ -96,12 +99,24 @@ rf_softs() {
 
 # --- the hard switch (dell-rbtn) -----------------------------------------------------
 
-# switch_set 0|1: the switch position as GRBT reads it (0 = radio off = hard-blocked).
-switch_set() {
-  if [ "$1" = 1 ]; then printf '\001'; else printf '\000'; fi |
-    dd of=/dev/port bs=1 seek=224 count=1 conv=notrunc 2>/dev/null
+# The switches live in I/O port 0xE0 (pc-testdev), read by the SSDT:
+# bit 0 = the Dell switch, bit 1 = the IdeaPad switch; 1 = on (radio free).
+port_get() { dd if=/dev/port bs=1 skip=224 count=1 2>/dev/null | od -An -tu1 | tr -d ' \n'; }
+port_set() {
+  # shellcheck disable=SC2059
+  printf "\\$(printf '%03o' "$1")" | dd of=/dev/port bs=1 seek=224 count=1 conv=notrunc 2>/dev/null
 }
-switch_get() { dd if=/dev/port bs=1 skip=224 count=1 2>/dev/null | od -An -tu1 | tr -d ' '; }
+port_bit() { # port_bit MASK 0|1
+  _v=$(port_get)
+  if [ "$2" = 1 ]; then _v=$((_v | $1)); else _v=$((_v & ~$1)); fi
+  port_set "$_v"
+}
+# switch_set 0|1: the Dell switch position as GRBT reads it (0 = off = hard-blocked).
+switch_set() { port_bit 1 "$1"; }
+switch_get() { echo $(( $(port_get) & 1 )); }
+# ideapad_set 0|1: the IdeaPad switch; the kernel notices within ~0.1 s (the
+# SSDT's polled thermal zone sends the driver an ACPI notify).
+ideapad_set() { port_bit 2 "$1"; }
 # switch_poke: make dell-rbtn re-read the switch (the rfkill core queries the
 # driver on every soft-state request); writes the current soft state back.
 switch_poke() {
@@ -139,7 +154,9 @@ lab_reset() {
   vhci_start
   [ -c /dev/rfkill ] || fail "no /dev/rfkill"
   chmod 0600 /dev/rfkill
-  switch_set 1
+  port_set 3
+  switch_poke
+  wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard)" = 0 ]' || fail "ideapad switch did not turn on"
   for i in $(rf_list); do rf_soft_set "$i" 0; done
   wait_for 5 rf_settled || fail "devices did not settle: $(rf_softs)"
 }

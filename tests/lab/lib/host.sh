@@ -18,7 +18,7 @@ MUSL_TARGET=x86_64-unknown-linux-musl
 
 # The modules the guest loads, in the order given; their dependencies (modinfo
 # depends=) are resolved and put first.
-LAB_MODULES=(rfkill cfg80211 mac80211 mac80211_hwsim dell-rbtn bluetooth hci_vhci)
+LAB_MODULES=(rfkill cfg80211 mac80211 mac80211_hwsim dell-rbtn bluetooth hci_vhci ideapad-laptop)
 
 log() { printf '[lab %3ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }

@@ -19,15 +19,21 @@ wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ]' || fail "switch did
 check "switch off (dell-rbtn hard-blocked)"
 rf_soft_set "$(rf_list | tail -n1)" 1
 check "switch off, bluetooth soft-blocked"
+ideapad_set 0
+wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard)" = 1 ]' || fail "ideapad switch did not turn off"
+check "both switches off (ideapad_wlan: reason signal)"
 switch_flip 1
+ideapad_set 1
 wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 0 ]' || fail "switch did not turn on"
-check "switch back on"
+wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard)" = 0 ]' || fail "ideapad switch did not turn on"
+check "switches back on"
 for i in $(rf_list); do rf_soft_set "$i" 1; done
 check "everything soft-blocked"
 
 # only the hwsim radios (no switch, no bluetooth)
 vhci_stop
 rmmod dell-rbtn || fail "rmmod dell-rbtn"
+rmmod ideapad-laptop || fail "rmmod ideapad-laptop"
 wait_for 5 '[ "$(rf_count)" = 2 ]' || fail "expected 2 devices, have $(rf_count)"
 check "two hwsim radios only, both soft-blocked"
 for i in $(rf_list); do rf_soft_set "$i" 0; done

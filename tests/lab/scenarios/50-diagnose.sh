@@ -1,6 +1,8 @@
 # `pin13 diagnose` on the live kernel: nothing blocked -> exit 0; a soft block
 # only -> exit 3 and the unblock command; the platform switch off -> exit 4,
 # cause platform-switch, naming dell-rbtn. The same from sysfs alone (non-root).
+# The IdeaPad switch (hard block with reason signal on a platform device) is a
+# platform switch too, not a card's kill line.
 # timeout: 120
 
 # jdev NAME < json: the flattened JSON object of device NAME
@@ -56,3 +58,17 @@ rf_soft_set "$a" 0
 wait_for 5 rf_settled || fail "did not settle"
 p13 /tmp/o /tmp/e diagnose
 expect_rc 0 "diagnose after the switch is back on" /tmp/e
+
+# a platform switch whose hard block carries reason signal (ideapad-laptop):
+# still a platform switch, not the card's kill line
+ideapad_set 0
+wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard_block_reasons)" = 0x1 ]' || fail "ideapad switch did not turn off"
+p13 /tmp/o /tmp/e diagnose --json
+expect_rc 4 "diagnose --json, ideapad switch off" /tmp/e
+obj=$(jdev ideapad_wlan < /tmp/o)
+echo "$obj" | grep -qE '"cause" *: *"platform-switch"' || { cat /tmp/o; fail "ideapad_wlan: cause is not platform-switch: $obj"; }
+echo "$obj" | grep -qE '"reasons" *: *\[ *"signal" *\]' || fail "ideapad_wlan: reasons are not [signal]: $obj"
+p13 /tmp/o /tmp/e diagnose ideapad_wlan
+expect_rc 4 "diagnose ideapad_wlan" /tmp/e
+grep -q ideapad /tmp/o || { cat /tmp/o; fail "diagnose does not name the ideapad switch"; }
+info "ok: ideapad switch off -> 4, platform-switch, reason signal"; cat /tmp/o

@@ -12,13 +12,13 @@
 //!       FLIPS/ROUNDS times, stop it; print, per CMD, the time from a flip to
 //!       the watcher's line on its stdout (median, p90, worst).
 //!
-//! A flip: write the switch byte to /dev/port offset 0xE0 (pc-testdev), then make
+//! A flip: set bit 0 of /dev/port offset 0xE0 (pc-testdev), then make
 //! dell-rbtn re-read it by writing the device's current soft state back to
 //! /sys/class/rfkill/rfkillN/soft. The clock starts right before that write.
 #![forbid(unsafe_code)]
 
 use std::fs::{self, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::process::{exit, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -155,13 +155,20 @@ fn alternate(args: &[String]) {
     );
 }
 
+/// Set bit 0 of the switch port (the Dell switch), keeping the other bits.
 fn set_switch(on: bool) {
     let mut port = OpenOptions::new()
+        .read(true)
         .write(true)
         .open("/dev/port")
         .unwrap_or_else(|e| die(&format!("/dev/port: {e}")));
+    let mut cur = [0u8; 1];
     port.seek(SeekFrom::Start(SWITCH_PORT))
-        .and_then(|_| port.write_all(&[u8::from(on)]))
+        .and_then(|_| port.read_exact(&mut cur))
+        .unwrap_or_else(|e| die(&format!("/dev/port: {e}")));
+    let byte = if on { cur[0] | 1 } else { cur[0] & !1 };
+    port.seek(SeekFrom::Start(SWITCH_PORT))
+        .and_then(|_| port.write_all(&[byte]))
         .unwrap_or_else(|e| die(&format!("/dev/port: {e}")));
 }
 
