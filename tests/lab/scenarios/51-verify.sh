@@ -1,6 +1,6 @@
-# `pin13 verify` on the live hard switch: a quiet switch passes (exit 0); a
-# half-second flicker fails (exit 4); so does a device that goes away, and a
-# switch that is already off.
+# `pin13 verify` on the live hard switches: a quiet switch passes (exit 0); a
+# half-second flicker fails (exit 4), on the Dell and on the IdeaPad switch;
+# so does a device that goes away, and a switch that is already off.
 # timeout: 120
 
 p13 /tmp/o /tmp/e verify dell-rbtn --duration 3
@@ -18,6 +18,19 @@ RC=$(cat /tmp/rc); check_p13 /tmp/e "verify --duration 5"
 expect_rc 4 "verify, half-second flicker" /tmp/e
 grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify, flicker: no FAIL"; }
 info "ok: flicker -> FAIL"; cat /tmp/o
+
+# the IdeaPad switch changes by itself (ACPI notify), no soft write involved
+rm -f /tmp/rc
+bg sh -c 'pin13 verify ideapad_wlan --duration 5 > /tmp/o 2> /tmp/e; echo $? > /tmp/rc'
+sleep 1.5
+ideapad_set 0
+sleep 0.5
+ideapad_set 1
+wait_for 15 '[ -s /tmp/rc ]' || fail "verify did not end"
+RC=$(cat /tmp/rc); check_p13 /tmp/e "verify ideapad_wlan --duration 5"
+expect_rc 4 "verify ideapad_wlan, half-second flicker" /tmp/e
+grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify ideapad_wlan, flicker: no FAIL"; }
+info "ok: ideapad flicker -> FAIL"; cat /tmp/o
 
 rm -f /tmp/rc
 bg sh -c 'pin13 verify dell-rbtn --duration 5 > /tmp/o 2> /tmp/e; echo $? > /tmp/rc'
