@@ -29,7 +29,11 @@ pub fn run() -> ExitCode {
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and errors to stderr (exit 2).
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { Status::Usage.code() } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                Status::Usage.code()
+            } else {
+                0
+            });
         }
     };
     match dispatch(cli) {

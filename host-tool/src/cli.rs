@@ -17,11 +17,23 @@ use crate::exit::EXIT_STATUS_HELP;
 #[command(name = "pin13", version, after_help = EXIT_STATUS_HELP, propagate_version = true)]
 pub struct Cli {
     /// The rfkill control device.
-    #[arg(long, global = true, value_name = "PATH", env = "PIN13_RFKILL_DEV", default_value = "/dev/rfkill")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "PIN13_RFKILL_DEV",
+        default_value = "/dev/rfkill"
+    )]
     pub rfkill_dev: PathBuf,
 
     /// sysfs mount point (fixture trees hold class/rfkill/..., devices/..., bus/...).
-    #[arg(long, global = true, value_name = "DIR", env = "PIN13_SYSFS", default_value = "/sys")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "PIN13_SYSFS",
+        default_value = "/sys"
+    )]
     pub sysfs: PathBuf,
 
     /// Answer `status` and `diagnose` from a snapshot file instead of this machine.

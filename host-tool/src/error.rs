@@ -8,7 +8,10 @@ use crate::exit::Status;
 pub enum Error {
     /// Bad input from the user that clap could not catch (exit 2).
     #[error("{message}")]
-    Usage { message: String, hint: Option<String> },
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error(transparent)]
     Sysfs(#[from] crate::sysfs::SysfsError),
@@ -21,7 +24,10 @@ pub enum Error {
 
     /// A runtime failure with its own hint (exit 1).
     #[error("{message}")]
-    Runtime { message: String, hint: Option<String> },
+    Runtime {
+        message: String,
+        hint: Option<String>,
+    },
 
     /// Writing our own output failed (a closed pipe is handled before this).
     #[error("cannot write output: {0}")]
@@ -33,11 +39,17 @@ pub enum Error {
 
 impl Error {
     pub fn usage(message: impl Into<String>, hint: Option<String>) -> Self {
-        Error::Usage { message: message.into(), hint }
+        Error::Usage {
+            message: message.into(),
+            hint,
+        }
     }
 
     pub fn runtime(message: impl Into<String>, hint: Option<String>) -> Self {
-        Error::Runtime { message: message.into(), hint }
+        Error::Runtime {
+            message: message.into(),
+            hint,
+        }
     }
 
     /// The exit status this error maps to.

@@ -21,7 +21,10 @@ impl Sysfs {
 #[derive(Debug, thiserror::Error)]
 pub enum SysfsError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl SysfsError {

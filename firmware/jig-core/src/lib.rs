@@ -79,7 +79,11 @@ pub enum KillOp {
     Toggle { period_us: u32, count: u32 },
     /// A mechanical switch: `transitions` short edges `width_us` apart, then
     /// settle asserted (`end_asserted`) or released.
-    Bounce { transitions: u32, width_us: u32, end_asserted: bool },
+    Bounce {
+        transitions: u32,
+        width_us: u32,
+        end_asserted: bool,
+    },
 }
 
 /// What a kill-line operation did.

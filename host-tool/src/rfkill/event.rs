@@ -392,9 +392,14 @@ mod tests {
 
     #[test]
     fn encodes_change_and_change_all_like_util_linux() {
-        assert_eq!(Event::change(5, true).encode_v1().to_vec(), raw(5, 0, 2, 1, 0));
         assert_eq!(
-            Event::change_all(RfkillType::Wlan, false).encode_v1().to_vec(),
+            Event::change(5, true).encode_v1().to_vec(),
+            raw(5, 0, 2, 1, 0)
+        );
+        assert_eq!(
+            Event::change_all(RfkillType::Wlan, false)
+                .encode_v1()
+                .to_vec(),
             raw(0, 1, 3, 0, 0)
         );
         let ext = Event::change_all(RfkillType::All, true).encode_ext();
@@ -406,10 +411,16 @@ mod tests {
     #[test]
     fn type_names_and_aliases() {
         assert_eq!(RfkillType::from_user_name("WiFi"), Some(RfkillType::Wlan));
-        assert_eq!(RfkillType::from_user_name("ultrawideband"), Some(RfkillType::Uwb));
+        assert_eq!(
+            RfkillType::from_user_name("ultrawideband"),
+            Some(RfkillType::Uwb)
+        );
         assert_eq!(RfkillType::from_user_name("ALL"), Some(RfkillType::All));
         assert_eq!(RfkillType::from_user_name("phy0"), None);
-        assert_eq!(RfkillType::from_sysfs_name("ultrawideband"), Some(RfkillType::Uwb));
+        assert_eq!(
+            RfkillType::from_sysfs_name("ultrawideband"),
+            Some(RfkillType::Uwb)
+        );
         assert_eq!(RfkillType::from_sysfs_name("uwb"), None);
         assert_eq!(RfkillType::Uwb.to_string(), "ultrawideband");
     }

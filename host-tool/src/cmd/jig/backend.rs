@@ -11,13 +11,22 @@ use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport};
 pub enum JigError {
     /// The backend could not be reached or set up (no device, not a Pi, ...).
     #[error("{message}")]
-    Unavailable { message: String, hint: Option<String> },
+    Unavailable {
+        message: String,
+        hint: Option<String>,
+    },
     /// The backend answered something we cannot use (wrong protocol version, ...).
     #[error("{message}")]
-    Protocol { message: String, hint: Option<String> },
+    Protocol {
+        message: String,
+        hint: Option<String>,
+    },
     /// The backend went away or failed during an operation.
     #[error("{message}")]
-    Failed { message: String, hint: Option<String> },
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 impl JigError {
