@@ -15,6 +15,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod exit;
+pub mod inventory;
 pub mod rfkill;
 pub mod sysfs;
 
