@@ -221,9 +221,10 @@ fn blocks(text: &str) -> Vec<Block> {
             });
             continue;
         }
-        if !line.is_empty() && marker.is_some() && !line.starts_with("```") {
-            let (_, at) = marker.as_ref().unwrap();
-            panic!("docs/guide.md line {at}: marker is not followed by a ```sh block");
+        if let Some((_, at)) = &marker {
+            if !line.is_empty() && !line.starts_with("```") {
+                panic!("docs/guide.md line {at}: marker is not followed by a ```sh block");
+            }
         }
     }
     assert!(
