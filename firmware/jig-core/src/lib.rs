@@ -2,8 +2,39 @@
 //!
 //! `#![no_std]`, no alloc, generic over embedded-hal 1.0 pins and `DelayNs`.
 //! The type names below are shared with `jig-protocol` and the host tool.
+//!
+//! # Module map
+//! - [`line`](mod@line): the pin abstraction ([`InputLine`], [`OpenDrainLine`],
+//!   [`JigLine`]) every HAL implements, and [`line::safe`].
+//! - [`probe`]: the isolation probe (stuck → contact → isolation) and the
+//!   electrical reasoning behind series resistors and settle time.
+//! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
+//! - [`jig`]: [`Jig`], which owns the three lines and keeps them safe.
+//! - [`rng`]: a small seeded PRNG (PCG32) for the polarity order and the sim.
+//! - `sim` (feature `sim`, host only): the simulated bench.
+//!
+//! # The bench
+//! Three probes touch the card, each through its own series resistor:
+//! - `DRIVE` sits on the tape where the socket's pin-13 contact presses; it
+//!   plays the laptop's side of the kill line.
+//! - `SENSE_REF` and `SENSE` rest on the card's own pin-13 metal where the
+//!   tape does not cover it. `SENSE_REF` holds the card net at a known level,
+//!   `SENSE` only ever reads it.
 #![no_std]
 #![forbid(unsafe_code)]
+
+pub mod error;
+pub mod jig;
+pub mod kill;
+pub mod line;
+pub mod probe;
+pub mod rng;
+#[cfg(feature = "sim")]
+pub mod sim;
+
+pub use error::{ConfigError, Error};
+pub use jig::Jig;
+pub use line::{Bias, InputLine, JigLine, Level, OpenDrainLine};
 
 /// The verdict of one isolation probe. Only `Isolated` is a PASS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

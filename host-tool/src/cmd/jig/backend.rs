@@ -49,4 +49,9 @@ pub trait Backend {
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError>;
     /// Make every jig line an input (high impedance).
     fn safe(&mut self) -> Result<(), JigError>;
+    /// What the card's kill input saw, when the backend can know it (only the
+    /// simulated bench can; real backends keep the default `None`).
+    fn card_view(&self) -> Option<jig_core::sim::CardLog> {
+        None
+    }
 }

@@ -1,0 +1,103 @@
+//! [`Jig`]: owns the three lines and keeps the safety invariants.
+//!
+//! - every line is an input when the `Jig` is built, after every probe, and
+//!   after every kill-line operation except one that deliberately leaves the
+//!   kill line asserted (pulled low, open-drain);
+//! - `SENSE` is an [`InputLine`]: nothing here can drive it;
+//! - kill-line operations see `DRIVE` only as an [`crate::OpenDrainLine`].
+#![forbid(unsafe_code)]
+
+use embedded_hal::delay::DelayNs;
+
+use crate::error::Error;
+use crate::kill::KillLine;
+use crate::line::{self, InputLine, JigLine};
+use crate::{probe, KillOp, KillReport, ProbeConfig, ProbeReport};
+
+/// The bench jig: `DRIVE`, `SENSE_REF` and `SENSE`.
+#[derive(Debug)]
+pub struct Jig<D, R, S> {
+    drive: D,
+    sense_ref: R,
+    sense: S,
+    kill_asserted: bool,
+}
+
+impl<D, R, S> Jig<D, R, S>
+where
+    D: JigLine,
+    R: JigLine<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
+{
+    /// Take the lines and make every one an input (no bias).
+    pub fn new(mut drive: D, mut sense_ref: R, mut sense: S) -> Result<Self, D::Error> {
+        line::safe(&mut drive, &mut sense_ref, &mut sense)?;
+        Ok(Jig {
+            drive,
+            sense_ref,
+            sense,
+            kill_asserted: false,
+        })
+    }
+
+    /// Make every line an input again (what a panic handler should call).
+    pub fn safe(&mut self) -> Result<(), D::Error> {
+        self.kill_asserted = false;
+        line::safe(&mut self.drive, &mut self.sense_ref, &mut self.sense)
+    }
+
+    /// Run one isolation probe (see [`probe::run`]). Releases the kill line.
+    pub fn probe<T: DelayNs>(
+        &mut self,
+        delay: &mut T,
+        cfg: &ProbeConfig,
+        seed: u64,
+    ) -> Result<ProbeReport, Error<D::Error>> {
+        cfg.validate()?;
+        self.kill_asserted = false;
+        probe::run(
+            &mut self.drive,
+            &mut self.sense_ref,
+            &mut self.sense,
+            delay,
+            cfg,
+            seed,
+        )
+    }
+
+    /// Run one kill-line operation on `DRIVE`; `SENSE_REF` and `SENSE` are
+    /// made inputs first.
+    pub fn kill<T: DelayNs>(
+        &mut self,
+        delay: &mut T,
+        op: &KillOp,
+    ) -> Result<KillReport, Error<D::Error>> {
+        op.validate()?;
+        let others = self
+            .sense_ref
+            .set_input(crate::Bias::None)
+            .and(self.sense.set_input(crate::Bias::None));
+        if let Err(e) = others {
+            let _ = self.safe();
+            return Err(Error::Line(e));
+        }
+        let mut kill = KillLine::resume(&mut self.drive, self.kill_asserted);
+        let result = kill.run(delay, op);
+        self.kill_asserted = kill.is_asserted();
+        if result.is_err() {
+            let _ = self.safe();
+        }
+        result
+    }
+
+    /// Whether the kill line is asserted now.
+    pub fn kill_asserted(&self) -> bool {
+        self.kill_asserted
+    }
+
+    /// Make every line an input and give the lines back.
+    pub fn release(mut self) -> Result<(D, R, S), D::Error> {
+        self.safe()?;
+        Ok((self.drive, self.sense_ref, self.sense))
+    }
+}

@@ -1,0 +1,482 @@
+//! The bench state and its three lines plus a delay, all borrowing one
+//! [`SimBench`].
+#![forbid(unsafe_code)]
+
+use core::cell::RefCell;
+use core::convert::Infallible;
+
+use embedded_hal::delay::DelayNs;
+use embedded_hal::digital::ErrorType;
+
+use super::card::CardLog;
+use super::model::{Wire, WireModel};
+use super::{SimConfig, SimConfigError};
+use crate::line::{Bias, InputLine, JigLine, OpenDrainLine};
+use crate::rng::Rng;
+use crate::Level;
+
+/// PRNG stream the bench draws from (the probe's polarity order uses another).
+pub const SIM_STREAM: u64 = 0x5349_4d42_454e_4348;
+
+/// The three jig lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineId {
+    Drive,
+    SenseRef,
+    Sense,
+}
+
+impl LineId {
+    pub const ALL: [LineId; 3] = [LineId::Drive, LineId::SenseRef, LineId::Sense];
+
+    const fn index(self) -> usize {
+        match self {
+            LineId::Drive => 0,
+            LineId::SenseRef => 1,
+            LineId::Sense => 2,
+        }
+    }
+
+    /// `DRIVE`, `SENSE_REF`, `SENSE`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            LineId::Drive => "DRIVE",
+            LineId::SenseRef => "SENSE_REF",
+            LineId::Sense => "SENSE",
+        }
+    }
+}
+
+/// What a line is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Input(Bias),
+    DriveLow,
+    DriveHigh,
+}
+
+impl Mode {
+    pub const fn is_input(self) -> bool {
+        matches!(self, Mode::Input(_))
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    model: WireModel,
+    cfg: SimConfig,
+    rng: Rng,
+    modes: [Mode; 3],
+    pulls: [f64; 3],
+    tape_contact: bool,
+    now_ns: u64,
+    card: CardLog,
+    peak_ua: [u32; 3],
+    drive_high_calls: [u32; 3],
+    intervals: u64,
+    contact_intervals: u64,
+}
+
+/// One simulated bench: a card in a wire model, three lines, a clock.
+#[derive(Debug)]
+pub struct SimBench {
+    state: RefCell<State>,
+}
+
+impl SimBench {
+    /// A bench with every line an input without pull, at time 0.
+    pub fn new(model: WireModel, cfg: SimConfig, seed: u64) -> Result<SimBench, SimConfigError> {
+        cfg.validate()?;
+        let mut rng = Rng::with_stream(seed, SIM_STREAM);
+        let span = cfg.r_pull_max - cfg.r_pull_min;
+        let pulls: [f64; 3] = core::array::from_fn(|_| cfg.r_pull_min + span * rng.unit_f64());
+        let mut state = State {
+            model,
+            cfg,
+            rng,
+            modes: [Mode::Input(Bias::None); 3],
+            pulls,
+            tape_contact: false,
+            now_ns: 0,
+            card: CardLog::new(model.powered),
+            peak_ua: [0; 3],
+            drive_high_calls: [0; 3],
+            intervals: 0,
+            contact_intervals: 0,
+        };
+        state.roll_contact();
+        state.observe();
+        Ok(SimBench {
+            state: RefCell::new(state),
+        })
+    }
+
+    /// The `DRIVE` line (on the tape).
+    pub fn drive(&self) -> SimLine<'_> {
+        SimLine {
+            bench: self,
+            id: LineId::Drive,
+        }
+    }
+
+    /// The `SENSE_REF` line (on the card's pin-13 metal).
+    pub fn sense_ref(&self) -> SimLine<'_> {
+        SimLine {
+            bench: self,
+            id: LineId::SenseRef,
+        }
+    }
+
+    /// The `SENSE` line: input only, it has no drive methods at all.
+    pub fn sense(&self) -> SimSense<'_> {
+        SimSense { bench: self }
+    }
+
+    /// The bench clock as a `DelayNs`.
+    pub fn delay(&self) -> SimDelay<'_> {
+        SimDelay { bench: self }
+    }
+
+    pub fn model(&self) -> WireModel {
+        self.state.borrow().model
+    }
+
+    pub fn config(&self) -> SimConfig {
+        self.state.borrow().cfg
+    }
+
+    /// Modelled time since the bench started, in nanoseconds.
+    pub fn now_ns(&self) -> u64 {
+        self.state.borrow().now_ns
+    }
+
+    /// What a line is doing now.
+    pub fn mode(&self, line: LineId) -> Mode {
+        self.state.borrow().modes[line.index()]
+    }
+
+    /// Whether every line is an input.
+    pub fn all_inputs(&self) -> bool {
+        self.state.borrow().modes.iter().all(|m| m.is_input())
+    }
+
+    /// The largest current a driven line has pushed into the card net so
+    /// far, in microamperes.
+    pub fn peak_current_ua(&self, line: LineId) -> u32 {
+        self.state.borrow().peak_ua[line.index()]
+    }
+
+    /// How often a line was driven high.
+    pub fn drive_high_calls(&self, line: LineId) -> u32 {
+        self.state.borrow().drive_high_calls[line.index()]
+    }
+
+    /// Delay intervals so far, and how many of them had contact through the
+    /// tape.
+    pub fn intervals(&self) -> (u64, u64) {
+        let s = self.state.borrow();
+        (s.intervals, s.contact_intervals)
+    }
+
+    /// The card net voltage now (with the current tape contact state).
+    pub fn net_voltage(&self) -> f64 {
+        self.state.borrow().net_voltage()
+    }
+
+    /// What the card's kill input saw so far.
+    pub fn card(&self) -> CardLog {
+        self.state.borrow().card
+    }
+
+    /// Let the card look at its input now (call after an operation that ends
+    /// without a delay, e.g. a kill-line assert, so the log shows the end
+    /// state).
+    pub fn observe(&self) {
+        self.state.borrow_mut().observe();
+    }
+
+    fn set_mode(&self, line: LineId, mode: Mode) {
+        let mut s = self.state.borrow_mut();
+        if mode == Mode::DriveHigh {
+            s.drive_high_calls[line.index()] += 1;
+        }
+        s.modes[line.index()] = mode;
+        s.track_currents();
+    }
+
+    fn read_sense(&self) -> bool {
+        self.state.borrow_mut().read_sense()
+    }
+
+    fn read_pad(&self, line: LineId) -> bool {
+        self.state.borrow_mut().read_pad(line)
+    }
+
+    fn wait(&self, ns: u64) {
+        let mut s = self.state.borrow_mut();
+        s.roll_contact();
+        s.intervals += 1;
+        if s.tape_contact {
+            s.contact_intervals += 1;
+        }
+        s.track_currents();
+        s.observe();
+        s.card.elapse(ns);
+        s.now_ns = s.now_ns.saturating_add(ns);
+    }
+}
+
+/// Sum of conductances and conductance-weighted voltages on one node.
+#[derive(Default)]
+struct Node {
+    g: f64,
+    gv: f64,
+}
+
+impl Node {
+    fn add(&mut self, r: f64, v: f64) {
+        let g = 1.0 / r;
+        self.g += g;
+        self.gv += g * v;
+    }
+}
+
+impl State {
+    fn rail(&self, level: Level) -> f64 {
+        match level {
+            Level::Low => 0.0,
+            Level::High => self.cfg.v_io,
+        }
+    }
+
+    /// The (resistance, source voltage) a line puts on the net through
+    /// `series`, or `None` for a high-impedance input.
+    fn branch(&self, line: LineId, series: f64) -> Option<(f64, f64)> {
+        match self.modes[line.index()] {
+            Mode::DriveLow => Some((series + self.cfg.r_driver_out, 0.0)),
+            Mode::DriveHigh => Some((series + self.cfg.r_driver_out, self.cfg.v_io)),
+            Mode::Input(Bias::None) => None,
+            Mode::Input(Bias::PullUp) => Some((series + self.pulls[line.index()], self.cfg.v_io)),
+            Mode::Input(Bias::PullDown) => Some((series + self.pulls[line.index()], 0.0)),
+        }
+    }
+
+    fn drive_series(&self) -> f64 {
+        self.cfg.r_drive + self.cfg.r_tape_contact
+    }
+
+    fn net_voltage(&self) -> f64 {
+        let cfg = &self.cfg;
+        let mut node = Node::default();
+        let supply = if self.model.powered {
+            cfg.v_io
+        } else {
+            cfg.v_card_unpowered
+        };
+        node.add(cfg.r_card_pull, supply);
+        match self.model.wire {
+            Wire::StuckHigh => node.add(cfg.r_stuck, cfg.v_io),
+            Wire::StuckLow => node.add(cfg.r_stuck, 0.0),
+            _ => {}
+        }
+        if self.model.probes_on_card() {
+            for (line, series) in [
+                (LineId::SenseRef, cfg.r_sense_ref),
+                (LineId::Sense, cfg.r_sense),
+            ] {
+                if let Some((r, v)) = self.branch(line, series) {
+                    node.add(r, v);
+                }
+            }
+        }
+        if self.tape_contact {
+            if let Some((r, v)) = self.branch(LineId::Drive, self.drive_series()) {
+                node.add(r, v);
+            }
+        }
+        // The card pull is always there, so g > 0.
+        node.gv / node.g
+    }
+
+    fn roll_contact(&mut self) {
+        self.tape_contact = match self.model.wire {
+            Wire::Connected => true,
+            Wire::Intermittent(p) => self.rng.chance(p),
+            _ => false,
+        };
+    }
+
+    /// A CMOS input reading `v` (`None`: floating).
+    fn threshold(&mut self, v: Option<f64>) -> bool {
+        match v {
+            Some(v) if v < self.cfg.v_il => false,
+            Some(v) if v > self.cfg.v_ih => true,
+            _ => self.rng.next_bool(),
+        }
+    }
+
+    fn pull_target(&self, line: LineId) -> Option<f64> {
+        match self.modes[line.index()] {
+            Mode::Input(Bias::PullUp) => Some(self.cfg.v_io),
+            Mode::Input(Bias::PullDown) => Some(0.0),
+            _ => None,
+        }
+    }
+
+    fn read_sense(&mut self) -> bool {
+        let pull = self.pull_target(LineId::Sense);
+        let pad = if self.model.probes_on_card() {
+            let net = self.net_voltage();
+            Some(match pull {
+                // The pull's current through the series resistor moves the
+                // pad a little toward the pull's rail.
+                Some(target) => {
+                    let rs = self.cfg.r_sense;
+                    net + (target - net) * rs / (rs + self.pulls[LineId::Sense.index()])
+                }
+                None => net,
+            })
+        } else {
+            pull
+        };
+        self.threshold(pad)
+    }
+
+    /// Reading a line other than `SENSE`: a driven pad reads its own level;
+    /// an input reads like `SENSE` would at its position.
+    fn read_pad(&mut self, line: LineId) -> bool {
+        match self.modes[line.index()] {
+            Mode::DriveLow => false,
+            Mode::DriveHigh => true,
+            Mode::Input(_) => {
+                let pull = self.pull_target(line);
+                let touches_net = match line {
+                    LineId::Drive => self.tape_contact,
+                    _ => self.model.probes_on_card(),
+                };
+                let v = if touches_net {
+                    Some(self.net_voltage())
+                } else {
+                    pull
+                };
+                self.threshold(v)
+            }
+        }
+    }
+
+    fn track_currents(&mut self) {
+        let net = self.net_voltage();
+        for (line, series, touches) in [
+            (
+                LineId::SenseRef,
+                self.cfg.r_sense_ref,
+                self.model.probes_on_card(),
+            ),
+            (LineId::Drive, self.drive_series(), self.tape_contact),
+        ] {
+            if !touches {
+                continue;
+            }
+            let source = match self.modes[line.index()] {
+                Mode::DriveLow => Level::Low,
+                Mode::DriveHigh => Level::High,
+                Mode::Input(_) => continue,
+            };
+            let amps = (self.rail(source) - net).abs() / (series + self.cfg.r_driver_out);
+            let ua = (amps * 1.0e6) as u32;
+            let peak = &mut self.peak_ua[line.index()];
+            if ua > *peak {
+                *peak = ua;
+            }
+        }
+    }
+
+    fn observe(&mut self) {
+        if !self.model.powered {
+            return;
+        }
+        let v = self.net_voltage();
+        let level = Level::from_high(self.threshold(Some(v)));
+        let now = self.now_ns;
+        self.card.see(level, now);
+    }
+}
+
+/// `DRIVE` or `SENSE_REF` on the simulated bench.
+#[derive(Debug)]
+pub struct SimLine<'a> {
+    bench: &'a SimBench,
+    id: LineId,
+}
+
+impl SimLine<'_> {
+    pub fn id(&self) -> LineId {
+        self.id
+    }
+}
+
+impl ErrorType for SimLine<'_> {
+    type Error = Infallible;
+}
+
+impl InputLine for SimLine<'_> {
+    fn set_input(&mut self, bias: Bias) -> Result<(), Infallible> {
+        self.bench.set_mode(self.id, Mode::Input(bias));
+        Ok(())
+    }
+    fn is_high(&mut self) -> Result<bool, Infallible> {
+        Ok(self.bench.read_pad(self.id))
+    }
+}
+
+impl OpenDrainLine for SimLine<'_> {
+    fn drive_low(&mut self) -> Result<(), Infallible> {
+        self.bench.set_mode(self.id, Mode::DriveLow);
+        Ok(())
+    }
+}
+
+impl JigLine for SimLine<'_> {
+    fn drive_high(&mut self) -> Result<(), Infallible> {
+        self.bench.set_mode(self.id, Mode::DriveHigh);
+        Ok(())
+    }
+}
+
+/// `SENSE` on the simulated bench: an [`InputLine`] and nothing more.
+#[derive(Debug)]
+pub struct SimSense<'a> {
+    bench: &'a SimBench,
+}
+
+impl ErrorType for SimSense<'_> {
+    type Error = Infallible;
+}
+
+impl InputLine for SimSense<'_> {
+    fn set_input(&mut self, bias: Bias) -> Result<(), Infallible> {
+        self.bench.set_mode(LineId::Sense, Mode::Input(bias));
+        Ok(())
+    }
+    fn is_high(&mut self) -> Result<bool, Infallible> {
+        Ok(self.bench.read_sense())
+    }
+}
+
+/// The bench clock: every delay is one interval (see the module docs).
+#[derive(Debug)]
+pub struct SimDelay<'a> {
+    bench: &'a SimBench,
+}
+
+impl DelayNs for SimDelay<'_> {
+    fn delay_ns(&mut self, ns: u32) {
+        self.bench.wait(u64::from(ns));
+    }
+    fn delay_us(&mut self, us: u32) {
+        self.bench.wait(u64::from(us) * 1_000);
+    }
+    fn delay_ms(&mut self, ms: u32) {
+        self.bench.wait(u64::from(ms) * 1_000_000);
+    }
+}
