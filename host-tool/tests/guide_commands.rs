@@ -55,7 +55,7 @@ const NEEDS_HARDWARE: &[(&str, &str, Standin)] = &[
         "pin13 jig kill --backend serial:/dev/ttyACM0",
         "needs a Pico jig wired into a powered test host",
         Standin::Emulate {
-            wire: "powered",
+            wire: "powered-connected",
             exit: 0,
         },
     ),
@@ -63,15 +63,15 @@ const NEEDS_HARDWARE: &[(&str, &str, Standin)] = &[
         "pin13 jig release --backend serial:/dev/ttyACM0",
         "needs a Pico jig wired into a powered test host",
         Standin::Emulate {
-            wire: "powered",
+            wire: "powered-connected",
             exit: 0,
         },
     ),
     (
-        "pin13 jig toggle --backend serial:/dev/ttyACM0 --period-ms 500 --count 10",
+        "pin13 jig toggle --backend serial:/dev/ttyACM0 --period 1s --count 10",
         "needs a Pico jig wired into a powered test host",
         Standin::Emulate {
-            wire: "powered",
+            wire: "powered-connected",
             exit: 0,
         },
     ),
@@ -144,6 +144,9 @@ struct Marker {
     sysfs: Option<String>,
     exits: Vec<i32>,
     hardware: bool,
+    /// Marks a ```text block: the exact stdout of the last command of the
+    /// runnable block before it.
+    output: bool,
 }
 
 #[derive(Debug)]
@@ -151,6 +154,8 @@ struct Block {
     line: usize,
     marker: Marker,
     commands: Vec<String>,
+    /// (line, text) of the ```text block marked `output` that follows.
+    output: Option<(usize, String)>,
 }
 
 fn parse_marker(text: &str, line: usize) -> Marker {
@@ -158,6 +163,8 @@ fn parse_marker(text: &str, line: usize) -> Marker {
     for word in text.split_whitespace() {
         if word == "hardware" {
             m.hardware = true;
+        } else if word == "output" {
+            m.output = true;
         } else if let Some(v) = word.strip_prefix("sysfs=") {
             m.sysfs = Some(v.to_owned());
         } else if let Some(v) = word.strip_prefix("exit=") {
@@ -177,7 +184,7 @@ fn parse_marker(text: &str, line: usize) -> Marker {
 
 /// The ```sh blocks with their markers; panics on an unmarked block.
 fn blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
+    let mut out: Vec<Block> = Vec::new();
     let mut marker: Option<(Marker, usize)> = None;
     let mut lines = text.lines().enumerate();
     while let Some((i, raw)) = lines.next() {
@@ -189,8 +196,32 @@ fn blocks(text: &str) -> Vec<Block> {
             marker = Some((parse_marker(body, i + 1), i + 1));
             continue;
         }
+        if line == "```text" && marker.as_ref().is_some_and(|(m, _)| m.output) {
+            marker = None;
+            let mut text = String::new();
+            for (_, raw) in lines.by_ref() {
+                if raw.trim() == "```" {
+                    break;
+                }
+                text.push_str(raw);
+                text.push('\n');
+            }
+            let prev = out.last_mut().unwrap_or_else(|| {
+                panic!(
+                    "docs/guide.md line {}: output block before any command",
+                    i + 1
+                )
+            });
+            assert!(
+                prev.output.is_none(),
+                "docs/guide.md line {}: two output blocks for one command block",
+                i + 1
+            );
+            prev.output = Some((i + 1, text));
+            continue;
+        }
         if line == "```sh" {
-            let (m, _) = marker.take().unwrap_or_else(|| {
+            let (m, at) = marker.take().unwrap_or_else(|| {
                 panic!(
                     "docs/guide.md line {}: ```sh block without a <!-- guide-test: ... --> marker",
                     i + 1
@@ -214,10 +245,15 @@ fn blocks(text: &str) -> Vec<Block> {
                 pending.push_str(l);
                 commands.push(std::mem::take(&mut pending));
             }
+            assert!(
+                !m.output,
+                "docs/guide.md line {at}: `output` marks a ```text block"
+            );
             out.push(Block {
                 line: i + 1,
                 marker: m,
                 commands,
+                output: None,
             });
             continue;
         }
@@ -351,6 +387,7 @@ fn every_guide_command_runs_as_documented() {
         blocks.len()
     );
     let mut ran = 0;
+    let mut outputs = 0;
     let mut hardware_seen = BTreeSet::new();
     let mut skipped = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
@@ -432,6 +469,15 @@ fn every_guide_command_runs_as_documented() {
             let r = run(&args, sysfs.as_deref(), &cwd);
             check_run(&what, &r, want);
             check_outputs(&what, &args, &cwd);
+            if k + 1 == block.commands.len() {
+                if let Some((line, want)) = &block.output {
+                    assert_eq!(
+                        &r.stdout, want,
+                        "docs/guide.md line {line}: the output shown for `{cmd}` is not what it prints"
+                    );
+                    outputs += 1;
+                }
+            }
             ran += 1;
         }
     }
@@ -441,7 +487,7 @@ fn every_guide_command_runs_as_documented() {
             "NEEDS_HARDWARE lists `{cmd}`, which the guide no longer has"
         );
     }
-    eprintln!("guide: {ran} commands run; needing hardware (run against a stand-in):");
+    eprintln!("guide: {ran} commands run, {outputs} shown outputs compared; needing hardware (run against a stand-in):");
     for s in &skipped {
         eprintln!("  {s}");
     }
@@ -534,4 +580,15 @@ fn marker_parser_rejects_what_it_does_not_know() {
     );
     assert_eq!(b[0].marker.exits, vec![0, 4]);
     assert_eq!(b[0].marker.sysfs.as_deref(), Some("x"));
+    assert_eq!(b[0].output, None);
+
+    let with_output = "<!-- guide-test: exit=0 -->\n```sh\npin13 x\n```\n\n<!-- guide-test: output -->\n```text\n  two\nlines\n```\n";
+    let b = blocks(with_output);
+    assert_eq!(b.len(), 1);
+    assert_eq!(
+        b[0].output.as_ref().map(|(_, t)| t.as_str()),
+        Some("  two\nlines\n")
+    );
+    let orphan = "<!-- guide-test: output -->\n```text\nx\n```\n";
+    assert!(std::panic::catch_unwind(|| blocks(orphan)).is_err());
 }

@@ -97,9 +97,17 @@ fn append(page: &mut String, fragment: &str, demote: bool) {
             continue;
         }
         if demote && line.starts_with(".SH") {
-            // Right under the .SS heading no paragraph break is needed.
-            if line != ".SH SYNOPSIS" {
-                page.push_str(".PP\n");
+            // Right under the .SS heading no paragraph break is needed; the
+            // standard headings are implied; a help heading (clap's
+            // `help_heading`, e.g. "SIMULATED BENCH") stays as a bold line.
+            let title = line[3..].trim().trim_matches('"');
+            match title {
+                "SYNOPSIS" => {}
+                "DESCRIPTION" | "OPTIONS" => page.push_str(".PP\n"),
+                _ => {
+                    page.push_str(".PP\n");
+                    page.push_str(&format!("\\fB{title}\\fR\n"));
+                }
             }
             continue;
         }
@@ -192,10 +200,15 @@ pub fn man_page() -> String {
     }
 
     let mut roff = Roff::new();
-    let env_args: Vec<_> = cmd
-        .get_arguments()
-        .filter(|a| a.get_env().is_some())
-        .collect();
+    // Every environment variable any (sub)command reads, once.
+    let mut env_args: Vec<&clap::Arg> = Vec::new();
+    for c in std::iter::once(&cmd).chain(subcommands(&cmd)) {
+        for arg in c.get_arguments().filter(|a| a.get_env().is_some()) {
+            if !env_args.iter().any(|seen| seen.get_env() == arg.get_env()) {
+                env_args.push(arg);
+            }
+        }
+    }
     if !env_args.is_empty() {
         roff.control("SH", ["ENVIRONMENT"]);
         for arg in env_args {
@@ -207,7 +220,10 @@ pub fn man_page() -> String {
             let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
             roff.control("TP", []);
             roff.text([bold(env)]);
-            roff.text([roman(format!("Used when {long} is not given. {help}."))]);
+            roff.text([roman(format!(
+                "Used when {long} is not given. {}.",
+                help.trim_end_matches('.')
+            ))]);
         }
     }
 
