@@ -128,6 +128,44 @@ const EXTERNAL_TOOLS: &[&str] = &[
     "rfkill", "dmesg", "ip", "sudo", "modprobe", "bash", "sh", "cargo", "lspci",
 ];
 
+/// (idx, type, op, soft, hard) of one `struct rfkill_event`.
+type RawEvent = (u32, u8, u8, u8, u8);
+
+/// Event streams the guide's `events=NAME` blocks read, as the kernel would
+/// queue them: (idx, type, op, soft, hard); type 1 = wlan; op 0 = add,
+/// 2 = change. Indexes match the sysfs trees the blocks name.
+const EVENT_STREAMS: &[(&str, &[RawEvent])] = &[
+    // ipw2200-hardkill: phy0 (rfkill0) held by the kill line, acer-wireless
+    // (rfkill1) free; then the user slides the switch: the line lets go and
+    // comes back.
+    (
+        "ipw2200-switch",
+        &[
+            (0, 1, 0, 0, 1),
+            (1, 1, 0, 0, 0),
+            (0, 1, 2, 0, 0),
+            (0, 1, 2, 0, 1),
+        ],
+    ),
+    // ipw2200-taped: both radios free, and nothing happens while the user
+    // works the switch.
+    ("ipw2200-taped-quiet", &[(0, 1, 0, 0, 0), (1, 1, 0, 0, 0)]),
+];
+
+/// The 8-byte `struct rfkill_event` records of a named stream.
+fn event_stream(name: &str) -> Vec<u8> {
+    let (_, events) = EVENT_STREAMS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no event stream {name:?} in EVENT_STREAMS"));
+    let mut out = Vec::new();
+    for &(idx, kind, op, soft, hard) in *events {
+        out.extend_from_slice(&idx.to_ne_bytes());
+        out.extend_from_slice(&[kind, op, soft, hard]);
+    }
+    out
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -144,6 +182,9 @@ struct Marker {
     sysfs: Option<String>,
     exits: Vec<i32>,
     hardware: bool,
+    /// `events=NAME`: /dev/rfkill replaced by a capture file of the events in
+    /// [`EVENT_STREAMS`] (8-byte records, read to its end like a live device).
+    events: Option<String>,
     /// Marks a ```text block: the exact stdout of the last command of the
     /// runnable block before it.
     output: bool,
@@ -165,6 +206,8 @@ fn parse_marker(text: &str, line: usize) -> Marker {
             m.hardware = true;
         } else if word == "output" {
             m.output = true;
+        } else if let Some(v) = word.strip_prefix("events=") {
+            m.events = Some(v.to_owned());
         } else if let Some(v) = word.strip_prefix("sysfs=") {
             m.sysfs = Some(v.to_owned());
         } else if let Some(v) = word.strip_prefix("exit=") {
@@ -281,15 +324,17 @@ struct Run {
     stderr: String,
 }
 
-fn run(args: &[String], sysfs: Option<&Path>, cwd: &Path) -> Run {
+fn run(args: &[String], sysfs: Option<&Path>, rfkill_dev: Option<&Path>, cwd: &Path) -> Run {
     let mut c = Command::new(BIN);
     c.args(args)
         .current_dir(cwd)
         .env_remove("PIN13_SYSFS")
         .env_remove("PIN13_RFKILL_DEV");
     if let Some(dir) = sysfs {
-        c.env("PIN13_SYSFS", dir)
-            .env("PIN13_RFKILL_DEV", "/nonexistent");
+        c.env("PIN13_SYSFS", dir).env(
+            "PIN13_RFKILL_DEV",
+            rfkill_dev.unwrap_or(Path::new("/nonexistent")),
+        );
     }
     let out = c.stdin(Stdio::null()).output().unwrap();
     Run {
@@ -419,7 +464,7 @@ fn every_guide_command_runs_as_documented() {
                                 a.replace("serial:/dev/ttyACM0", &format!("serial:{}", emu.pty))
                             })
                             .collect();
-                        let r = run(&args, None, &cwd);
+                        let r = run(&args, None, None, &cwd);
                         check_run(
                             &format!("{what} [against jig emulate --wire {wire}]"),
                             &r,
@@ -427,7 +472,7 @@ fn every_guide_command_runs_as_documented() {
                         );
                     }
                     Standin::AsWritten { exit, stderr_has } => {
-                        let r = run(&args, None, &cwd);
+                        let r = run(&args, None, None, &cwd);
                         check_run(&what, &r, exit);
                         assert!(
                             r.stderr.contains(stderr_has),
@@ -466,7 +511,13 @@ fn every_guide_command_runs_as_documented() {
                 let _ = std::fs::remove_dir_all(&cwd);
                 std::fs::create_dir_all(&cwd).unwrap();
             }
-            let r = run(&args, sysfs.as_deref(), &cwd);
+            let dev = block.marker.events.as_ref().map(|name| {
+                assert!(sysfs.is_some(), "{what}: events= needs a sysfs= tree");
+                let path = cwd.join(format!("rfkill-{k}.events"));
+                std::fs::write(&path, event_stream(name)).unwrap();
+                path
+            });
+            let r = run(&args, sysfs.as_deref(), dev.as_deref(), &cwd);
             check_run(&what, &r, want);
             check_outputs(&what, &args, &cwd);
             if k + 1 == block.commands.len() {
