@@ -16,7 +16,8 @@ use crate::exit::EXIT_STATUS_HELP;
 #[derive(Debug, Parser)]
 #[command(name = "pin13", version, after_help = EXIT_STATUS_HELP, propagate_version = true)]
 pub struct Cli {
-    /// The rfkill control device.
+    /// The rfkill control device. A regular file is read as a capture of 8-byte
+    /// events (`dd if=/dev/rfkill bs=8`); changes are appended to it.
     #[arg(
         long,
         global = true,

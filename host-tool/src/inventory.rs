@@ -45,3 +45,312 @@ pub struct Inventory {
     pub radios: Vec<Radio>,
     pub source: Source,
 }
+
+use std::path::Path;
+
+use crate::app::Context;
+use crate::rfkill::dev::{DevError, Device};
+use crate::rfkill::{Event, Op};
+use crate::sysfs::{Sysfs, SysfsError};
+use crate::Error;
+
+impl Radio {
+    /// A radio known from sysfs alone.
+    pub fn from_sys(sys: SysRadio) -> Radio {
+        Radio {
+            id: sys.attrs.index,
+            kind: sys.attrs.kind(),
+            type_name: sys.attrs.type_name.clone(),
+            device: sys.attrs.name.clone(),
+            soft: sys.attrs.soft,
+            hard: sys.attrs.hard,
+            reasons: sys.attrs.reasons(),
+            sys: Some(sys),
+        }
+    }
+
+    /// A radio known from an ADD event, enriched with its sysfs directory
+    /// when there is one. The event's state wins: it is what the kernel
+    /// reported at open; sysfs supplies names, reasons (8-byte events) and
+    /// the devices above.
+    pub fn from_event(ev: &Event, sys: Option<SysRadio>) -> Radio {
+        let type_name = sys
+            .as_ref()
+            .map(|s| s.attrs.type_name.clone())
+            .or_else(|| ev.kind.sysfs_name().map(str::to_string))
+            .unwrap_or_default();
+        Radio {
+            id: ev.idx,
+            kind: ev.kind,
+            type_name,
+            device: sys
+                .as_ref()
+                .map(|s| s.attrs.name.clone())
+                .unwrap_or_default(),
+            soft: ev.soft,
+            hard: ev.hard,
+            reasons: ev
+                .reasons
+                .or_else(|| sys.as_ref().and_then(|s| s.attrs.reasons())),
+            sys,
+        }
+    }
+
+    /// The driver of the hardware behind the radio, when sysfs says.
+    pub fn driver(&self) -> Option<&str> {
+        self.sys.as_ref().and_then(|s| s.driver())
+    }
+
+    /// Stable names of the hard-block reasons, or `None` when the kernel does
+    /// not report them. Empty when the radio is not hard-blocked.
+    pub fn reason_names(&self) -> Option<Vec<String>> {
+        if !self.hard {
+            return Some(Vec::new());
+        }
+        self.reasons.map(|r| r.names())
+    }
+}
+
+/// Fold a stream of events into the radios it describes: ADD inserts (or
+/// replaces), DEL removes, a kernel CHANGE updates soft/hard/reasons. A
+/// change *request* (type ALL, as pin13 and util-linux write them) and
+/// CHANGE_ALL update only the soft state — this is how a capture file used
+/// as `--rfkill-dev` reflects the writes appended to it. The kernel itself
+/// sends only ADD events right after open, so on a real device this is the
+/// plain list of ADD events in the kernel's order.
+pub fn fold_events(events: &[Event]) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for ev in events {
+        match ev.op {
+            Op::Add => match out.iter_mut().find(|e| e.idx == ev.idx) {
+                Some(e) => *e = *ev,
+                None => out.push(*ev),
+            },
+            Op::Del => out.retain(|e| e.idx != ev.idx),
+            Op::Change if ev.kind == crate::rfkill::RfkillType::All => {
+                if let Some(e) = out.iter_mut().find(|e| e.idx == ev.idx) {
+                    e.soft = ev.soft;
+                }
+            }
+            Op::Change => {
+                if let Some(e) = out.iter_mut().find(|e| e.idx == ev.idx) {
+                    e.soft = ev.soft;
+                    e.hard = ev.hard;
+                    if ev.reasons.is_some() {
+                        e.reasons = ev.reasons;
+                    }
+                }
+            }
+            Op::ChangeAll => {
+                for e in out
+                    .iter_mut()
+                    .filter(|e| ev.kind == crate::rfkill::RfkillType::All || e.kind == ev.kind)
+                {
+                    e.soft = ev.soft;
+                }
+            }
+            Op::Unknown(_) => {}
+        }
+    }
+    for e in &mut out {
+        e.op = Op::Add;
+    }
+    out
+}
+
+/// Radios from the events read at open, enriched from sysfs. A sysfs
+/// directory that cannot be read only loses the enrichment.
+pub fn from_events(events: &[Event], sysfs: &Sysfs) -> Vec<Radio> {
+    fold_events(events)
+        .iter()
+        .map(|ev| Radio::from_event(ev, sysfs.radio(ev.idx).ok().flatten()))
+        .collect()
+}
+
+/// Radios from sysfs alone, sorted by index.
+pub fn from_sysfs(sysfs: &Sysfs) -> Result<Vec<Radio>, SysfsError> {
+    Ok(sysfs.list()?.into_iter().map(Radio::from_sys).collect())
+}
+
+/// Read /dev/rfkill (or the file given as the device) and return its ADD events.
+pub fn read_device(path: &Path) -> Result<Vec<Event>, DevError> {
+    let mut dev = Device::open_read(path)?;
+    dev.drain()
+}
+
+/// The error for a machine with neither /dev/rfkill nor the sysfs class.
+pub fn no_rfkill_error(dev_path: &Path, sysfs: &Sysfs) -> Error {
+    Error::runtime(
+        format!(
+            "no rfkill support: {} does not exist and {} is missing (the rfkill module is not loaded)",
+            dev_path.display(),
+            sysfs.class_dir().display()
+        ),
+        Some(
+            "load it with `sudo modprobe rfkill`; drivers load it themselves, so loading your \
+             radio's driver also works (e.g. `sudo modprobe ipw2200`)"
+                .to_string(),
+        ),
+    )
+}
+
+/// The inventory every command works from; see the module documentation.
+pub fn load(ctx: &Context) -> Result<Inventory, Error> {
+    if let Some(path) = &ctx.replay {
+        return crate::cmd::snapshot::load_inventory(path);
+    }
+    match read_device(&ctx.rfkill_dev) {
+        Ok(events) => Ok(Inventory {
+            radios: from_events(&events, &ctx.sysfs),
+            source: Source::Device,
+        }),
+        Err(dev_err) => match from_sysfs(&ctx.sysfs) {
+            Ok(radios) => Ok(Inventory {
+                radios,
+                source: Source::SysfsFallback {
+                    why: dev_err.to_string(),
+                },
+            }),
+            Err(SysfsError::NoClass { .. })
+                if dev_err.io_kind() == Some(std::io::ErrorKind::NotFound) =>
+            {
+                Err(no_rfkill_error(&ctx.rfkill_dev, &ctx.sysfs))
+            }
+            Err(SysfsError::NoClass { .. }) => Err(dev_err.into()),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+impl Inventory {
+    /// The line to print on stderr when the inventory is not from /dev/rfkill.
+    pub fn notice(&self) -> Option<String> {
+        match &self.source {
+            Source::Device => None,
+            Source::SysfsFallback { why } => {
+                Some(format!("{why}; showing the state from sysfs instead"))
+            }
+            Source::Replay { path } => Some(format!("replaying {}", path.display())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rfkill::{Reasons, RfkillType};
+    use std::path::PathBuf;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+    }
+
+    fn ctx(sysfs: &str, dev: PathBuf) -> Context {
+        Context {
+            rfkill_dev: dev,
+            sysfs: Sysfs::new(fixtures().join("sysfs").join(sysfs)),
+            replay: None,
+        }
+    }
+
+    fn ev(idx: u32, kind: RfkillType, op: Op, soft: bool, hard: bool) -> Event {
+        Event {
+            idx,
+            kind,
+            op,
+            soft,
+            hard,
+            reasons: None,
+        }
+    }
+
+    #[test]
+    fn falls_back_to_sysfs_when_the_device_is_missing_and_says_why() {
+        let inv = load(&ctx("ipw2200-hardkill", "/nonexistent/rfkill".into())).unwrap();
+        match &inv.source {
+            Source::SysfsFallback { why } => assert_eq!(
+                why,
+                "cannot open /nonexistent/rfkill: No such file or directory"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(inv.notice().unwrap().contains("sysfs"));
+        assert_eq!(inv.radios.len(), 2);
+        let r = &inv.radios[0];
+        assert_eq!(
+            (r.id, r.device.as_str(), r.type_name.as_str()),
+            (0, "phy0", "wlan")
+        );
+        assert!(r.hard && !r.soft);
+        assert_eq!(r.reasons, Some(Reasons(1)));
+        assert_eq!(r.driver(), Some("ipw2200"));
+        assert_eq!(r.reason_names(), Some(vec!["signal".to_string()]));
+        assert_eq!(inv.radios[1].reason_names(), Some(vec![]));
+    }
+
+    #[test]
+    fn falls_back_when_the_device_is_unreadable() {
+        // A directory cannot be read as a device: EISDIR stands in for EACCES
+        // (tests run as root, which ignores file modes).
+        let inv = load(&ctx("qemu-hwsim2", fixtures())).unwrap();
+        assert!(matches!(inv.source, Source::SysfsFallback { .. }));
+        assert_eq!(inv.radios.len(), 2);
+    }
+
+    #[test]
+    fn no_device_and_no_class_is_no_rfkill_support() {
+        let e = load(&ctx("nothing-here", "/nonexistent/rfkill".into())).unwrap_err();
+        assert_eq!(e.status(), crate::Status::Failure);
+        assert!(e.to_string().contains("no rfkill support"));
+        assert!(e.hint().unwrap().contains("modprobe rfkill"));
+    }
+
+    #[test]
+    fn device_events_win_and_sysfs_enriches() {
+        // the real capture: 4 ADD events, then changes; fold the first four
+        let data = std::fs::read(fixtures().join("events/qemu-all-types/events.bin")).unwrap();
+        let evs = crate::rfkill::source::Records::decode_all(&data[..32], 8).unwrap();
+        let radios = from_events(&evs, &Sysfs::new(fixtures().join("sysfs/qemu-all-types")));
+        let names: Vec<_> = radios.iter().map(|r| r.device.as_str()).collect();
+        assert_eq!(names, ["phy0", "phy1", "dell-rbtn", "hci0"]);
+        assert!(radios[2].hard);
+        // 8-byte events carry no reasons: they come from sysfs (0x0)
+        assert_eq!(radios[2].reasons, Some(Reasons(0)));
+        assert_eq!(radios[2].reason_names(), Some(vec![]));
+        assert_eq!(radios[2].driver(), Some("dell-rbtn"));
+    }
+
+    #[test]
+    fn events_without_sysfs_keep_the_kernel_type_name_and_no_device_name() {
+        let radios = from_events(
+            &[ev(5, RfkillType::Uwb, Op::Add, false, false)],
+            &Sysfs::new("/nonexistent"),
+        );
+        assert_eq!(radios[0].type_name, "ultrawideband");
+        assert_eq!(radios[0].device, "");
+        assert_eq!(radios[0].reasons, None);
+        assert!(radios[0].sys.is_none());
+    }
+
+    #[test]
+    fn fold_applies_del_change_and_requests() {
+        use RfkillType::*;
+        let evs = [
+            ev(0, Wlan, Op::Add, false, false),
+            ev(1, Bluetooth, Op::Add, false, false),
+            ev(2, Wlan, Op::Add, false, true),
+            ev(0, Wlan, Op::Change, true, false),
+            ev(1, Bluetooth, Op::Del, false, false),
+            // requests as written to the device: soft only
+            ev(2, All, Op::Change, true, false),
+            ev(0, Wlan, Op::ChangeAll, false, false),
+        ];
+        let out = fold_events(&evs);
+        assert_eq!(out.iter().map(|e| e.idx).collect::<Vec<_>>(), vec![0, 2]);
+        assert!(!out[0].soft, "CHANGE_ALL wlan unblocked idx 0");
+        assert!(!out[1].soft && out[1].hard, "a request never clears hard");
+        let before_all = fold_events(&evs[..6]);
+        assert!(before_all[0].soft && before_all[1].soft);
+        assert!(out.iter().all(|e| e.op == Op::Add));
+    }
+}

@@ -4,6 +4,8 @@
 //! - [`rfkill`]: the kernel ABI — a pure event codec ([`rfkill::event`]) and the
 //!   only module with `unsafe` ([`rfkill::dev`], the /dev/rfkill ioctls).
 //! - [`sysfs`]: /sys/class/rfkill and parent devices, parsing separate from I/O.
+//! - [`inventory`]: the radios every command works from; [`select`]: selectors;
+//!   [`output`]: util-linux-identical table/raw/JSON; [`clock`]: local timestamps.
 //! - [`cmd`]: one module per subcommand; [`cli`] ties them together with clap.
 //! - [`app`]: `run()`, the only place that turns errors into messages and exit codes.
 //!
@@ -12,11 +14,14 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod error;
 pub mod exit;
 pub mod inventory;
+pub mod output;
 pub mod rfkill;
+pub mod select;
 pub mod sysfs;
 
 pub use error::Error;

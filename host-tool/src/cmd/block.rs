@@ -1,7 +1,22 @@
-//! `pin13 block|unblock|toggle` (not implemented yet).
+//! `pin13 block|unblock|toggle SELECTOR...`: change the soft block.
+//!
+//! 1. Read the radios and resolve every selector (a bad one changes nothing).
+//! 2. Plan the writes: CHANGE for an index or name, CHANGE_ALL for a type or
+//!    `all` (as util-linux; CHANGE_ALL also sets the kernel's default for
+//!    radios of that type plugged in later).
+//! 3. Open /dev/rfkill read-write and write them.
+//! 4. Read the radios again and report, per radio, what changed. A radio
+//!    that did not reach the requested state makes the exit status 1.
 #![forbid(unsafe_code)]
 
+use std::collections::HashSet;
+
 use crate::app::Context;
+use crate::inventory::{self, Radio};
+use crate::output;
+use crate::rfkill::dev::Device;
+use crate::rfkill::Event;
+use crate::select::{self, Selector};
 use crate::{Error, Status};
 
 /// What to do with the soft block.
@@ -12,13 +27,379 @@ pub enum Action {
     Toggle,
 }
 
+impl Action {
+    fn verb(self) -> &'static str {
+        match self {
+            Action::Block => "block",
+            Action::Unblock => "unblock",
+            Action::Toggle => "toggle",
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = CHANGE_HELP)]
 pub struct ChangeArgs {
     /// Index, device name (phy0), type (wlan, wifi, bluetooth, ...) or `all`.
     #[arg(required = true, value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 }
 
-pub fn run(_ctx: &Context, _action: Action, _args: &ChangeArgs) -> Result<Status, Error> {
-    Err(Error::NotImplemented("block"))
+const CHANGE_HELP: &str = "\
+An index or device name changes that radio; a type or `all` changes every radio
+of that type and also the kernel's default for radios of that type that appear
+later. Every selector is checked before anything is written. Afterwards the
+radios are read again and each line says what changed. Only the soft block can
+be changed: a hard block (switch, kill line) is read-only for software.
+Needs write access to /dev/rfkill (root, a udev rule or group; see the message).";
+
+/// One radio the command means to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: u32,
+    pub device: String,
+    pub type_name: String,
+    /// Soft state before.
+    pub was_soft: bool,
+    /// Soft state asked for.
+    pub want_soft: bool,
+}
+
+/// The writes and what they should achieve.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub writes: Vec<Event>,
+    pub targets: Vec<Target>,
+    /// Type selectors that matched no radio (the write still sets the
+    /// kernel's default for that type).
+    pub empty_groups: Vec<Selector>,
+}
+
+/// Compute the writes (pure). Toggle flips each radio; for a type or `all`
+/// whose radios all share one state it writes one CHANGE_ALL, otherwise one
+/// CHANGE per radio (so every radio really flips).
+pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
+    let mut p = Plan::default();
+    let mut covered: HashSet<u32> = HashSet::new();
+    let add_target = |p: &mut Plan, r: &Radio, want: bool| {
+        if !p.targets.iter().any(|t| t.id == r.id) {
+            p.targets.push(Target {
+                id: r.id,
+                device: r.device.clone(),
+                type_name: r.type_name.clone(),
+                was_soft: r.soft,
+                want_soft: want,
+            });
+        }
+    };
+    for sel in selectors {
+        let matched: Vec<&Radio> = radios.iter().filter(|r| sel.matches(r)).collect();
+        match (action, sel.group_type()) {
+            (Action::Block | Action::Unblock, Some(kind)) => {
+                let want = action == Action::Block;
+                p.writes.push(Event::change_all(kind, want));
+                if matched.is_empty() {
+                    p.empty_groups.push(sel.clone());
+                }
+                for r in matched {
+                    covered.insert(r.id);
+                    add_target(&mut p, r, want);
+                }
+            }
+            (Action::Toggle, Some(kind)) => {
+                let fresh: Vec<&Radio> = matched
+                    .iter()
+                    .copied()
+                    .filter(|r| !covered.contains(&r.id))
+                    .collect();
+                if matched.is_empty() {
+                    p.empty_groups.push(sel.clone());
+                } else if fresh.len() == matched.len()
+                    && matched.iter().all(|r| r.soft == matched[0].soft)
+                {
+                    p.writes.push(Event::change_all(kind, !matched[0].soft));
+                } else {
+                    for r in &fresh {
+                        p.writes.push(Event::change(r.id, !r.soft));
+                    }
+                }
+                for r in fresh {
+                    covered.insert(r.id);
+                    add_target(&mut p, r, !r.soft);
+                }
+            }
+            (_, None) => {
+                for r in matched {
+                    if covered.insert(r.id) {
+                        let want = match action {
+                            Action::Block => true,
+                            Action::Unblock => false,
+                            Action::Toggle => !r.soft,
+                        };
+                        p.writes.push(Event::change(r.id, want));
+                        add_target(&mut p, r, want);
+                    }
+                }
+            }
+        }
+    }
+    p
+}
+
+fn word(soft: bool) -> &'static str {
+    if soft {
+        "blocked"
+    } else {
+        "unblocked"
+    }
+}
+
+fn label(id: u32, device: &str, type_name: &str) -> String {
+    let name = if device.is_empty() { "?" } else { device };
+    format!("{name} (id {id}, {type_name})")
+}
+
+/// The report lines and the radios that did not reach their state (pure).
+pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut failed = Vec::new();
+    for t in &plan.targets {
+        let l = label(t.id, &t.device, &t.type_name);
+        match after.iter().find(|r| r.id == t.id) {
+            None => {
+                out.push_str(&format!("{l}: gone (unplugged or driver unloaded)\n"));
+                failed.push(l);
+            }
+            // Drivers such as dell-rbtn tie the soft state to their hard
+            // switch: while it is off the soft block cannot be lifted, and
+            // the radio is blocked by the switch anyway. Say so; not a failure.
+            Some(r) if r.soft != t.want_soft && r.hard => {
+                let why = output::reason_text(r).unwrap_or_default();
+                out.push_str(&format!(
+                    "{l}: still soft {} and HARD blocked ({why}): its driver ties the soft state \
+                     to a hardware switch; change that switch\n",
+                    word(r.soft)
+                ));
+            }
+            Some(r) if r.soft != t.want_soft => {
+                out.push_str(&format!(
+                    "{l}: still soft {} (asked for soft {}): its driver did not accept the change\n",
+                    word(r.soft),
+                    word(t.want_soft)
+                ));
+                failed.push(l);
+            }
+            Some(r) => {
+                let what = if r.soft == t.was_soft {
+                    format!("soft {} (already)", word(r.soft))
+                } else {
+                    format!("soft {} -> {}", word(t.was_soft), word(r.soft))
+                };
+                let hard = if r.hard && !r.soft {
+                    let why = output::reason_text(r).unwrap_or_default();
+                    format!(
+                        "; still HARD blocked ({why}): software cannot lift that, see `pin13 diagnose`"
+                    )
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!("{l}: {what}{hard}\n"));
+            }
+        }
+    }
+    for g in &plan.empty_groups {
+        if let Selector::Type(_) = g {
+            out.push_str(&format!(
+                "{g}: no such radio present (the kernel's default for it was set)\n"
+            ));
+        }
+    }
+    (out, failed)
+}
+
+pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, Error> {
+    if ctx.replay.is_some() {
+        return Err(Error::usage(
+            format!(
+                "{} changes this machine's radios; --replay does not apply",
+                action.verb()
+            ),
+            None,
+        ));
+    }
+    let before = inventory::load(ctx)?;
+    let selectors = select::parse_all(&args.selectors, &before.radios)?;
+    let plan = plan(action, &selectors, &before.radios);
+    if plan.writes.is_empty() {
+        output::emit(
+            &mut std::io::stdout().lock(),
+            "nothing to change: no radio matched\n",
+        )?;
+        return Ok(Status::Success);
+    }
+    let mut dev = match Device::open_write(&ctx.rfkill_dev) {
+        Ok(d) => d,
+        Err(e)
+            if e.io_kind() == Some(std::io::ErrorKind::NotFound)
+                && !ctx.sysfs.has_rfkill_class() =>
+        {
+            return Err(inventory::no_rfkill_error(&ctx.rfkill_dev, &ctx.sysfs))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for w in &plan.writes {
+        dev.write_event(w)?;
+    }
+    drop(dev);
+    let after = inventory::load(ctx)?;
+    let (text, failed) = report(&plan, &after.radios);
+    output::emit(&mut std::io::stdout().lock(), &text)?;
+    if failed.is_empty() {
+        Ok(Status::Success)
+    } else {
+        Err(Error::runtime(
+            format!("{} did not change: {}", action.verb(), failed.join(", ")),
+            Some(
+                "some drivers take their soft state from a switch or firmware (dell-rbtn, \
+                 hp-wmi, ...): use that switch; `pin13 diagnose` says more"
+                    .to_string(),
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rfkill::{Op, Reasons, RfkillType};
+
+    fn radio(id: u32, kind: RfkillType, device: &str, soft: bool, hard: bool) -> Radio {
+        Radio {
+            id,
+            kind,
+            type_name: kind.sysfs_name().unwrap_or("").to_string(),
+            device: device.to_string(),
+            soft,
+            hard,
+            reasons: Some(Reasons(u8::from(hard))),
+            sys: None,
+        }
+    }
+
+    fn radios() -> Vec<Radio> {
+        vec![
+            radio(0, RfkillType::Wlan, "phy0", false, true),
+            radio(1, RfkillType::Wlan, "acer-wireless", true, false),
+            radio(3, RfkillType::Bluetooth, "hci0", false, false),
+        ]
+    }
+
+    fn sels(args: &[&str]) -> Vec<Selector> {
+        let a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        select::parse_all(&a, &radios()).unwrap()
+    }
+
+    #[test]
+    fn index_and_name_write_change_type_writes_change_all() {
+        let p = plan(Action::Block, &sels(&["0", "hci0"]), &radios());
+        assert_eq!(
+            p.writes,
+            vec![Event::change(0, true), Event::change(3, true)]
+        );
+        let p = plan(Action::Unblock, &sels(&["wifi"]), &radios());
+        assert_eq!(p.writes, vec![Event::change_all(RfkillType::Wlan, false)]);
+        assert_eq!(
+            p.targets.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        let p = plan(Action::Block, &sels(&["all"]), &radios());
+        assert_eq!(p.writes, vec![Event::change_all(RfkillType::All, true)]);
+        assert_eq!(p.targets.len(), 3);
+        assert_eq!(p.writes[0].op, Op::ChangeAll);
+    }
+
+    #[test]
+    fn a_radio_named_twice_is_written_once() {
+        let p = plan(Action::Block, &sels(&["0", "phy0", "wlan", "1"]), &radios());
+        assert_eq!(
+            p.writes,
+            vec![
+                Event::change(0, true),
+                Event::change_all(RfkillType::Wlan, true)
+            ]
+        );
+        assert_eq!(p.targets.len(), 2);
+    }
+
+    #[test]
+    fn toggle_flips_each_radio() {
+        // mixed wlan states: one CHANGE per radio
+        let p = plan(Action::Toggle, &sels(&["wlan"]), &radios());
+        assert_eq!(
+            p.writes,
+            vec![Event::change(0, true), Event::change(1, false)]
+        );
+        // uniform: one CHANGE_ALL
+        let p = plan(Action::Toggle, &sels(&["bluetooth"]), &radios());
+        assert_eq!(
+            p.writes,
+            vec![Event::change_all(RfkillType::Bluetooth, true)]
+        );
+        let p = plan(Action::Toggle, &sels(&["1", "acer-wireless"]), &radios());
+        assert_eq!(p.writes, vec![Event::change(1, false)]);
+        // a radio already flipped by an index is not flipped back by its type
+        let p = plan(Action::Toggle, &sels(&["0", "wlan"]), &radios());
+        assert_eq!(
+            p.writes,
+            vec![Event::change(0, true), Event::change(1, false)]
+        );
+    }
+
+    #[test]
+    fn empty_type_still_writes_and_says_so() {
+        let p = plan(Action::Block, &sels(&["nfc"]), &radios());
+        assert_eq!(p.writes, vec![Event::change_all(RfkillType::Nfc, true)]);
+        let (text, failed) = report(&p, &radios());
+        assert_eq!(
+            text,
+            "type nfc: no such radio present (the kernel's default for it was set)\n"
+        );
+        assert!(failed.is_empty());
+        assert!(plan(Action::Toggle, &sels(&["nfc"]), &radios())
+            .writes
+            .is_empty());
+    }
+
+    #[test]
+    fn report_says_what_changed_and_what_did_not() {
+        let before = radios();
+        let p = plan(Action::Unblock, &sels(&["all"]), &before);
+        let mut after = before.clone();
+        after[1].soft = false; // acer-wireless unblocked
+        after.remove(2); // hci0 unplugged meanwhile
+        let (text, failed) = report(&p, &after);
+        assert_eq!(
+            text,
+            "phy0 (id 0, wlan): soft unblocked (already); still HARD blocked (signal): \
+             software cannot lift that, see `pin13 diagnose`\n\
+             acer-wireless (id 1, wlan): soft blocked -> unblocked\n\
+             hci0 (id 3, bluetooth): gone (unplugged or driver unloaded)\n"
+        );
+        assert_eq!(failed, vec!["hci0 (id 3, bluetooth)"]);
+        let p = plan(Action::Block, &sels(&["hci0"]), &before);
+        let (text, failed) = report(&p, &before);
+        assert!(text.contains("still soft unblocked (asked for soft blocked)"));
+        assert_eq!(failed.len(), 1);
+        // a soft state tied to a hard switch (dell-rbtn): said, not a failure
+        let mut tied = before.clone();
+        tied[0].soft = true;
+        let p = plan(Action::Unblock, &sels(&["0"]), &tied);
+        let (text, failed) = report(&p, &tied);
+        assert_eq!(
+            text,
+            "phy0 (id 0, wlan): still soft blocked and HARD blocked (signal): its driver ties \
+             the soft state to a hardware switch; change that switch\n"
+        );
+        assert!(failed.is_empty());
+    }
 }

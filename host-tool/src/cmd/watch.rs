@@ -1,12 +1,505 @@
-//! `pin13 watch` (not implemented yet).
+//! `pin13 watch`: one line per rfkill event as it happens, with a local
+//! timestamp, the device name, type, op, soft, hard and hard-block reasons.
+//!
+//! Like util-linux `rfkill event`, the first lines are the ADD events the
+//! kernel queues on open (one per radio present), then changes follow. It
+//! blocks in poll() (no sleeping), stops after `--count` events or
+//! `--timeout` seconds, and exits 0 on Ctrl-C and when the reader of its
+//! output goes away (`pin13 watch | head -3`).
 #![forbid(unsafe_code)]
 
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
 use crate::app::Context;
+use crate::clock::Stamp;
+use crate::inventory;
+use crate::rfkill::dev::{self, DevSource, Device};
+use crate::rfkill::{Event, EventSource, Next, Op};
+use crate::select::{self, Selector};
+use crate::sysfs::Sysfs;
 use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
-pub struct WatchArgs {}
+#[command(after_help = WATCH_HELP)]
+pub struct WatchArgs {
+    /// Only events of these radios: index, device name, type or `all`.
+    #[arg(value_name = "SELECTOR")]
+    pub selectors: Vec<String>,
 
-pub fn run(_ctx: &Context, _args: &WatchArgs) -> Result<Status, Error> {
-    Err(Error::NotImplemented("watch"))
+    /// JSON lines: {"time","id","type","device","op","soft","hard","reasons"}.
+    #[arg(short = 'J', long)]
+    pub json: bool,
+
+    /// Stop after N events (the initial ADD events count).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop after SECS seconds (decimals allowed), exit status 0.
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub timeout: Option<Duration>,
+}
+
+const WATCH_HELP: &str = "\
+The first lines are one `add` per radio present (as with `rfkill event`),
+then one line per change, hot-plug (`add`) and removal (`del`):
+  2026-11-24 14:46:57.411611+00:00 change id=2 device=dell-rbtn type=wlan soft=unblocked hard=unblocked reasons=-
+reasons: signal (switch or kill line), not-owner (firmware owns the radio),
+unspecified (hard-blocked, the driver gives no reason), unknown (kernel < 5.11),
+- (not hard-blocked). With --json, `reasons` is a list ([] when none, null when
+unknown). Ctrl-C, a closed pipe (`| head`), --count and --timeout exit 0.";
+
+fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !v.is_finite() || !(0.0..=1e9).contains(&v) {
+        return Err(format!("`{s}`: expected seconds between 0 and 1e9"));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+/// One output line as JSON (field order is the documented key order).
+#[derive(Debug, Serialize)]
+struct JsonLine<'a> {
+    time: String,
+    id: u32,
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    device: Option<&'a str>,
+    op: &'a str,
+    soft: &'static str,
+    hard: &'static str,
+    /// `null` when the kernel does not report reasons (< 5.11).
+    reasons: Option<Vec<String>>,
+}
+
+fn blocked(b: bool) -> &'static str {
+    if b {
+        "blocked"
+    } else {
+        "unblocked"
+    }
+}
+
+/// Turns events into lines: keeps device names (a DEL event comes after the
+/// sysfs directory is gone) and fills reasons from sysfs for 8-byte events.
+pub struct Formatter<'a> {
+    sysfs: &'a Sysfs,
+    json: bool,
+    /// idx -> (device name, type name)
+    known: HashMap<u32, (String, String)>,
+}
+
+impl<'a> Formatter<'a> {
+    pub fn new(sysfs: &'a Sysfs, json: bool) -> Self {
+        Formatter {
+            sysfs,
+            json,
+            known: HashMap::new(),
+        }
+    }
+
+    /// Name and type of `ev`'s radio; looked up in sysfs on ADD and for
+    /// radios not seen yet.
+    fn identify(&mut self, ev: &Event) -> (String, String) {
+        if ev.op == Op::Add || !self.known.contains_key(&ev.idx) {
+            if let Ok(Some(r)) = self.sysfs.radio(ev.idx) {
+                self.known
+                    .insert(ev.idx, (r.attrs.name.clone(), r.attrs.type_name.clone()));
+            }
+        }
+        let kernel_type = ev.kind.to_string();
+        let found = self.known.get(&ev.idx).cloned();
+        if ev.op == Op::Del {
+            self.known.remove(&ev.idx);
+        }
+        found.unwrap_or((String::new(), kernel_type))
+    }
+
+    /// The radio's name, when known (for selectors by name).
+    pub fn name_of(&mut self, ev: &Event) -> String {
+        self.identify(ev).0
+    }
+
+    /// Reason names: from the 9-byte event, else sysfs (read now); empty when
+    /// not hard-blocked; `None` when nobody reports them.
+    fn reasons(&self, ev: &Event) -> Option<Vec<String>> {
+        if !ev.hard {
+            return Some(Vec::new());
+        }
+        let r = ev.reasons.or_else(|| match ev.op {
+            Op::Del => None,
+            _ => self
+                .sysfs
+                .radio(ev.idx)
+                .ok()
+                .flatten()
+                .and_then(|r| r.attrs.reasons()),
+        });
+        r.map(|r| r.names())
+    }
+
+    /// One line (with its newline) for `ev` at `t`.
+    pub fn line(&mut self, ev: &Event, t: Stamp) -> String {
+        let (device, type_name) = self.identify(ev);
+        let reasons = self.reasons(ev);
+        let op = ev.op.name();
+        if self.json {
+            let l = JsonLine {
+                time: t.rfc3339(),
+                id: ev.idx,
+                type_name: &type_name,
+                device: (!device.is_empty()).then_some(device.as_str()),
+                op: &op,
+                soft: blocked(ev.soft),
+                hard: blocked(ev.hard),
+                reasons,
+            };
+            // Serialising plain strings and numbers cannot fail.
+            let mut s = serde_json::to_string(&l).unwrap_or_default();
+            s.push('\n');
+            s
+        } else {
+            let reasons = match reasons {
+                None => "unknown".to_string(),
+                Some(v) if v.is_empty() && ev.hard => "unspecified".to_string(),
+                Some(v) if v.is_empty() => "-".to_string(),
+                Some(v) => v.join(","),
+            };
+            let device = if device.is_empty() { "?" } else { &device };
+            format!(
+                "{} {op} id={} device={device} type={type_name} soft={} hard={} reasons={reasons}\n",
+                t.human(),
+                ev.idx,
+                blocked(ev.soft),
+                blocked(ev.hard),
+            )
+        }
+    }
+}
+
+/// Why the loop ended (all end with exit status 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Count,
+    Timeout,
+    End,
+    Interrupted,
+    OutputClosed,
+}
+
+/// Options of the loop.
+#[derive(Debug, Clone, Default)]
+pub struct LoopOpts {
+    pub count: Option<u64>,
+    pub timeout: Option<Duration>,
+    pub selectors: Vec<Selector>,
+}
+
+/// The watch loop over any event source; `now` gives timestamps (tests pass
+/// a fixed clock). Writes one line per matching event and flushes it.
+pub fn watch_loop(
+    src: &mut dyn EventSource,
+    fmt: &mut Formatter<'_>,
+    out: &mut dyn Write,
+    opts: &LoopOpts,
+    now: &mut dyn FnMut() -> Stamp,
+) -> Result<Ended, Error> {
+    let deadline = opts.timeout.map(|t| Instant::now() + t);
+    let mut seen = 0u64;
+    loop {
+        if opts.count.is_some_and(|c| seen >= c) {
+            return Ok(Ended::Count);
+        }
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let ev = match src.next_event(left)? {
+            Next::Event(ev) => ev,
+            Next::TimedOut => return Ok(Ended::Timeout),
+            Next::End => return Ok(Ended::End),
+            Next::Interrupted => return Ok(Ended::Interrupted),
+            Next::OutputClosed => return Ok(Ended::OutputClosed),
+        };
+        let t = now();
+        if !opts.selectors.is_empty() {
+            let name = fmt.name_of(&ev);
+            let hit = opts.selectors.iter().any(|s| match s {
+                Selector::All => true,
+                Selector::Type(k) => ev.kind == *k,
+                Selector::Index(n) => ev.idx == *n,
+                Selector::Name(n) => name == *n,
+            });
+            if !hit {
+                continue;
+            }
+        }
+        let line = fmt.line(&ev, t);
+        match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Ended::OutputClosed),
+            Err(e) => return Err(Error::Output(e)),
+        }
+        seen += 1;
+    }
+}
+
+pub fn run(ctx: &Context, args: &WatchArgs) -> Result<Status, Error> {
+    if ctx.replay.is_some() {
+        return Err(Error::usage(
+            "watch reads live events; --replay does not apply",
+            None,
+        ));
+    }
+    // Selectors are checked against the radios present now.
+    let selectors = if args.selectors.is_empty() {
+        Vec::new()
+    } else {
+        let inv = inventory::load(ctx)?;
+        select::parse_all(&args.selectors, &inv.radios)?
+    };
+    let dev = match Device::open_read(&ctx.rfkill_dev) {
+        Ok(d) => d,
+        Err(e)
+            if e.io_kind() == Some(std::io::ErrorKind::NotFound)
+                && !ctx.sysfs.has_rfkill_class() =>
+        {
+            return Err(inventory::no_rfkill_error(&ctx.rfkill_dev, &ctx.sysfs))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut src = DevSource::new(dev)
+        .stop_on(dev::sigint_pipe()?)
+        .watch_stdout(true);
+    let mut fmt = Formatter::new(&ctx.sysfs, args.json);
+    let opts = LoopOpts {
+        count: args.count,
+        timeout: args.timeout,
+        selectors,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    watch_loop(&mut src, &mut fmt, &mut out, &opts, &mut Stamp::now)?;
+    Ok(Status::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rfkill::source::{Records, Scripted};
+    use crate::rfkill::{Reasons, RfkillType};
+    use std::path::Path;
+
+    fn sysfs(name: &str) -> Sysfs {
+        Sysfs::new(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tests/fixtures/sysfs")
+                .join(name),
+        )
+    }
+
+    fn fixed() -> impl FnMut() -> Stamp {
+        let mut n = 0;
+        move || {
+            n += 1;
+            Stamp {
+                secs: 1_795_530_262 + n,
+                micros: 368_237,
+                offset: 3600,
+            }
+        }
+    }
+
+    fn ev(idx: u32, op: Op, soft: bool, hard: bool, reasons: Option<u8>) -> Event {
+        Event {
+            idx,
+            kind: RfkillType::Wlan,
+            op,
+            soft,
+            hard,
+            reasons: reasons.map(Reasons),
+        }
+    }
+
+    fn run_script(
+        tree: &str,
+        json: bool,
+        src: &mut dyn EventSource,
+        opts: LoopOpts,
+    ) -> (Ended, String) {
+        let s = sysfs(tree);
+        let mut f = Formatter::new(&s, json);
+        let mut out = Vec::new();
+        let end = watch_loop(src, &mut f, &mut out, &opts, &mut fixed()).unwrap();
+        (end, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn json_lines_for_the_pin13_case() {
+        let mut src = Scripted::events([
+            ev(0, Op::Add, false, true, Some(1)),
+            ev(1, Op::Add, false, false, Some(0)),
+            ev(0, Op::Change, false, false, Some(0)),
+        ]);
+        let (end, out) = run_script("ipw2200-hardkill", true, &mut src, LoopOpts::default());
+        assert_eq!(end, Ended::End);
+        assert_eq!(
+            out,
+            concat!(
+                r#"{"time":"2026-11-24T15:24:23.368237+01:00","id":0,"type":"wlan","device":"phy0","op":"add","soft":"unblocked","hard":"blocked","reasons":["signal"]}"#,
+                "\n",
+                r#"{"time":"2026-11-24T15:24:24.368237+01:00","id":1,"type":"wlan","device":"acer-wireless","op":"add","soft":"unblocked","hard":"unblocked","reasons":[]}"#,
+                "\n",
+                r#"{"time":"2026-11-24T15:24:25.368237+01:00","id":0,"type":"wlan","device":"phy0","op":"change","soft":"unblocked","hard":"unblocked","reasons":[]}"#,
+                "\n"
+            )
+        );
+    }
+
+    #[test]
+    fn text_lines_take_reasons_from_sysfs_for_8_byte_events() {
+        let mut src = Scripted::events([ev(0, Op::Add, false, true, None)]);
+        let (_, out) = run_script("ipw2200-hardkill", false, &mut src, LoopOpts::default());
+        assert_eq!(
+            out,
+            "2026-11-24 15:24:23.368237+01:00 add id=0 device=phy0 type=wlan soft=unblocked \
+             hard=blocked reasons=signal\n"
+        );
+        // pre-5.11: nobody knows the reasons
+        let mut src = Scripted::events([ev(0, Op::Add, false, true, None)]);
+        let (_, out) = run_script("pre511-ipw2200-btusb", true, &mut src, LoopOpts::default());
+        assert!(out.contains(r#""reasons":null"#), "{out}");
+    }
+
+    #[test]
+    fn del_keeps_the_name_and_unknown_radios_have_none() {
+        let mut src = Scripted::events([
+            ev(1, Op::Add, false, false, None),
+            ev(1, Op::Del, false, false, None),
+            ev(42, Op::Add, false, false, None),
+        ]);
+        let (_, out) = run_script("ipw2200-hardkill", true, &mut src, LoopOpts::default());
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[1].contains(r#""device":"acer-wireless","op":"del""#));
+        assert!(lines[2].contains(r#""device":null"#));
+    }
+
+    #[test]
+    fn count_stops_after_n_and_filters_count_only_matches() {
+        let mut src = Scripted::events([
+            ev(0, Op::Add, false, true, Some(1)),
+            ev(1, Op::Add, false, false, Some(0)),
+            ev(1, Op::Change, true, false, Some(0)),
+            ev(0, Op::Change, false, false, Some(0)),
+        ]);
+        let opts = LoopOpts {
+            count: Some(2),
+            selectors: vec![Selector::Name("acer-wireless".into())],
+            ..Default::default()
+        };
+        let (end, out) = run_script("ipw2200-hardkill", false, &mut src, opts);
+        assert_eq!(end, Ended::Count);
+        assert_eq!(out.lines().count(), 2);
+        assert!(out.lines().all(|l| l.contains("device=acer-wireless")));
+        assert_eq!(src.remaining(), 1, "stopped right after the second match");
+    }
+
+    #[test]
+    fn timeout_interrupt_and_closed_output_end_quietly() {
+        for (item, want) in [
+            (Next::TimedOut, Ended::Timeout),
+            (Next::Interrupted, Ended::Interrupted),
+            (Next::OutputClosed, Ended::OutputClosed),
+        ] {
+            let mut src = Scripted::new([Next::Event(ev(0, Op::Add, false, false, None)), item]);
+            let (end, out) = run_script("ipw2200-hardkill", false, &mut src, LoopOpts::default());
+            assert_eq!(end, want);
+            assert_eq!(out.lines().count(), 1);
+        }
+    }
+
+    /// A writer whose reader has gone: every write fails with EPIPE.
+    struct ClosedPipe;
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_stdout_ends_the_loop_without_error() {
+        let s = sysfs("ipw2200-hardkill");
+        let mut f = Formatter::new(&s, false);
+        let mut src = Scripted::events([ev(0, Op::Add, false, false, None); 3]);
+        let end = watch_loop(
+            &mut src,
+            &mut f,
+            &mut ClosedPipe,
+            &LoopOpts::default(),
+            &mut fixed(),
+        )
+        .unwrap();
+        assert_eq!(end, Ended::OutputClosed);
+        assert_eq!(src.remaining(), 2);
+    }
+
+    #[test]
+    fn the_real_capture_replays_in_order() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events/qemu-all-types");
+        let data = std::fs::read(dir.join("events.bin")).unwrap();
+        let mut src = Records::new(data, 8).unwrap();
+        let (end, out) = run_script("qemu-all-types", true, &mut src, LoopOpts::default());
+        assert_eq!(end, Ended::End);
+        // same sequence as util-linux `rfkill event` read at the same time
+        let reference = std::fs::read_to_string(dir.join("rfkill-event.txt")).unwrap();
+        let want: Vec<String> = reference
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                // "...: idx 0 type 1 op 0 soft 0 hard 0"
+                let n = f.len();
+                format!(
+                    "{} {} {} {} {}",
+                    f[n - 9],
+                    f[n - 7],
+                    f[n - 5],
+                    f[n - 3],
+                    f[n - 1]
+                )
+            })
+            .collect();
+        let got: Vec<String> = out
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let t = RfkillType::from_user_name(v["type"].as_str().unwrap()).unwrap();
+                let op = match v["op"].as_str().unwrap() {
+                    "add" => 0,
+                    "del" => 1,
+                    "change" => 2,
+                    o => panic!("{o}"),
+                };
+                let b = |k: &str| u8::from(v[k] == "blocked");
+                format!("{} {} {op} {} {}", v["id"], t.to_u8(), b("soft"), b("hard"))
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert!(out.lines().next().unwrap().contains(r#""device":"phy0""#));
+    }
+
+    #[test]
+    fn timeout_values() {
+        assert_eq!(parse_secs("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_secs("0.25").unwrap(), Duration::from_millis(250));
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("nan").is_err());
+        assert!(parse_secs("soon").is_err());
+    }
 }

@@ -54,4 +54,12 @@ pub trait Backend {
     fn card_view(&self) -> Option<jig_core::sim::CardLog> {
         None
     }
+    /// Check the jig's own lines with the probes off the card (see
+    /// `jig_protocol::SELF_TEST_CHECKS`). Every line is an input afterwards.
+    fn self_test(&mut self) -> Result<jig_protocol::SelfTestReport, JigError> {
+        Err(JigError::Unavailable {
+            message: format!("{} has no self-test", self.describe()),
+            hint: None,
+        })
+    }
 }

@@ -8,6 +8,9 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod emulate;
+pub mod rpi;
+pub mod serial;
 pub mod sim;
 
 use std::io::Write;
@@ -19,7 +22,7 @@ use serde_json::{json, Value};
 use crate::app::Context;
 use crate::{Error, Status};
 
-use backend::{Backend, JigError};
+use backend::Backend;
 
 #[derive(Debug, clap::Args)]
 pub struct JigArgs {
@@ -44,6 +47,12 @@ pub enum JigCommand {
     Bounce(BounceArgs),
     /// Make every jig line an input (high impedance).
     Safe(OpArgs),
+    /// Check the jig's own wiring with the probes lifted off the card (exit 0
+    /// PASS, 1 FAIL).
+    SelfTest(OpArgs),
+    /// Serve the simulated bench on a pseudo-terminal, for `--backend
+    /// serial:PATH` without hardware (prints the path first).
+    Emulate(emulate::EmulateArgs),
 }
 
 const BACKEND_HELP: &str = "use --backend sim, --backend serial:/dev/ttyACM0 (Pico jig) or --backend rpi (Raspberry Pi GPIO)";
@@ -85,6 +94,10 @@ pub struct BackendArgs {
     /// Series resistor on SENSE_REF, in ohms [default: 3900].
     #[arg(long, value_name = "OHMS", help_heading = "Simulated bench")]
     pub r_sense_ref: Option<f64>,
+
+    /// Raspberry Pi backend pins (BCM), overriding hardware/jig.toml.
+    #[command(flatten)]
+    pub rpi: rpi::RpiPinArgs,
 
     /// Print JSON instead of text.
     #[arg(long)]
@@ -184,8 +197,9 @@ pub fn parse_duration_us(text: &str) -> Result<u32, String> {
 /// Build the backend named by `--backend`. The one place that turns a spec
 /// string into a [`Backend`]:
 /// - `sim` → [`sim::SimBackend`] (needs `--wire`);
-/// - `serial:PATH` → the Pico jig over USB serial (not built in yet);
-/// - `rpi` → jig-core on Raspberry Pi GPIO (not built in yet).
+/// - `serial:PATH` → [`serial::SerialBackend`], the Pico jig over USB serial
+///   (or `pin13 jig emulate`'s pty);
+/// - `rpi` → [`rpi::open`], jig-core on Raspberry Pi GPIO (cargo feature `rpi`).
 pub fn open_backend(args: &BackendArgs) -> Result<Box<dyn Backend>, Error> {
     let spec = args.backend.trim();
     let (kind, rest) = match spec.split_once(':') {
@@ -200,16 +214,20 @@ pub fn open_backend(args: &BackendArgs) -> Result<Box<dyn Backend>, Error> {
                     Some(WIRE_HELP.to_string()),
                 ));
             };
+            reject_rpi_options(args)?;
             let cfg = sim_config(args)?;
             Ok(Box::new(sim::SimBackend::new(wire, cfg, args.seed)?))
         }
         ("serial", Some(path)) if !path.is_empty() => {
             reject_sim_options(args)?;
-            Err(not_built_in(&format!("serial:{path}")))
+            reject_rpi_options(args)?;
+            Ok(Box::new(serial::SerialBackend::open(
+                std::path::Path::new(path),
+            )?))
         }
         ("rpi", None) => {
             reject_sim_options(args)?;
-            Err(not_built_in("rpi"))
+            Ok(rpi::open(&args.rpi)?)
         }
         _ => Err(Error::usage(
             format!("unknown jig backend `{spec}`"),
@@ -218,11 +236,21 @@ pub fn open_backend(args: &BackendArgs) -> Result<Box<dyn Backend>, Error> {
     }
 }
 
-fn not_built_in(spec: &str) -> Error {
-    Error::Jig(JigError::Unavailable {
-        message: format!("the jig backend `{spec}` is not built into this pin13 yet"),
-        hint: Some("use --backend sim to try the probe on the simulated bench".to_string()),
-    })
+fn reject_rpi_options(args: &BackendArgs) -> Result<(), Error> {
+    let r = &args.rpi;
+    let given = [
+        ("--drive", r.drive.is_some()),
+        ("--sense", r.sense.is_some()),
+        ("--sense-ref", r.sense_ref.is_some()),
+        ("--led", r.led.is_some()),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        Some((name, _)) => Err(Error::usage(
+            format!("{name} only applies to --backend rpi"),
+            Some("drop it, or use --backend rpi".to_string()),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn reject_sim_options(args: &BackendArgs) -> Result<(), Error> {
@@ -283,6 +311,8 @@ pub fn run(_ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
             },
         ),
         JigCommand::Safe(a) => run_safe(&a.backend),
+        JigCommand::SelfTest(a) => run_self_test(&a.backend),
+        JigCommand::Emulate(a) => emulate::run(a),
     }
 }
 
@@ -405,6 +435,56 @@ fn run_kill(args: &BackendArgs, op: KillOp) -> Result<Status, Error> {
             .map_err(Error::Output)?;
     }
     Ok(Status::Success)
+}
+
+fn run_self_test(args: &BackendArgs) -> Result<Status, Error> {
+    let mut backend = open_backend(args)?;
+    let report = backend.self_test()?;
+    let described = backend.describe();
+    let failed: Vec<&str> = jig_protocol::SELF_TEST_CHECKS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| report.failed & (1 << i) != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = json!({
+            "pass": report.passed(),
+            "checks": report.checks,
+            "failed": failed,
+            "backend": described,
+        });
+        writeln!(out, "{v}").map_err(Error::Output)?;
+    } else if report.passed() {
+        writeln!(
+            out,
+            "self-test: PASS, all {} checks ({described})",
+            report.checks
+        )
+        .map_err(Error::Output)?;
+    } else {
+        writeln!(
+            out,
+            "self-test: FAIL, {} of {} checks ({described})",
+            failed.len(),
+            report.checks
+        )
+        .map_err(Error::Output)?;
+        for name in &failed {
+            writeln!(out, "  failed: {name}").map_err(Error::Output)?;
+        }
+        writeln!(
+            out,
+            "  Lift every probe off the card and run it again; if it still fails, check that line's wire, series resistor and solder joints."
+        )
+        .map_err(Error::Output)?;
+    }
+    Ok(if report.passed() {
+        Status::Success
+    } else {
+        Status::Failure
+    })
 }
 
 fn run_safe(args: &BackendArgs) -> Result<Status, Error> {

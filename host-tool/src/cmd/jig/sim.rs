@@ -81,6 +81,18 @@ impl Backend for SimBackend {
     fn card_view(&self) -> Option<CardLog> {
         Some(self.bench.card())
     }
+
+    fn self_test(&mut self) -> Result<jig_protocol::SelfTestReport, JigError> {
+        let b = &self.bench;
+        let report = jig_protocol::self_test(
+            &mut b.drive(),
+            &mut b.sense_ref(),
+            &mut b.sense(),
+            &mut b.delay(),
+        );
+        b.observe();
+        report.map_err(|never| match never {})
+    }
 }
 
 #[cfg(test)]

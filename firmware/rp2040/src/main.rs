@@ -1,0 +1,233 @@
+//! pin13 bench jig firmware for the Raspberry Pi Pico (RP2040).
+//!
+//! - USB CDC-ACM speaks jig-protocol (postcard + COBS frames): `pin13 jig
+//!   probe --backend serial:/dev/ttyACM0`.
+//! - Standalone: a press of the button runs a probe (1000 samples, 50 us) and
+//!   the LED shows the verdict: steady = isolated (PASS), fast blink = contact
+//!   through the tape, slow blink = no contact or stuck.
+//! - Every jig line is an input at reset, after every operation (jig-core's
+//!   `Jig`), and in the panic handler ([`panic`]).
+//!
+//! Pins come from hardware/jig.toml through build.rs (`pins.rs` in OUT_DIR).
+#![no_std]
+#![no_main]
+#![forbid(unsafe_code)]
+
+/// Pin constants and `<line>_pin!(p)` macros generated from hardware/jig.toml.
+#[macro_use]
+#[allow(unused_macros, dead_code)]
+mod pins {
+    include!(concat!(env!("OUT_DIR"), "/pins.rs"));
+}
+
+mod led;
+mod line;
+mod panic;
+
+use defmt_rtt as _;
+use embassy_executor::Spawner;
+use embassy_futures::select::{select, Either};
+use embassy_rp::bind_interrupts;
+use embassy_rp::gpio::{Flex, Input, Level, Output, Pull};
+use embassy_rp::peripherals::USB;
+use embassy_rp::usb::{Driver, InterruptHandler};
+use embassy_time::{Delay, Instant, Timer};
+use embassy_usb::class::cdc_acm::{CdcAcmClass, Receiver, Sender, State};
+use embassy_usb::UsbDevice;
+use jig_core::{Jig, ProbeConfig};
+use jig_protocol::{
+    Device, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer, PROTOCOL_VERSION,
+};
+use static_cell::StaticCell;
+
+use crate::led::Pattern;
+use crate::line::FlexLine;
+
+bind_interrupts!(struct Irqs {
+    USBCTRL_IRQ => InterruptHandler<USB>;
+});
+
+/// USB ids: the pid.codes test VID/PID pair. A released jig should get its own.
+const USB_VID: u16 = 0x1209;
+const USB_PID: u16 = 0x0001;
+const MAX_PACKET: u16 = 64;
+
+type UsbDriver = Driver<'static, USB>;
+type JigImpl = JigDevice<FlexLine<'static>, FlexLine<'static>, FlexLine<'static>, Delay>;
+
+#[embassy_executor::main]
+async fn main(spawner: Spawner) {
+    let p = embassy_rp::init(Default::default());
+    defmt::info!(
+        "pin13 jig {} (protocol {}): DRIVE GP{} SENSE GP{} SENSE_REF GP{} LED GP{} BUTTON GP{}",
+        env!("CARGO_PKG_VERSION"),
+        PROTOCOL_VERSION,
+        pins::DRIVE_GPIO,
+        pins::SENSE_GPIO,
+        pins::SENSE_REF_GPIO,
+        pins::LED_GPIO,
+        pins::BUTTON_GPIO
+    );
+
+    // Jig lines: inputs, no pull, until jig-core moves them.
+    let drive = FlexLine::new(Flex::new(drive_pin!(p)));
+    let sense_ref = FlexLine::new(Flex::new(sense_ref_pin!(p)));
+    let sense = FlexLine::new(Flex::new(sense_pin!(p)));
+    let led = Output::new(led_pin!(p), Level::Low);
+    let mut button = Input::new(button_pin!(p), Pull::Up);
+
+    let jig = match Jig::new(drive, sense_ref, sense) {
+        Ok(j) => j,
+        Err(never) => match never {},
+    };
+    let seed = Instant::now().as_ticks() ^ 0x7069_6e31_3300_0000;
+    let info = HelloInfo {
+        protocol: PROTOCOL_VERSION,
+        firmware: FirmwareVersion::parse(env!("CARGO_PKG_VERSION")),
+        kind: JigKind::Pico,
+    };
+    let mut stream = StreamServer::new(Server::new(JigDevice::new(jig, Delay, seed), info));
+
+    match led::run(led) {
+        Ok(token) => spawner.spawn(token),
+        Err(_) => defmt::error!("LED task did not start"),
+    }
+
+    let driver = Driver::new(p.USB, Irqs);
+    let mut config = embassy_usb::Config::new(USB_VID, USB_PID);
+    config.manufacturer = Some("pin13");
+    config.product = Some("pin13 bench jig");
+    config.serial_number = Some(env!("CARGO_PKG_VERSION"));
+    config.max_power = 100;
+    config.max_packet_size_0 = 64;
+
+    static CONFIG_DESC: StaticCell<[u8; 256]> = StaticCell::new();
+    static BOS_DESC: StaticCell<[u8; 256]> = StaticCell::new();
+    static CONTROL_BUF: StaticCell<[u8; 64]> = StaticCell::new();
+    static CDC_STATE: StaticCell<State> = StaticCell::new();
+    let mut builder = embassy_usb::Builder::new(
+        driver,
+        config,
+        CONFIG_DESC.init([0; 256]),
+        BOS_DESC.init([0; 256]),
+        &mut [],
+        CONTROL_BUF.init([0; 64]),
+    );
+    let class = CdcAcmClass::new(&mut builder, CDC_STATE.init(State::new()), MAX_PACKET);
+    let usb = builder.build();
+    match usb_task(usb) {
+        Ok(token) => spawner.spawn(token),
+        Err(_) => defmt::error!("USB task did not start"),
+    }
+
+    let (mut tx, mut rx) = class.split();
+    loop {
+        // Not connected: only the button does anything.
+        if let Either::Second(()) = select(rx.wait_connection(), pressed(&mut button)).await {
+            standalone_probe(&mut stream);
+            continue;
+        }
+        defmt::info!("host connected");
+        if serve(&mut tx, &mut rx, &mut stream, &mut button)
+            .await
+            .is_err()
+        {
+            defmt::info!("host disconnected");
+            stream.disconnected();
+        }
+    }
+}
+
+#[embassy_executor::task]
+async fn usb_task(mut usb: UsbDevice<'static, UsbDriver>) -> ! {
+    usb.run().await
+}
+
+/// A debounced press of the (active-low) button.
+async fn pressed(button: &mut Input<'static>) {
+    loop {
+        button.wait_for_falling_edge().await;
+        Timer::after_millis(20).await;
+        if button.is_low() {
+            return;
+        }
+    }
+}
+
+struct Disconnected;
+
+/// Answer requests until the host goes away; the button still works.
+async fn serve(
+    tx: &mut Sender<'static, UsbDriver>,
+    rx: &mut Receiver<'static, UsbDriver>,
+    stream: &mut StreamServer<JigImpl>,
+    button: &mut Input<'static>,
+) -> Result<(), Disconnected> {
+    let mut buf = [0u8; MAX_PACKET as usize];
+    loop {
+        match select(rx.read_packet(&mut buf), pressed(button)).await {
+            Either::First(Ok(n)) => {
+                for &b in &buf[..n] {
+                    if let Some(frame) = stream.push(b) {
+                        let mut out = [0u8; jig_protocol::MAX_FRAME];
+                        out[..frame.len()].copy_from_slice(frame);
+                        let len = frame.len();
+                        show_result(&out[..len]);
+                        write_frame(tx, &out[..len]).await?;
+                    }
+                }
+            }
+            Either::First(Err(_)) => return Err(Disconnected),
+            Either::Second(()) => standalone_probe(stream),
+        }
+    }
+}
+
+/// Send one frame; a frame that ends on a full packet gets a zero-length
+/// packet so the host's read completes.
+async fn write_frame(
+    tx: &mut Sender<'static, UsbDriver>,
+    frame: &[u8],
+) -> Result<(), Disconnected> {
+    let mp = MAX_PACKET as usize;
+    for chunk in frame.chunks(mp) {
+        tx.write_packet(chunk).await.map_err(|_| Disconnected)?;
+    }
+    if frame.len().is_multiple_of(mp) {
+        tx.write_packet(&[]).await.map_err(|_| Disconnected)?;
+    }
+    Ok(())
+}
+
+/// Mirror a probe verdict the host asked for on the LED.
+fn show_result(frame: &[u8]) {
+    let mut f = [0u8; jig_protocol::MAX_FRAME];
+    f[..frame.len()].copy_from_slice(frame);
+    if let Ok(env) = jig_protocol::decode::<jig_protocol::Response>(&mut f[..frame.len()]) {
+        if let jig_protocol::Response::Probe(r) = env.body {
+            led::show(Pattern::for_verdict(r.verdict.into()));
+        }
+    }
+}
+
+/// The button: one probe with the default configuration, verdict on the LED.
+fn standalone_probe(stream: &mut StreamServer<JigImpl>) {
+    led::show(Pattern::Busy);
+    let device = stream.server().device();
+    match device.probe(&ProbeConfig::DEFAULT) {
+        Ok(r) => {
+            defmt::info!(
+                "button probe: {} ({} of {} samples hit)",
+                r.verdict.name(),
+                r.contact_hits,
+                r.samples
+            );
+            led::show(Pattern::for_verdict(r.verdict));
+        }
+        Err(e) => {
+            defmt::error!("button probe failed: {}", e);
+            let _ = device.safe();
+            led::show(Pattern::SlowBlink);
+        }
+    }
+}

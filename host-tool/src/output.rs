@@ -1,0 +1,408 @@
+//! Table, raw and JSON output shaped exactly like util-linux `rfkill`
+//! (libsmartcols 2.38), so scripts written for `rfkill -J` read `pin13 status
+//! --json` unchanged. Measured against real util-linux output in
+//! tests/fixtures/util-linux/.
+//!
+//! - Table: one space between columns; each column as wide as its widest
+//!   cell or header; `ID`, `SOFT`, `HARD` right-aligned; the last column is
+//!   not padded unless it is right-aligned; nothing at all for no rows.
+//! - Raw (`-r`): cells separated by one space, no padding; blanks, `\` and
+//!   control characters written as `\xNN`.
+//! - JSON: pretty, 3-space indent, records separated by `},{`, keys are the
+//!   lower-cased headers, `id` a number, empty cells `null`.
+#![forbid(unsafe_code)]
+
+use crate::inventory::Radio;
+use crate::Error;
+
+/// Every column `status` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Id,
+    Type,
+    Device,
+    TypeDesc,
+    Soft,
+    Hard,
+    Driver,
+    Reason,
+}
+
+impl Column {
+    pub const ALL: [Column; 8] = [
+        Column::Id,
+        Column::Type,
+        Column::Device,
+        Column::TypeDesc,
+        Column::Soft,
+        Column::Hard,
+        Column::Driver,
+        Column::Reason,
+    ];
+
+    /// util-linux's default columns (also pin13's default).
+    pub const DEFAULT: [Column; 5] = [
+        Column::Id,
+        Column::Type,
+        Column::Device,
+        Column::Soft,
+        Column::Hard,
+    ];
+
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Id => "ID",
+            Column::Type => "TYPE",
+            Column::Device => "DEVICE",
+            Column::TypeDesc => "TYPE-DESC",
+            Column::Soft => "SOFT",
+            Column::Hard => "HARD",
+            Column::Driver => "DRIVER",
+            Column::Reason => "REASON",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            Column::Id => "rfkill index",
+            Column::Type => "type name as the kernel writes it (wlan, bluetooth, ...)",
+            Column::Device => "device name (phy0, acer-wireless, hci0, ...)",
+            Column::TypeDesc => "type description (Wireless LAN, ...)",
+            Column::Soft => "soft block: blocked/unblocked",
+            Column::Hard => "hard block: blocked/unblocked",
+            Column::Driver => "driver of the hardware behind the radio (ipw2200, acer-wmi, ...)",
+            Column::Reason => {
+                "why it is hard-blocked: signal, not-owner, unspecified (kernel says 0), \
+                 unknown (kernel < 5.11)"
+            }
+        }
+    }
+
+    fn right_aligned(self) -> bool {
+        matches!(self, Column::Id | Column::Soft | Column::Hard)
+    }
+
+    fn is_number(self) -> bool {
+        self == Column::Id
+    }
+
+    fn parse(name: &str) -> Option<Column> {
+        Column::ALL
+            .into_iter()
+            .find(|c| c.header().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The cell for one radio (`None`: empty, `null` in JSON).
+    pub fn cell(self, r: &Radio) -> Option<String> {
+        let blocked = |b: bool| if b { "blocked" } else { "unblocked" }.to_string();
+        match self {
+            Column::Id => Some(r.id.to_string()),
+            Column::Type => Some(r.type_name.clone()),
+            Column::Device => Some(r.device.clone()),
+            Column::TypeDesc => Some(
+                r.kind
+                    .description()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| r.type_name.clone()),
+            ),
+            Column::Soft => Some(blocked(r.soft)),
+            Column::Hard => Some(blocked(r.hard)),
+            Column::Driver => r.driver().map(str::to_string),
+            Column::Reason => reason_text(r),
+        }
+    }
+}
+
+/// The REASON cell: empty unless hard-blocked.
+pub fn reason_text(r: &Radio) -> Option<String> {
+    if !r.hard {
+        return None;
+    }
+    Some(match r.reasons {
+        None => "unknown".to_string(),
+        Some(x) if x.0 == 0 => "unspecified".to_string(),
+        Some(x) => x.names().join(","),
+    })
+}
+
+/// Parse `-o LIST`: comma-separated, case-insensitive; a leading `+` appends
+/// to the default columns (util-linux's rule).
+pub fn parse_columns(spec: &str) -> Result<Vec<Column>, Error> {
+    let (mut cols, list) = match spec.strip_prefix('+') {
+        Some(rest) => (Column::DEFAULT.to_vec(), rest),
+        None => (Vec::new(), spec),
+    };
+    for name in list.split(',') {
+        match Column::parse(name) {
+            Some(c) => cols.push(c),
+            None => {
+                return Err(Error::usage(
+                    format!("unknown column: {}", name.trim()),
+                    Some(format!(
+                        "columns: {}",
+                        Column::ALL.map(|c| c.header()).join(", ")
+                    )),
+                ))
+            }
+        }
+    }
+    Ok(cols)
+}
+
+/// Rows of cells for the radios.
+pub fn rows(cols: &[Column], radios: &[&Radio]) -> Vec<Vec<Option<String>>> {
+    radios
+        .iter()
+        .map(|r| cols.iter().map(|c| c.cell(r)).collect())
+        .collect()
+}
+
+/// The aligned table (util-linux's default output). As in libsmartcols, the
+/// separator before an empty last cell is still printed.
+pub fn table(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let width = |i: usize| {
+        let cells = rows
+            .iter()
+            .map(|r| r[i].as_deref().unwrap_or("").chars().count());
+        // libsmartcols counts the header even with --noheadings
+        cells.chain([cols[i].header().len()]).max().unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..cols.len()).map(width).collect();
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut l = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                l.push(' ');
+            }
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            let last = i + 1 == cells.len();
+            if cols[i].right_aligned() {
+                l.extend(std::iter::repeat_n(' ', pad));
+                l.push_str(cell);
+            } else {
+                l.push_str(cell);
+                if !last {
+                    l.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+        }
+        out.push_str(&l);
+        out.push('\n');
+    };
+    if headings {
+        line(cols.iter().map(|c| c.header()).collect());
+    }
+    for r in rows {
+        line(r.iter().map(|c| c.as_deref().unwrap_or("")).collect());
+    }
+    out
+}
+
+/// libsmartcols raw output (`-r`).
+pub fn raw(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let escaped: Vec<String> = cells.iter().map(|c| raw_escape(c)).collect();
+        out.push_str(&escaped.join(" "));
+        out.push('\n');
+    };
+    if headings {
+        line(cols.iter().map(|c| c.header()).collect());
+    }
+    for r in rows {
+        line(r.iter().map(|c| c.as_deref().unwrap_or("")).collect());
+    }
+    out
+}
+
+/// `fputs_nonblank`: blanks, `\` and non-printable bytes as `\xNN`.
+fn raw_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b == b' ' || b == b'\t' || b == b'\\' || !(0x21..0x7f).contains(&b) {
+            out.push_str(&format!("\\x{b:02x}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// libsmartcols' JSON string quoting (`"` and `\` escaped, control
+/// characters as `\b \f \n \r \t` or `\u00XX`, everything else as is).
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// libsmartcols pretty JSON: `{"<name>": [ {..},{..} ]}` with 3-space indents.
+pub fn json(name: &str, cols: &[Column], rows: &[Vec<Option<String>>]) -> String {
+    let mut out = String::from("{\n");
+    out.push_str(&format!("   {}: [\n", json_string(name)));
+    if rows.is_empty() {
+        out.push('\n');
+    }
+    for (n, r) in rows.iter().enumerate() {
+        out.push_str(if n == 0 { "      {\n" } else { "},{\n" });
+        for (i, (c, cell)) in cols.iter().zip(r).enumerate() {
+            let key = json_string(&c.header().to_ascii_lowercase());
+            let value = match cell.as_deref() {
+                None | Some("") => "null".to_string(),
+                Some(v) if c.is_number() => v.to_string(),
+                Some(v) => json_string(v),
+            };
+            let comma = if i + 1 < cols.len() { "," } else { "" };
+            out.push_str(&format!("         {key}: {value}{comma}\n"));
+        }
+        out.push_str("      ");
+    }
+    if !rows.is_empty() {
+        out.push_str("}\n");
+    }
+    out.push_str("   ]\n}\n");
+    out
+}
+
+/// Write `s` to `out` and flush; a closed pipe becomes [`Error::Output`]
+/// with `BrokenPipe`, which `app::run` turns into a quiet exit 0.
+pub fn emit(out: &mut dyn std::io::Write, s: &str) -> Result<(), Error> {
+    out.write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Error::Output)
+}
+
+/// A `pin13: note: ...` line on stderr (never fails, never panics).
+pub fn note(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "pin13: note: {msg}");
+}
+
+/// A `hint: ...` line on stderr.
+pub fn hint(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "hint: {msg}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rfkill::{Reasons, RfkillType};
+
+    fn radio(id: u32, device: &str, soft: bool, hard: bool, reasons: Option<u8>) -> Radio {
+        Radio {
+            id,
+            kind: RfkillType::Wlan,
+            type_name: "wlan".into(),
+            device: device.into(),
+            soft,
+            hard,
+            reasons: reasons.map(Reasons),
+            sys: None,
+        }
+    }
+
+    #[test]
+    fn column_lists() {
+        assert_eq!(
+            parse_columns("id,Device,HARD").unwrap(),
+            [Column::Id, Column::Device, Column::Hard]
+        );
+        let plus = parse_columns("+driver,reason").unwrap();
+        assert_eq!(plus.len(), 7);
+        assert_eq!(plus[5], Column::Driver);
+        let e = parse_columns("ID,FOO").unwrap_err();
+        assert_eq!(e.to_string(), "unknown column: FOO");
+        assert_eq!(e.status(), crate::Status::Usage);
+    }
+
+    #[test]
+    fn reasons() {
+        assert_eq!(reason_text(&radio(0, "a", false, false, Some(1))), None);
+        assert_eq!(
+            reason_text(&radio(0, "a", false, true, Some(1))).unwrap(),
+            "signal"
+        );
+        assert_eq!(
+            reason_text(&radio(0, "a", false, true, Some(3))).unwrap(),
+            "signal,not-owner"
+        );
+        assert_eq!(
+            reason_text(&radio(0, "a", false, true, Some(0))).unwrap(),
+            "unspecified"
+        );
+        assert_eq!(
+            reason_text(&radio(0, "a", false, true, None)).unwrap(),
+            "unknown"
+        );
+    }
+
+    #[test]
+    fn table_alignment_matches_util_linux() {
+        let rs = [radio(1, "phy1", true, false, None)];
+        let refs: Vec<&Radio> = rs.iter().collect();
+        let t = table(&Column::DEFAULT, &rows(&Column::DEFAULT, &refs), true);
+        // util-linux 2.38 `rfkill -o ID,TYPE,DEVICE,SOFT,HARD list 1`
+        assert_eq!(
+            t,
+            "ID TYPE DEVICE    SOFT      HARD\n 1 wlan phy1   blocked unblocked\n"
+        );
+        let cols = [Column::Id, Column::Device];
+        assert_eq!(
+            table(&cols, &rows(&cols, &refs), true),
+            "ID DEVICE\n 1 phy1\n"
+        );
+        assert_eq!(table(&cols, &[], true), "");
+    }
+
+    #[test]
+    fn raw_escapes_blanks() {
+        let rs = [radio(1, "my radio\\", false, false, None)];
+        let refs: Vec<&Radio> = rs.iter().collect();
+        let cols = [Column::Id, Column::TypeDesc, Column::Device, Column::Driver];
+        assert_eq!(
+            raw(&cols, &rows(&cols, &refs), true),
+            "ID TYPE-DESC DEVICE DRIVER\n1 Wireless\\x20LAN my\\x20radio\\x5c \n"
+        );
+    }
+
+    #[test]
+    fn json_shapes() {
+        let cols = [Column::Id, Column::Device, Column::Driver];
+        assert_eq!(
+            json("rfkilldevices", &cols, &[]),
+            "{\n   \"rfkilldevices\": [\n\n   ]\n}\n"
+        );
+        let rs = [
+            radio(0, "a\"b", false, false, None),
+            radio(2, "c", false, false, None),
+        ];
+        let refs: Vec<&Radio> = rs.iter().collect();
+        assert_eq!(
+            json("rfkilldevices", &cols, &rows(&cols, &refs)),
+            "{\n   \"rfkilldevices\": [\n      {\n         \"id\": 0,\n         \"device\": \"a\\\"b\",\n         \"driver\": null\n      },{\n         \"id\": 2,\n         \"device\": \"c\",\n         \"driver\": null\n      }\n   ]\n}\n"
+        );
+        assert_eq!(json_string("a\tb\u{1}é"), "\"a\\tb\\u0001é\"");
+    }
+}
