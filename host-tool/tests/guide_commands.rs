@@ -44,6 +44,22 @@ const NEEDS_HARDWARE: &[(&str, &str, Standin)] = &[
         },
     ),
     (
+        "pin13 jig self-test --backend serial:/dev/ttyACM0",
+        "needs a Pico running the jig firmware on /dev/ttyACM0, probes lifted",
+        Standin::Emulate {
+            wire: "no-contact",
+            exit: 0,
+        },
+    ),
+    (
+        "pin13 jig self-test --backend rpi",
+        "needs a Raspberry Pi's GPIO (and a pin13 built with --features rpi)",
+        Standin::AsWritten {
+            exit: 1,
+            stderr_has: "Raspberry Pi",
+        },
+    ),
+    (
         "pin13 jig probe --backend rpi",
         "needs a Raspberry Pi's GPIO (and a pin13 built with --features rpi)",
         Standin::AsWritten {
