@@ -40,7 +40,20 @@ impl Column {
         Column::Reason,
     ];
 
-    /// util-linux's default columns (also pin13's default).
+    /// pin13's default for the human table: util-linux's columns plus who
+    /// and why (DRIVER, REASON).
+    pub const DEFAULT_TABLE: [Column; 7] = [
+        Column::Id,
+        Column::Type,
+        Column::Device,
+        Column::Soft,
+        Column::Hard,
+        Column::Driver,
+        Column::Reason,
+    ];
+
+    /// util-linux's default columns: the default of `--json` and `--raw` (so
+    /// they stay identical to `rfkill -J` / `rfkill -r`) and the base of `-o +LIST`.
     pub const DEFAULT: [Column; 5] = [
         Column::Id,
         Column::Type,

@@ -84,9 +84,10 @@ fn extra_columns_and_reasons() {
 fn byte_identical_to_util_linux_on_real_captures() {
     let map: &[(&str, &[&str])] = &[
         ("rfkill -J", &["--json"]),
-        ("rfkill", &[]),
+        // pin13's own table adds DRIVER and REASON; ask for util-linux's columns.
+        ("rfkill", &["-o", "ID,TYPE,DEVICE,SOFT,HARD"]),
         ("rfkill -r", &["-r"]),
-        ("rfkill -n", &["-n"]),
+        ("rfkill -n", &["-n", "-o", "ID,TYPE,DEVICE,SOFT,HARD"]),
         (
             "rfkill -J -o ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD",
             &["-J", "-o", "ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD"],

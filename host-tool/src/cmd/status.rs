@@ -23,8 +23,10 @@ pub struct StatusArgs {
     #[arg(short = 'J', long, conflicts_with = "raw")]
     pub json: bool,
 
-    /// Columns to show, comma-separated; a leading `+` adds to the default
-    /// (ID,TYPE,DEVICE,SOFT,HARD), e.g. `-o +DRIVER,REASON`.
+    /// Columns to show, comma-separated; a leading `+` adds to util-linux's
+    /// default (ID,TYPE,DEVICE,SOFT,HARD), e.g. `-o +TYPE-DESC`. Without -o the
+    /// table shows ID,TYPE,DEVICE,SOFT,HARD,DRIVER,REASON; --json and --raw
+    /// show util-linux's five.
     #[arg(short, long, value_name = "LIST")]
     pub output: Option<String>,
 
@@ -67,7 +69,8 @@ impl StatusArgs {
         }
         match &self.output {
             Some(spec) => output::parse_columns(spec),
-            None => Ok(Column::DEFAULT.to_vec()),
+            None if self.json || self.raw => Ok(Column::DEFAULT.to_vec()),
+            None => Ok(Column::DEFAULT_TABLE.to_vec()),
         }
     }
 }
@@ -167,14 +170,23 @@ mod tests {
         a
     }
 
+    /// util-linux's default columns, spelled out: pin13's own table default adds DRIVER, REASON.
+    const UL_COLUMNS: &str = "ID,TYPE,DEVICE,SOFT,HARD";
+
     #[test]
     fn matches_util_linux_on_the_real_capture() {
         let inv = fixture("qemu-all-types");
         let cases: Vec<(StatusArgs, &str)> = vec![
             (args(|a| a.json = true), "rfkill-J.out"),
-            (args(|_| {}), "rfkill.out"),
+            (args(|a| a.output = Some(UL_COLUMNS.into())), "rfkill.out"),
             (args(|a| a.raw = true), "rfkill-r.out"),
-            (args(|a| a.noheadings = true), "rfkill-n.out"),
+            (
+                args(|a| {
+                    a.noheadings = true;
+                    a.output = Some(UL_COLUMNS.into())
+                }),
+                "rfkill-n.out",
+            ),
             (
                 args(|a| {
                     a.json = true;
@@ -194,7 +206,10 @@ mod tests {
                 "rfkill-J-o-list-wlan.out",
             ),
             (
-                args(|a| a.selectors = vec!["1".into()]),
+                args(|a| {
+                    a.selectors = vec!["1".into()];
+                    a.output = Some(UL_COLUMNS.into())
+                }),
                 "rfkill-o-list-1.out",
             ),
         ];
@@ -208,9 +223,9 @@ mod tests {
     }
 
     #[test]
-    fn extra_columns_only_when_asked() {
+    fn table_shows_who_and_why_json_and_raw_stay_util_linux() {
         let inv = fixture("ipw2200-hardkill");
-        let t = render(&inv, &args(|a| a.output = Some("+DRIVER,REASON".into()))).unwrap();
+        let t = render(&inv, &args(|_| {})).unwrap();
         assert_eq!(
             t,
             "ID TYPE DEVICE             SOFT      HARD DRIVER   REASON\n \
@@ -219,6 +234,11 @@ mod tests {
         );
         let j = render(&inv, &args(|a| a.json = true)).unwrap();
         assert!(!j.contains("driver"));
+        let r = render(&inv, &args(|a| a.raw = true)).unwrap();
+        assert!(r.starts_with("ID TYPE DEVICE SOFT HARD\n"), "{r}");
+        // `+LIST` appends to util-linux's columns, as util-linux does.
+        let plus = render(&inv, &args(|a| a.output = Some("+DRIVER,REASON".into()))).unwrap();
+        assert_eq!(plus, t);
     }
 
     #[test]

@@ -1,12 +1,1042 @@
-//! `pin13 verify` (not implemented yet).
+//! `pin13 verify [SELECTOR] [--duration SECS] [--json]`: the tape-mod check.
+//!
+//! Watches one radio (by default the wireless card's own rfkill device) for a
+//! while the user presses the kill button or slides the switch. PASS (exit 0)
+//! when its hard block never appeared and it never vanished; FAIL (exit 4)
+//! otherwise, with the timeline. The decision is the pure [`watcher`]; this
+//! file picks the target, drives the watcher with an [`EventSource`] and a
+//! [`Clock`], shows a countdown on a terminal and renders the verdict.
 #![forbid(unsafe_code)]
 
+pub mod watcher;
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
 use crate::app::Context;
+use crate::cmd::diagnose::classify::{self, FormFactor, Role};
+use crate::inventory::Radio;
+use crate::rfkill::source::{EventSource, Next};
 use crate::{Error, Status};
 
-#[derive(Debug, clap::Args)]
-pub struct VerifyArgs {}
+use watcher::{Entry, Failure, Verdict, Watcher, What};
 
-pub fn run(_ctx: &Context, _args: &VerifyArgs) -> Result<Status, Error> {
-    Err(Error::NotImplemented("verify"))
+/// Longest watch accepted (a day).
+const MAX_SECS: f64 = 86_400.0;
+
+/// Shown under `pin13 verify --help`.
+pub const AFTER_HELP: &str = "\
+Press the laptop's wireless kill button or slide its switch, several times,
+while the countdown runs. PASS: the radio was never hard-blocked, not even for
+a moment, and never vanished. Needs read access to /dev/rfkill.
+
+Exit status: 0 PASS, 4 FAIL (with the timeline), 1 error or interrupted
+before the end, 2 usage.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct VerifyArgs {
+    /// The radio to watch: index, device name (phy0) or type. Default: the
+    /// wireless card's own rfkill device (the ipw2200 one when there is one).
+    #[arg(value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// How long to watch, in seconds (fractions allowed).
+    #[arg(long, short = 'd', value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    pub duration: Duration,
+
+    /// Print the result as one JSON object instead of the report (events are
+    /// still shown live on stderr when it is a terminal).
+    #[arg(long, short = 'J')]
+    pub json: bool,
+}
+
+/// `--duration`: a positive number of seconds, at most a day.
+pub fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds (e.g. 30 or 2.5)"))?;
+    if !v.is_finite() || v <= 0.0 {
+        return Err(format!("`{s}`: the duration must be more than 0 seconds"));
+    }
+    if v > MAX_SECS {
+        return Err(format!("`{s}`: at most {MAX_SECS} seconds (a day)"));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+/// Time since the start of the watch.
+pub trait Clock {
+    fn now(&self) -> Duration;
+}
+
+/// The real monotonic clock.
+pub struct MonoClock(Instant);
+
+impl MonoClock {
+    pub fn start() -> Self {
+        MonoClock(Instant::now())
+    }
+}
+
+impl Clock for MonoClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+/// Pick the radio to watch. With a selector it must match exactly one radio;
+/// without one, the wlan card (not a platform switch), ipw2x00 first.
+pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Error> {
+    if let Some(s) = selector {
+        let sels = crate::select::parse_all(&[s.to_string()], radios)?;
+        let hits = crate::select::filter(&sels, radios);
+        return match hits.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(Error::usage(
+                format!("`{s}` matches no radio"),
+                Some(crate::select::describe_radios(radios)),
+            )),
+            many => Err(Error::usage(
+                format!(
+                    "verify watches one radio, `{s}` matches {}: {}",
+                    many.len(),
+                    many.iter()
+                        .map(|r| format!("{} {}", r.id, r.device))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some("name one by index or device name, e.g. `pin13 verify phy0`".into()),
+            )),
+        };
+    }
+    let cards: Vec<(&Radio, classify::Hardware)> = radios
+        .iter()
+        .filter(|r| r.kind == crate::rfkill::RfkillType::Wlan)
+        .map(|r| (r, classify::hardware(&r.device, r.sys.as_ref())))
+        .filter(|(_, hw)| hw.role == Role::Card)
+        .collect();
+    let ipw = cards.iter().find(|(_, hw)| {
+        hw.form == FormFactor::MiniPci
+            || hw
+                .driver
+                .as_deref()
+                .is_some_and(|d| d == "ipw2200" || d == "ipw2100")
+    });
+    match ipw.or(cards.first()) {
+        Some((r, _)) => Ok(r.id),
+        None => Err(Error::usage(
+            "no wireless card's rfkill device found to watch",
+            Some(format!(
+                "{}; name the radio to watch, e.g. `pin13 verify 0`",
+                crate::select::describe_radios(radios)
+            )),
+        )),
+    }
+}
+
+/// How the watch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The whole duration passed.
+    Completed,
+    /// The event stream ended early (a replayed capture).
+    StreamEnded,
+    /// Ctrl-C, or the reader of our output went away.
+    Interrupted,
+}
+
+/// `+3.214s` (milliseconds).
+pub fn stamp(d: Duration) -> String {
+    format!("+{}.{:03}s", d.as_secs(), d.subsec_millis())
+}
+
+fn secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{:03} s", ms / 1000, ms % 1000)
+    }
+}
+
+/// `0.200 s`: always with milliseconds, for measured times.
+fn msecs(d: Duration) -> String {
+    let ms = d.as_millis();
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+fn reasons_text(r: Option<crate::rfkill::Reasons>) -> String {
+    match r {
+        Some(r) if r.0 != 0 => format!(" ({})", r.names().join("+")),
+        _ => String::new(),
+    }
+}
+
+/// One timeline line: `+3.214s  phy0           HARD BLOCKED (signal)`.
+pub fn render_entry(e: &Entry) -> String {
+    let yes = |b: bool| if b { "blocked" } else { "unblocked" };
+    let what = match &e.what {
+        What::Start {
+            soft,
+            hard,
+            reasons,
+        } => format!(
+            "start: soft {}, hard {}{}",
+            yes(*soft),
+            yes(*hard),
+            reasons_text(*reasons)
+        ),
+        What::Added { soft, hard } => {
+            format!("appeared: soft {}, hard {}", yes(*soft), yes(*hard))
+        }
+        What::Removed => "REMOVED (the device went away)".into(),
+        What::CameBack { old_id } => format!("came back (was rfkill {old_id}), watching it again"),
+        What::SoftBlocked => "soft blocked".into(),
+        What::SoftUnblocked => "soft unblocked".into(),
+        What::HardBlocked { reasons } => format!("HARD BLOCKED{}", reasons_text(*reasons)),
+        What::HardUnblocked { lasted } => format!("hard unblocked after {}", msecs(*lasted)),
+    };
+    let mark = if e.target { '*' } else { ' ' };
+    format!("{:>9} {mark} {:<14} {what}", stamp(e.at), e.device)
+}
+
+/// Drive `w` with events from `src` until `duration` has passed on `clock`.
+/// Every timeline entry is written to `out` as it happens; with a countdown
+/// writer (a terminal), a "N s left" line is kept up to date there.
+/// `namer` gives the sysfs name of a radio that appears during the watch.
+pub fn run_watch<S, C>(
+    src: &mut S,
+    clock: &C,
+    w: &mut Watcher,
+    duration: Duration,
+    out: &mut dyn Write,
+    mut countdown: Option<&mut dyn Write>,
+    namer: &mut dyn FnMut(u32) -> Option<String>,
+) -> Result<Ending, Error>
+where
+    S: EventSource + ?Sized,
+    C: Clock + ?Sized,
+{
+    let mut shown_left: Option<u64> = None;
+    let ending = loop {
+        let now = clock.now();
+        if now >= duration {
+            break Ending::Completed;
+        }
+        let left = duration - now;
+        let mut timeout = left;
+        if let Some(cd) = countdown.as_deref_mut() {
+            let whole = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            if shown_left != Some(whole) {
+                shown_left = Some(whole);
+                let _ = write!(
+                    cd,
+                    "\r\x1b[K  {whole} s left: press the kill switch / slide the switch now"
+                );
+                let _ = cd.flush();
+            }
+            // Wake up when the shown number must change.
+            let to_tick = left.saturating_sub(Duration::from_secs(whole.saturating_sub(1)));
+            if !to_tick.is_zero() {
+                timeout = timeout.min(to_tick);
+            }
+        }
+        match src.next_event(Some(timeout))? {
+            Next::Event(ev) => {
+                let at = clock.now().min(duration);
+                let mut entries = w.feed(at, &ev);
+                if entries.iter().any(|e| matches!(e.what, What::Added { .. })) {
+                    if let Some(name) = namer(ev.idx) {
+                        // Replace the "rfkillN" placeholder and maybe re-target.
+                        let more = w.name_radio(at, ev.idx, &name);
+                        for e in entries.iter_mut().filter(|e| e.id == ev.idx) {
+                            e.device = name.clone();
+                        }
+                        entries.extend(more);
+                    }
+                }
+                if !entries.is_empty() {
+                    if let Some(cd) = countdown.as_deref_mut() {
+                        let _ = write!(cd, "\r\x1b[K");
+                        let _ = cd.flush();
+                        shown_left = None;
+                    }
+                    for e in &entries {
+                        writeln!(out, "{}", render_entry(e)).map_err(Error::Output)?;
+                    }
+                    out.flush().map_err(Error::Output)?;
+                }
+            }
+            Next::TimedOut => {}
+            Next::End => break Ending::StreamEnded,
+            Next::Interrupted | Next::OutputClosed => break Ending::Interrupted,
+        }
+    };
+    if let Some(cd) = countdown {
+        let _ = write!(cd, "\r\x1b[K");
+        let _ = cd.flush();
+    }
+    Ok(ending)
+}
+
+/// What the target is, for the header and the verdict.
+pub struct TargetInfo {
+    pub id: u32,
+    pub device: String,
+    pub hw: classify::Hardware,
+}
+
+impl TargetInfo {
+    pub fn new(radios: &[Radio], id: u32) -> Self {
+        let r = radios.iter().find(|r| r.id == id);
+        let device = r
+            .map(|r| r.device.clone())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| format!("rfkill{id}"));
+        TargetInfo {
+            id,
+            hw: classify::hardware(&device, r.and_then(|r| r.sys.as_ref())),
+            device,
+        }
+    }
+
+    fn label(&self) -> String {
+        let mut parts = vec![format!("rfkill {}", self.id)];
+        if let Some(d) = &self.hw.driver {
+            parts.push(d.clone());
+        }
+        if let Some(s) = &self.hw.slot {
+            parts.push(format!("at {s}"));
+        }
+        format!("{} ({})", self.device, parts.join(", "))
+    }
+}
+
+/// The lines printed before the watch starts.
+pub fn render_header(t: &TargetInfo, duration: Duration) -> String {
+    format!(
+        "Watching {} for {}.\nPress the laptop's wireless kill button or slide its switch now, several times.\n",
+        t.label(),
+        secs(duration)
+    )
+}
+
+/// The verdict block: PASS/FAIL line, what failed, the target's timeline on
+/// FAIL, and what to do next.
+pub fn render_verdict(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Duration) -> String {
+    let mut o = String::new();
+    let name = &t.device;
+    let mini_pci = t.hw.form == FormFactor::MiniPci;
+    if ending == Ending::StreamEnded && v.watched < planned {
+        o.push_str(&format!(
+            "(the event stream ended after {} of {})\n",
+            msecs(v.watched),
+            secs(planned)
+        ));
+    }
+    if v.pass {
+        o.push_str(&format!(
+            "PASS: {name} was never hard-blocked and stayed present for {} ({} changes on other radios).\n",
+            secs(v.watched),
+            v.other_changes
+        ));
+        if mini_pci {
+            o.push_str("The tape on pin 13 holds: the kill line no longer reaches the card.\n");
+        }
+        if v.target_changes == 0 && v.other_changes == 0 {
+            o.push_str(
+                "Nothing changed at all: if you did not press the switch, run it again and press it while the countdown runs.\n",
+            );
+        }
+        return o;
+    }
+    let hard: Vec<&Failure> = v
+        .failures
+        .iter()
+        .filter(|f| matches!(f, Failure::Hard { .. }))
+        .collect();
+    o.push_str(&format!("FAIL: {name}"));
+    let mut what = Vec::new();
+    if v.failures.contains(&Failure::HardAtStart) {
+        what.push("was already hard-blocked when the check started".to_string());
+    }
+    if !hard.is_empty() {
+        let list: Vec<String> = hard
+            .iter()
+            .map(|f| match f {
+                Failure::Hard {
+                    at,
+                    lasted: Some(l),
+                } => format!("{} at {}", msecs(*l), stamp(*at)),
+                Failure::Hard { at, lasted: None } => {
+                    format!("from {} until the end", stamp(*at))
+                }
+                _ => String::new(),
+            })
+            .collect();
+        what.push(format!(
+            "was hard-blocked {} time{} ({})",
+            hard.len(),
+            if hard.len() == 1 { "" } else { "s" },
+            list.join(", ")
+        ));
+    }
+    for f in &v.failures {
+        if let Failure::Removed { at } = f {
+            what.push(format!(
+                "disappeared at {} (its driver unregistered it)",
+                stamp(*at)
+            ));
+        }
+    }
+    o.push_str(&format!(" {}.\n", what.join("; ")));
+    o.push_str("Timeline:\n");
+    for e in &v.timeline {
+        o.push_str(&format!("  {}\n", render_entry(e)));
+    }
+    o.push_str("next: ");
+    if t.hw.role == Role::Platform && !hard.is_empty() {
+        o.push_str(&format!(
+            "{name} is a platform switch, so it follows the switch by design; to check the tape, verify the card's own device (`pin13 verify` without a selector picks it).\n"
+        ));
+    } else if v.failures.contains(&Failure::HardAtStart) && hard.is_empty() {
+        o.push_str(&format!(
+            "run `pin13 diagnose {name}` to see who holds the block, clear it, then verify again.\n"
+        ));
+    } else if !hard.is_empty() && mini_pci {
+        o.push_str("the kill line still reaches the card: take it out, check that the tape covers pin 13 completely and is not torn, test it with `pin13 jig probe`, then verify again.\n");
+    } else if !hard.is_empty() {
+        o.push_str("the kill input still reaches the card (pin 13 on mini-PCI, W_DISABLE# pin 20 on mini PCIe): check the tape, then verify again.\n");
+    } else {
+        o.push_str("look at `dmesg` for why the card went away (a reset or a driver reload), then verify again.\n");
+    }
+    o
+}
+
+#[derive(serde::Serialize)]
+struct JsonEntry {
+    t: f64,
+    id: u32,
+    device: String,
+    target: bool,
+    event: &'static str,
+    soft: Option<&'static str>,
+    hard: Option<&'static str>,
+    reasons: Option<Vec<String>>,
+    lasted: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFailure {
+    kind: &'static str,
+    t: Option<f64>,
+    lasted: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonVerdict {
+    result: &'static str,
+    id: u32,
+    device: String,
+    duration: f64,
+    watched: f64,
+    ended: &'static str,
+    failures: Vec<JsonFailure>,
+    timeline: Vec<JsonEntry>,
+}
+
+fn blocked(b: bool) -> &'static str {
+    if b {
+        "blocked"
+    } else {
+        "unblocked"
+    }
+}
+
+/// The verdict as one JSON object (stable keys; times in seconds).
+pub fn render_json(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Duration) -> String {
+    let f = |d: Duration| (d.as_micros() as f64) / 1e6;
+    let timeline = v
+        .timeline
+        .iter()
+        .map(|e| {
+            let mut j = JsonEntry {
+                t: f(e.at),
+                id: e.id,
+                device: e.device.clone(),
+                target: e.target,
+                event: "",
+                soft: None,
+                hard: None,
+                reasons: None,
+                lasted: None,
+            };
+            match &e.what {
+                What::Start {
+                    soft,
+                    hard,
+                    reasons,
+                } => {
+                    j.event = "start";
+                    j.soft = Some(blocked(*soft));
+                    j.hard = Some(blocked(*hard));
+                    j.reasons = reasons.map(|r| r.names());
+                }
+                What::Added { soft, hard } => {
+                    j.event = "add";
+                    j.soft = Some(blocked(*soft));
+                    j.hard = Some(blocked(*hard));
+                }
+                What::Removed => j.event = "del",
+                What::CameBack { .. } => j.event = "came-back",
+                What::SoftBlocked => {
+                    j.event = "change";
+                    j.soft = Some("blocked");
+                }
+                What::SoftUnblocked => {
+                    j.event = "change";
+                    j.soft = Some("unblocked");
+                }
+                What::HardBlocked { reasons } => {
+                    j.event = "change";
+                    j.hard = Some("blocked");
+                    j.reasons = reasons.map(|r| r.names());
+                }
+                What::HardUnblocked { lasted } => {
+                    j.event = "change";
+                    j.hard = Some("unblocked");
+                    j.lasted = Some(f(*lasted));
+                }
+            }
+            j
+        })
+        .collect();
+    let failures = v
+        .failures
+        .iter()
+        .map(|x| match x {
+            Failure::HardAtStart => JsonFailure {
+                kind: "hard-at-start",
+                t: Some(0.0),
+                lasted: None,
+            },
+            Failure::Hard { at, lasted } => JsonFailure {
+                kind: "hard-blocked",
+                t: Some(f(*at)),
+                lasted: lasted.map(f),
+            },
+            Failure::Removed { at } => JsonFailure {
+                kind: "removed",
+                t: Some(f(*at)),
+                lasted: None,
+            },
+        })
+        .collect();
+    let j = JsonVerdict {
+        result: if v.pass { "pass" } else { "fail" },
+        id: t.id,
+        device: t.device.clone(),
+        duration: f(planned),
+        watched: f(v.watched),
+        ended: match ending {
+            Ending::Completed => "completed",
+            Ending::StreamEnded => "stream-ended",
+            Ending::Interrupted => "interrupted",
+        },
+        failures,
+        timeline,
+    };
+    serde_json::to_string(&j).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// The exit status of a finished (or interrupted) watch.
+pub fn outcome(v: &Verdict, ending: Ending) -> Result<Status, Error> {
+    if !v.pass {
+        return Ok(Status::HardBlocked);
+    }
+    if ending == Ending::Interrupted {
+        return Err(Error::runtime(
+            format!(
+                "verify stopped after {}: no hard block so far, but the check did not finish",
+                msecs(v.watched)
+            ),
+            Some("run it again and let the countdown finish".into()),
+        ));
+    }
+    Ok(Status::Success)
+}
+
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
+    if ctx.replay.is_some() {
+        return Err(Error::usage(
+            "verify watches live events; it cannot answer from --replay",
+            Some("run it on the laptop itself".into()),
+        ));
+    }
+    // Open the event stream first: the kernel queues an ADD event per radio
+    // on open, so a change between reading sysfs and now is not lost.
+    let dev = crate::rfkill::dev::Device::open_read(&ctx.rfkill_dev).map_err(|e| {
+        let hint = e.hint();
+        Error::runtime(format!("verify needs live rfkill events: {e}"), hint)
+    })?;
+    // The starting state comes from sysfs (names, parents, soft/hard); the
+    // ADD events queued on open then confirm it, or show what changed since.
+    // Without a readable sysfs class, fall back to the usual inventory.
+    let radios = match crate::inventory::from_sysfs(&ctx.sysfs) {
+        Ok(r) => r,
+        Err(_) => crate::inventory::load(ctx)?.radios,
+    };
+    let target = pick_target(&radios, args.selector.as_deref())?;
+    let info = TargetInfo::new(&radios, target);
+    let mut src = crate::rfkill::dev::DevSource::new(dev)
+        .stop_on(crate::rfkill::dev::sigint_pipe()?)
+        .watch_stdout(!args.json);
+
+    let stdout_tty = std::io::stdout().is_terminal();
+    let stderr_tty = std::io::stderr().is_terminal();
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
+    let mut sink = std::io::sink();
+    // Live lines: stdout for the report; with --json they go to stderr (only
+    // on a terminal), so stdout holds the JSON object alone.
+    let live: &mut dyn Write = if !args.json {
+        &mut stdout
+    } else if stderr_tty {
+        &mut stderr
+    } else {
+        &mut sink
+    };
+    let header = render_header(&info, args.duration);
+    live.write_all(header.as_bytes()).map_err(Error::Output)?;
+    let mut watcher = Watcher::new(&radios, target);
+    for e in watcher_start_lines(&watcher) {
+        writeln!(live, "{}", render_entry(&e)).map_err(Error::Output)?;
+    }
+    let mut cd_err = std::io::stderr();
+    let countdown: Option<&mut dyn Write> = if stderr_tty && (stdout_tty || args.json) {
+        Some(&mut cd_err)
+    } else {
+        None
+    };
+    let sysfs = ctx.sysfs.clone();
+    let mut namer = |idx: u32| -> Option<String> {
+        sysfs
+            .radio(idx)
+            .ok()
+            .flatten()
+            .map(|r| r.attrs.name)
+            .filter(|n| !n.is_empty())
+    };
+    let clock = MonoClock::start();
+    let ending = run_watch(
+        &mut src,
+        &clock,
+        &mut watcher,
+        args.duration,
+        live,
+        countdown,
+        &mut namer,
+    )?;
+    let verdict = watcher.finish(clock.now().min(args.duration));
+    let text = if args.json {
+        let mut s = render_json(&info, &verdict, ending, args.duration);
+        s.push('\n');
+        s
+    } else {
+        render_verdict(&info, &verdict, ending, args.duration)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(Error::Output)?;
+    outcome(&verdict, ending)
+}
+
+/// The entries a fresh watcher already holds (the start line).
+fn watcher_start_lines(w: &Watcher) -> Vec<Entry> {
+    w.clone().finish(Duration::ZERO).timeline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::diagnose::classify::tests::{node, pci_node, phy, platform};
+    use crate::rfkill::dev::DevError;
+    use crate::rfkill::{Event, Op, Reasons, RfkillType};
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A fake clock shared with [`Timed`].
+    #[derive(Clone, Default)]
+    struct Fake(Rc<Cell<Duration>>);
+
+    impl Clock for Fake {
+        fn now(&self) -> Duration {
+            self.0.get()
+        }
+    }
+
+    /// Scripted events at given times: waiting advances the fake clock, so a
+    /// 30-second watch runs in microseconds and exactly.
+    struct Timed {
+        clock: Fake,
+        items: std::collections::VecDeque<(Duration, Next)>,
+        waits: usize,
+    }
+
+    impl EventSource for Timed {
+        fn next_event(&mut self, timeout: Option<Duration>) -> Result<Next, DevError> {
+            self.waits += 1;
+            let now = self.clock.now();
+            let limit = now + timeout.unwrap_or(Duration::MAX / 4);
+            match self.items.front() {
+                Some((at, _)) if *at <= limit => {
+                    let (at, item) = self.items.pop_front().unwrap();
+                    self.clock.0.set(at.max(now));
+                    Ok(item)
+                }
+                _ => {
+                    self.clock.0.set(limit);
+                    Ok(Next::TimedOut)
+                }
+            }
+        }
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn change(idx: u32, soft: bool, hard: bool, reasons: u8) -> Next {
+        Next::Event(Event {
+            idx,
+            kind: RfkillType::Wlan,
+            op: Op::Change,
+            soft,
+            hard,
+            reasons: Some(Reasons(reasons)),
+        })
+    }
+
+    fn machine() -> Vec<Radio> {
+        vec![
+            platform(
+                0,
+                "acer-wireless",
+                "acer-wmi",
+                RfkillType::Wlan,
+                false,
+                false,
+                Some(0),
+            ),
+            phy(
+                1,
+                false,
+                false,
+                Some(0),
+                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(0)),
+            ),
+        ]
+    }
+
+    /// Run a whole watch on a script; returns (verdict, ending, live output, countdown output).
+    fn drive(
+        items: Vec<(Duration, Next)>,
+        duration: Duration,
+        with_countdown: bool,
+    ) -> (Verdict, Ending, String, String, usize) {
+        drive_target(1, items, duration, with_countdown)
+    }
+
+    fn drive_target(
+        target: u32,
+        items: Vec<(Duration, Next)>,
+        duration: Duration,
+        with_countdown: bool,
+    ) -> (Verdict, Ending, String, String, usize) {
+        let radios = machine();
+        let clock = Fake::default();
+        let mut src = Timed {
+            clock: clock.clone(),
+            items: items.into(),
+            waits: 0,
+        };
+        let mut w = Watcher::new(&radios, target);
+        let mut out = Vec::new();
+        let mut cd = Vec::new();
+        let ending = run_watch(
+            &mut src,
+            &clock,
+            &mut w,
+            duration,
+            &mut out,
+            if with_countdown { Some(&mut cd) } else { None },
+            &mut |_| None,
+        )
+        .unwrap();
+        let v = w.finish(clock.now().min(duration));
+        (
+            v,
+            ending,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(cd).unwrap(),
+            src.waits,
+        )
+    }
+
+    #[test]
+    fn default_target_is_the_card_not_the_platform_switch() {
+        assert_eq!(pick_target(&machine(), None).unwrap(), 1);
+        // ipw2200 preferred over another card.
+        let mut rs = machine();
+        rs.insert(
+            0,
+            phy(
+                5,
+                false,
+                false,
+                Some(0),
+                node(
+                    "devices/pci0000:00/0000:00:14.3",
+                    Some("pci"),
+                    Some("iwlwifi"),
+                ),
+            ),
+        );
+        assert_eq!(pick_target(&rs, None).unwrap(), 1);
+        // Only a platform switch: a usage error naming what exists.
+        let only = vec![platform(
+            0,
+            "acer-wireless",
+            "acer-wmi",
+            RfkillType::Wlan,
+            false,
+            false,
+            Some(0),
+        )];
+        let e = pick_target(&only, None).unwrap_err();
+        assert_eq!(e.status(), Status::Usage);
+        assert!(e.hint().unwrap().contains("0 acer-wireless"));
+    }
+
+    #[test]
+    fn selector_must_name_exactly_one_radio() {
+        assert_eq!(pick_target(&machine(), Some("acer-wireless")).unwrap(), 0);
+        assert_eq!(pick_target(&machine(), Some("1")).unwrap(), 1);
+        let e = pick_target(&machine(), Some("wlan")).unwrap_err();
+        assert!(e.to_string().contains("matches 2"), "{e}");
+        assert!(pick_target(&machine(), Some("nope")).is_err());
+    }
+
+    #[test]
+    fn quiet_watch_passes_after_the_full_duration() {
+        let (v, ending, live, _, waits) = drive(vec![], Duration::from_secs(30), false);
+        assert_eq!(ending, Ending::Completed);
+        assert!(v.pass);
+        assert_eq!(v.watched, Duration::from_secs(30));
+        assert!(live.is_empty());
+        assert_eq!(waits, 1, "no countdown: one wait for the whole duration");
+        assert_eq!(outcome(&v, ending).unwrap(), Status::Success);
+        let t = TargetInfo::new(&machine(), 1);
+        let text = render_verdict(&t, &v, ending, Duration::from_secs(30));
+        assert!(
+            text.starts_with("PASS: phy0 was never hard-blocked and stayed present for 30 s"),
+            "{text}"
+        );
+        assert!(text.contains("pin 13 holds"), "{text}");
+        assert!(text.contains("Nothing changed at all"), "{text}");
+    }
+
+    #[test]
+    fn a_200_ms_flicker_fails() {
+        let (v, ending, live, _, _) = drive(
+            vec![
+                (ms(4000), change(1, false, true, 1)),
+                (ms(4200), change(1, false, false, 0)),
+            ],
+            Duration::from_secs(10),
+            false,
+        );
+        assert_eq!(ending, Ending::Completed);
+        assert!(!v.pass);
+        assert_eq!(
+            v.failures,
+            vec![Failure::Hard {
+                at: ms(4000),
+                lasted: Some(ms(200))
+            }]
+        );
+        assert_eq!(
+            live,
+            "  +4.000s * phy0           HARD BLOCKED (signal)\n  +4.200s * phy0           hard unblocked after 0.200 s\n"
+        );
+        assert_eq!(outcome(&v, ending).unwrap(), Status::HardBlocked);
+        let t = TargetInfo::new(&machine(), 1);
+        let text = render_verdict(&t, &v, ending, Duration::from_secs(10));
+        assert!(
+            text.starts_with(
+                "FAIL: phy0 was hard-blocked 1 time (0.200 s at +4.000s).\nTimeline:\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("  +0.000s * phy0           start: soft unblocked, hard unblocked\n"),
+            "{text}"
+        );
+        assert!(text.contains("pin13 jig probe"), "{text}");
+    }
+
+    #[test]
+    fn device_removed_mid_run_fails_with_a_clear_line() {
+        let del = Next::Event(Event {
+            idx: 1,
+            kind: RfkillType::Wlan,
+            op: Op::Del,
+            soft: false,
+            hard: false,
+            reasons: None,
+        });
+        let (v, ending, live, _, _) = drive(vec![(ms(2500), del)], Duration::from_secs(5), false);
+        assert_eq!(ending, Ending::Completed);
+        assert_eq!(v.failures, vec![Failure::Removed { at: ms(2500) }]);
+        assert!(
+            live.contains("+2.500s * phy0           REMOVED (the device went away)"),
+            "{live}"
+        );
+        let t = TargetInfo::new(&machine(), 1);
+        let text = render_verdict(&t, &v, ending, Duration::from_secs(5));
+        assert!(
+            text.starts_with("FAIL: phy0 disappeared at +2.500s (its driver unregistered it).\n"),
+            "{text}"
+        );
+        assert!(text.contains("dmesg"), "{text}");
+    }
+
+    #[test]
+    fn events_on_other_radios_are_shown_but_pass() {
+        let (v, _, live, _, _) = drive(
+            vec![
+                (ms(1000), change(0, false, true, 1)),
+                (ms(1500), change(0, false, false, 0)),
+            ],
+            Duration::from_secs(3),
+            false,
+        );
+        assert!(v.pass);
+        assert!(
+            live.contains("acer-wireless  HARD BLOCKED (signal)"),
+            "{live}"
+        );
+        assert_eq!(v.other_changes, 2);
+    }
+
+    #[test]
+    fn countdown_ticks_once_a_second_and_is_cleared() {
+        let (v, _, live, cd, waits) = drive(
+            vec![(ms(1500), change(0, true, false, 0))],
+            Duration::from_secs(3),
+            true,
+        );
+        assert!(v.pass);
+        assert!(cd.contains("\r\x1b[K  3 s left"), "{cd:?}");
+        assert!(cd.contains("\r\x1b[K  2 s left"), "{cd:?}");
+        assert!(cd.contains("\r\x1b[K  1 s left"), "{cd:?}");
+        assert!(cd.ends_with("\r\x1b[K"), "cleared at the end: {cd:?}");
+        assert!(
+            !live.contains('\r'),
+            "the countdown never reaches the report"
+        );
+        assert!(waits >= 4, "woke up for each tick: {waits}");
+    }
+
+    #[test]
+    fn interrupted_without_failure_is_an_error_not_a_pass() {
+        let (v, ending, _, _, _) = drive(
+            vec![(ms(700), Next::Interrupted)],
+            Duration::from_secs(5),
+            false,
+        );
+        assert_eq!(ending, Ending::Interrupted);
+        assert!(v.pass);
+        let e = outcome(&v, ending).unwrap_err();
+        assert_eq!(e.status(), Status::Failure);
+        // With a failure already seen, an interrupted watch is a FAIL.
+        let (v, ending, _, _, _) = drive(
+            vec![
+                (ms(100), change(1, false, true, 1)),
+                (ms(700), Next::Interrupted),
+            ],
+            Duration::from_secs(5),
+            false,
+        );
+        assert_eq!(outcome(&v, ending).unwrap(), Status::HardBlocked);
+    }
+
+    #[test]
+    fn a_platform_switch_target_is_told_to_verify_the_card() {
+        let (v, ending, _, _, _) = drive_target(
+            0,
+            vec![(ms(500), change(0, false, true, 0))],
+            ms(1000),
+            false,
+        );
+        let t = TargetInfo::new(&machine(), 0);
+        let text = render_verdict(&t, &v, ending, ms(1000));
+        assert!(
+            text.starts_with(
+                "FAIL: acer-wireless was hard-blocked 1 time (from +0.500s until the end)."
+            ),
+            "{text}"
+        );
+        assert!(text.contains("is a platform switch"), "{text}");
+        assert!(!text.contains("pin 13"), "{text}");
+    }
+
+    #[test]
+    fn a_stream_that_ends_early_says_so() {
+        let (v, ending, _, _, _) = drive(vec![(ms(100), Next::End)], Duration::from_secs(5), false);
+        assert_eq!(ending, Ending::StreamEnded);
+        let t = TargetInfo::new(&machine(), 1);
+        let text = render_verdict(&t, &v, ending, Duration::from_secs(5));
+        assert!(
+            text.starts_with("(the event stream ended after 0.100 s of 5 s)\nPASS"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_verdict() {
+        let (v, ending, _, _, _) = drive(
+            vec![
+                (ms(4000), change(1, false, true, 1)),
+                (ms(4200), change(1, false, false, 0)),
+            ],
+            Duration::from_secs(10),
+            false,
+        );
+        let t = TargetInfo::new(&machine(), 1);
+        let j: serde_json::Value =
+            serde_json::from_str(&render_json(&t, &v, ending, Duration::from_secs(10))).unwrap();
+        assert_eq!(j["result"], "fail");
+        assert_eq!(j["device"], "phy0");
+        assert_eq!(j["failures"][0]["kind"], "hard-blocked");
+        assert_eq!(j["failures"][0]["lasted"], 0.2);
+        assert_eq!(j["timeline"][1]["hard"], "blocked");
+        assert_eq!(j["timeline"][1]["reasons"], serde_json::json!(["signal"]));
+        assert_eq!(j["ended"], "completed");
+    }
+
+    #[test]
+    fn duration_parsing() {
+        assert_eq!(parse_secs("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_secs("0.5").unwrap(), ms(500));
+        assert!(parse_secs("0").is_err());
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("abc").unwrap_err().contains("not a number"));
+        assert!(parse_secs("nan").is_err());
+        assert!(parse_secs("inf").is_err());
+        assert!(parse_secs("100000").is_err());
+    }
 }
