@@ -122,7 +122,9 @@ def jig_wiring(L):
         return f'{pico} · {pi}'
 
     def ohms(v):
-        return f'{v // 1000} kΩ' if v % 1000 == 0 else f'{v} Ω'
+        if v < 1000:
+            return f'{v} Ω'
+        return f'{v / 1000:g} kΩ'
 
     W, H = 1040, 800
     o = []
@@ -239,7 +241,7 @@ def jig_wiring(L):
 
     # Notes.
     notes = [
-        'Every line that touches the card has its own series resistor (value from jig.toml): a fight is limited to 3.3 V / 1 kΩ = 3.3 mA,',
+        'Every line that touches the card has its own series resistor (values from jig.toml): a fight through 1 kΩ is limited to 3.3 mA,',
         'and a probe slipping onto pin 18 (5 V) injects only ≈1.4 mA. DRIVE is open-drain: pulled low or released, never driven high.',
         'SENSE must follow SENSE_REF (probes really touch the card); it must never follow DRIVE through the tape (isolated = PASS).',
     ]

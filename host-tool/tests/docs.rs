@@ -45,6 +45,40 @@ fn jig_lines() -> BTreeMap<String, BTreeMap<String, i64>> {
     lines
 }
 
+/// "1 kΩ", "3.9 kΩ", "330 Ω": how the drawing and the BOM write a value
+/// (the same rule as scripts/gen-hardware-svg.py).
+fn ohm_label(ohms: i64) -> String {
+    if ohms < 1000 {
+        return format!("{ohms} Ω");
+    }
+    let k = format!("{:.3}", ohms as f64 / 1000.0);
+    format!("{} kΩ", k.trim_end_matches('0').trim_end_matches('.'))
+}
+
+#[test]
+fn ohm_labels() {
+    assert_eq!(ohm_label(1000), "1 kΩ");
+    assert_eq!(ohm_label(3900), "3.9 kΩ");
+    assert_eq!(ohm_label(4750), "4.75 kΩ");
+    assert_eq!(ohm_label(330), "330 Ω");
+}
+
+#[test]
+fn bill_of_materials_lists_every_series_resistor() {
+    let bom = read("hardware/bom.md");
+    for (name, f) in jig_lines() {
+        let ohms = f.get("series_ohms").copied().unwrap_or(0);
+        if ohms > 0 {
+            let item = format!("**{} resistor", ohm_label(ohms));
+            assert!(
+                bom.contains(&item),
+                "hardware/bom.md lacks `{item}` for {}",
+                label(&name)
+            );
+        }
+    }
+}
+
 fn label(name: &str) -> String {
     name.to_uppercase()
 }
@@ -112,11 +146,7 @@ fn wiring_drawing_matches_jig_toml() {
         .filter(|(_, f)| f.get("series_ohms").copied().unwrap_or(0) > 0)
     {
         let ohms = f["series_ohms"];
-        let text = if ohms % 1000 == 0 {
-            format!("{} kΩ", ohms / 1000)
-        } else {
-            format!("{ohms} Ω")
-        };
+        let text = ohm_label(ohms);
         assert!(
             svg.contains(&format!(">{text}</text>")),
             "{} resistor {text} not drawn: {regen}",
