@@ -167,6 +167,36 @@ pub fn from_events(events: &[Event], sysfs: &Sysfs) -> Vec<Radio> {
         .collect()
 }
 
+/// Radios from the events read at open with only their names from sysfs:
+/// what util-linux's columns need (ID, TYPE, DEVICE, SOFT, HARD), one small
+/// read per radio instead of the walk up to driver and bus. The type name
+/// comes from the kernel's fixed table; only an unknown type reads `type`.
+pub fn from_events_names(events: &[Event], sysfs: &Sysfs) -> Vec<Radio> {
+    let read_line = |idx: u32, attr: &str| {
+        sysfs
+            .read_rel(&format!("class/rfkill/rfkill{idx}/{attr}"))
+            .ok()
+            .flatten()
+            .map(|b| crate::sysfs::parse_line(&b))
+    };
+    fold_events(events)
+        .iter()
+        .map(|ev| Radio {
+            id: ev.idx,
+            kind: ev.kind,
+            type_name: match ev.kind.sysfs_name() {
+                Some(n) => n.to_string(),
+                None => read_line(ev.idx, "type").unwrap_or_default(),
+            },
+            device: read_line(ev.idx, "name").unwrap_or_default(),
+            soft: ev.soft,
+            hard: ev.hard,
+            reasons: ev.reasons,
+            sys: None,
+        })
+        .collect()
+}
+
 /// Radios from sysfs alone, sorted by index.
 pub fn from_sysfs(sysfs: &Sysfs) -> Result<Vec<Radio>, SysfsError> {
     Ok(sysfs.list()?.into_iter().map(Radio::from_sys).collect())
@@ -194,14 +224,33 @@ pub fn no_rfkill_error(dev_path: &Path, sysfs: &Sysfs) -> Error {
     )
 }
 
+/// How much of sysfs [`load_with`] reads for each radio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Names only ([`from_events_names`]): enough for util-linux's columns.
+    /// `Radio::sys` is `None` when the inventory comes from /dev/rfkill.
+    Names,
+    /// Every attribute and the devices above (driver, bus, PCI ids, rf_kill).
+    Full,
+}
+
 /// The inventory every command works from; see the module documentation.
 pub fn load(ctx: &Context) -> Result<Inventory, Error> {
+    load_with(ctx, Detail::Full)
+}
+
+/// [`load`], reading only as much sysfs as `detail` asks for. The sysfs
+/// fallback and replays always carry every detail.
+pub fn load_with(ctx: &Context, detail: Detail) -> Result<Inventory, Error> {
     if let Some(path) = &ctx.replay {
         return crate::cmd::snapshot::load_inventory(path);
     }
     match read_device(&ctx.rfkill_dev) {
         Ok(events) => Ok(Inventory {
-            radios: from_events(&events, &ctx.sysfs),
+            radios: match detail {
+                Detail::Names => from_events_names(&events, &ctx.sysfs),
+                Detail::Full => from_events(&events, &ctx.sysfs),
+            },
             source: Source::Device,
         }),
         Err(dev_err) => match from_sysfs(&ctx.sysfs) {
@@ -318,6 +367,25 @@ mod tests {
         assert_eq!(radios[2].reasons, Some(Reasons(0)));
         assert_eq!(radios[2].reason_names(), Some(vec![]));
         assert_eq!(radios[2].driver(), Some("dell-rbtn"));
+    }
+
+    #[test]
+    fn names_only_matches_the_full_read_on_util_linux_columns() {
+        let data = std::fs::read(fixtures().join("events/qemu-all-types/events.bin")).unwrap();
+        // the four ADD events read at open, as `status` sees them
+        let evs = crate::rfkill::source::Records::decode_all(&data[..32], 8).unwrap();
+        let sysfs = Sysfs::new(fixtures().join("sysfs/qemu-all-types"));
+        let full = from_events(&evs, &sysfs);
+        let light = from_events_names(&evs, &sysfs);
+        assert_eq!(light.len(), 4);
+        assert_eq!(full.len(), 4);
+        for (l, f) in light.iter().zip(&full) {
+            assert_eq!(
+                (l.id, l.kind, &l.type_name, &l.device, l.soft, l.hard),
+                (f.id, f.kind, &f.type_name, &f.device, f.soft, f.hard)
+            );
+            assert!(l.sys.is_none() && f.sys.is_some());
+        }
     }
 
     #[test]

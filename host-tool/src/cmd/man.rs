@@ -1,19 +1,350 @@
-//! `pin13 man` and `pin13 completions` (not implemented yet).
+//! `pin13 man` (a roff man page) and `pin13 completions SHELL`.
+//!
+//! Both are generated from the clap definitions in [`crate::cli`] at run time,
+//! so they cannot drift from the real options: a new subcommand or flag shows
+//! up in the man page and in every shell's completions without edits here.
+//! The man page is one page for the whole tool: the global options, then one
+//! subsection per (nested) subcommand with its synopsis and options, then the
+//! environment variables (from the args' `env`), the exit statuses (from
+//! [`EXIT_STATUS_HELP`]), files and see-also.
 #![forbid(unsafe_code)]
 
+use std::io::Write;
+
+use clap::CommandFactory;
+use clap_mangen::roff::{bold, roman, Roff};
+use clap_mangen::Man;
+
 use crate::app::Context;
+use crate::cli::Cli;
+use crate::exit::EXIT_STATUS_HELP;
 use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
 pub struct ManArgs {}
 
 #[derive(Debug, clap::Args)]
-pub struct CompletionsArgs {}
-
-pub fn run_man(_ctx: &Context, _args: &ManArgs) -> Result<Status, Error> {
-    Err(Error::NotImplemented("man"))
+pub struct CompletionsArgs {
+    /// Shell to print completions for.
+    ///
+    /// bash: save as ~/.local/share/bash-completion/completions/pin13
+    /// (or /etc/bash_completion.d/pin13 for everyone).
+    ///
+    /// zsh: save as _pin13 in a directory on $fpath.
+    ///
+    /// fish: save as ~/.config/fish/completions/pin13.fish.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
-pub fn run_completions(_ctx: &Context, _args: &CompletionsArgs) -> Result<Status, Error> {
-    Err(Error::NotImplemented("completions"))
+pub fn run_man(_ctx: &Context, _args: &ManArgs) -> Result<Status, Error> {
+    let page = man_page();
+    write_stdout(page.as_bytes())?;
+    Ok(Status::Success)
+}
+
+pub fn run_completions(_ctx: &Context, args: &CompletionsArgs) -> Result<Status, Error> {
+    let script = completions(args.shell);
+    write_stdout(&script)?;
+    Ok(Status::Success)
+}
+
+/// Write the whole buffer to stdout. Generators write into memory first
+/// (clap_complete panics on a failed write; a closed pipe must not abort us).
+fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).map_err(Error::Output)?;
+    out.flush().map_err(Error::Output)
+}
+
+/// The clap command tree as the user sees it, built (bin names and global
+/// args propagated), without clap's implicit `help` subcommand.
+fn command() -> clap::Command {
+    let mut cmd = Cli::command()
+        .disable_help_subcommand(true)
+        .subcommand_value_name("COMMAND");
+    cmd.build();
+    cmd
+}
+
+/// Shell completion script for `shell`, generated from the clap definitions.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "pin13", &mut buf);
+    buf
+}
+
+/// The roff preamble every `roff::Roff` writes; we keep only the first copy.
+fn is_preamble(line: &str) -> bool {
+    line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq")
+}
+
+/// Render one clap_mangen section into a string.
+fn section(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = render(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Append `fragment` to `page` without its preamble; with `demote`, section
+/// headings (`.SH X`) become paragraph breaks so the fragment nests under a
+/// subsection.
+fn append(page: &mut String, fragment: &str, demote: bool) {
+    for line in fragment.lines() {
+        if is_preamble(line) {
+            continue;
+        }
+        if demote && line.starts_with(".SH") {
+            // Right under the .SS heading no paragraph break is needed; the
+            // standard headings are implied; a help heading (clap's
+            // `help_heading`, e.g. "SIMULATED BENCH") stays as a bold line.
+            let title = line[3..].trim().trim_matches('"');
+            match title {
+                "SYNOPSIS" => {}
+                "DESCRIPTION" | "OPTIONS" => page.push_str(".PP\n"),
+                _ => {
+                    page.push_str(".PP\n");
+                    page.push_str(&format!("\\fB{title}\\fR\n"));
+                }
+            }
+            continue;
+        }
+        page.push_str(line);
+        page.push('\n');
+    }
+}
+
+/// Hide what every subcommand inherits (global options, -h, -V): they are
+/// described once under OPTIONS.
+fn without_inherited(cmd: &clap::Command) -> clap::Command {
+    cmd.clone().mut_args(|a| {
+        let id = a.get_id().as_str();
+        if a.is_global_set() || id == "help" || id == "version" {
+            a.hide(true)
+        } else {
+            a
+        }
+    })
+}
+
+/// Depth-first walk over visible subcommands.
+fn subcommands(cmd: &clap::Command) -> Vec<&clap::Command> {
+    let mut out = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        out.push(sub);
+        out.extend(subcommands(sub));
+    }
+    out
+}
+
+/// The full man page, pin13(1), as roff source.
+pub fn man_page() -> String {
+    let cmd = command();
+    // The exit statuses get their own section below, not clap's EXTRA.
+    let top = Man::new(cmd.clone().after_help("").after_long_help("")).date("");
+
+    let mut page = String::new();
+    page.push_str(".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n");
+    append(&mut page, &section(|w| top.render_title(w)), false);
+    append(&mut page, &section(|w| top.render_name_section(w)), false);
+    append(
+        &mut page,
+        &section(|w| top.render_synopsis_section(w)),
+        false,
+    );
+    append(
+        &mut page,
+        &section(|w| top.render_description_section(w)),
+        false,
+    );
+    append(
+        &mut page,
+        &section(|w| top.render_options_section(w)),
+        false,
+    );
+
+    let mut roff = Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    roff.text([roman(
+        "Run without a command, pin13 runs status. Every command also takes the global options above.",
+    )]);
+    append(&mut page, &roff.render(), false);
+    for sub in subcommands(&cmd) {
+        let name = sub
+            .get_bin_name()
+            .unwrap_or_else(|| sub.get_name())
+            .to_owned();
+        let mut roff = Roff::new();
+        roff.control("SS", [name.as_str()]);
+        append(&mut page, &roff.render(), false);
+        let man = Man::new(without_inherited(sub));
+        append(
+            &mut page,
+            &section(|w| man.render_synopsis_section(w)),
+            true,
+        );
+        append(
+            &mut page,
+            &section(|w| man.render_description_section(w)),
+            true,
+        );
+        let has_options = sub.get_arguments().any(|a| {
+            let id = a.get_id().as_str();
+            !a.is_hide_set() && !a.is_global_set() && id != "help" && id != "version"
+        });
+        if has_options {
+            append(&mut page, &section(|w| man.render_options_section(w)), true);
+        }
+    }
+
+    let mut roff = Roff::new();
+    // Every environment variable any (sub)command reads, once.
+    let mut env_args: Vec<&clap::Arg> = Vec::new();
+    for c in std::iter::once(&cmd).chain(subcommands(&cmd)) {
+        for arg in c.get_arguments().filter(|a| a.get_env().is_some()) {
+            if !env_args.iter().any(|seen| seen.get_env() == arg.get_env()) {
+                env_args.push(arg);
+            }
+        }
+    }
+    if !env_args.is_empty() {
+        roff.control("SH", ["ENVIRONMENT"]);
+        for arg in env_args {
+            let env = arg
+                .get_env()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let long = arg.get_long().map(|l| format!("--{l}")).unwrap_or_default();
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            roff.control("TP", []);
+            roff.text([bold(env)]);
+            roff.text([roman(format!(
+                "Used when {long} is not given. {}.",
+                help.trim_end_matches('.')
+            ))]);
+        }
+    }
+
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in exit_statuses() {
+        roff.control("TP", []);
+        roff.text([bold(code)]);
+        roff.text([roman(meaning)]);
+    }
+
+    roff.control("SH", ["FILES"]);
+    roff.control("TP", []);
+    roff.text([bold("/dev/rfkill")]);
+    roff.text([roman(
+        "The kernel's rfkill control device: read to list radios and watch events, written to block and unblock.",
+    )]);
+    roff.control("TP", []);
+    roff.text([bold("/sys/class/rfkill/")]);
+    roff.text([roman(
+        "One directory per radio (name, type, soft, hard, hard_block_reasons) and a link to the parent device.",
+    )]);
+
+    roff.control("SH", ["SEE ALSO"]);
+    roff.text([
+        bold("rfkill"),
+        roman("(8), "),
+        bold("dmesg"),
+        roman("(1); docs/guide.md (the modding guide) and hardware/ in the pin13 sources."),
+    ]);
+    append(&mut page, &roff.render(), false);
+    page
+}
+
+/// `(code, meaning)` pairs from [`EXIT_STATUS_HELP`] (its first line is a title).
+pub fn exit_statuses() -> Vec<(String, String)> {
+    EXIT_STATUS_HELP
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let line = line.trim();
+            let (code, meaning) = line.split_once(char::is_whitespace)?;
+            Some((code.to_owned(), meaning.trim().to_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visible_names(cmd: &clap::Command) -> Vec<String> {
+        subcommands(cmd)
+            .iter()
+            .map(|s| s.get_bin_name().unwrap_or(s.get_name()).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn exit_statuses_cover_every_status() {
+        let codes: Vec<String> = exit_statuses().into_iter().map(|(c, _)| c).collect();
+        let want: Vec<String> = [
+            Status::Success,
+            Status::Failure,
+            Status::Usage,
+            Status::SoftBlocked,
+            Status::HardBlocked,
+            Status::JigNotIsolated,
+        ]
+        .iter()
+        .map(|s| s.code().to_string())
+        .collect();
+        assert_eq!(codes, want);
+        assert!(exit_statuses().iter().all(|(_, m)| !m.is_empty()));
+    }
+
+    #[test]
+    fn man_page_has_title_every_subcommand_and_exit_status() {
+        let page = man_page();
+        assert!(page.contains("\n.TH pin13 1"), "no .TH line:\n{page}");
+        assert_eq!(
+            page.matches(".ds Aq \\(aq").count(),
+            1,
+            "preamble must appear once"
+        );
+        for name in visible_names(&command()) {
+            assert!(
+                page.contains(&format!(".SS \"{name}\""))
+                    || page.contains(&format!(".SS {name}\n")),
+                "{name} missing"
+            );
+        }
+        assert!(page.contains(".SH \"EXIT STATUS\""));
+        for (code, meaning) in exit_statuses() {
+            assert!(
+                page.contains(&format!("\\fB{code}\\fR\n{}", meaning.replace('-', "\\-"))),
+                "status {code}"
+            );
+        }
+        assert!(page.contains("PIN13_SYSFS") && page.contains("PIN13_RFKILL_DEV"));
+        // No section heading survives inside a command subsection.
+        let commands =
+            &page[page.find(".SH COMMANDS").unwrap()..page.find(".SH ENVIRONMENT").unwrap()];
+        assert!(!commands.lines().skip(1).any(|l| l.starts_with(".SH")));
+    }
+
+    #[test]
+    fn completions_name_every_top_level_subcommand() {
+        let cmd = command();
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+        ] {
+            let script = String::from_utf8(completions(shell)).unwrap();
+            for sub in cmd.get_subcommands() {
+                assert!(
+                    script.contains(sub.get_name()),
+                    "{shell}: {} missing",
+                    sub.get_name()
+                );
+            }
+        }
+    }
 }

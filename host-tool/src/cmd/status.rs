@@ -92,8 +92,18 @@ pub fn render(inv: &Inventory, args: &StatusArgs) -> Result<String, Error> {
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
     // Bad columns are a usage error before anything is read.
-    args.columns()?;
-    let inv = match inventory::load(ctx) {
+    let cols = args.columns()?;
+    // util-linux's columns need only names; DRIVER and REASON need the walk
+    // up the device tree (and sysfs's reasons on 8-byte kernels).
+    let detail = if cols
+        .iter()
+        .any(|c| matches!(c, Column::Driver | Column::Reason))
+    {
+        inventory::Detail::Full
+    } else {
+        inventory::Detail::Names
+    };
+    let inv = match inventory::load_with(ctx, detail) {
         Ok(inv) => inv,
         Err(e) => {
             // util-linux prints an empty table with -J before failing; scripts
