@@ -25,12 +25,12 @@ die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
 need_tools() {
   local t missing=()
-  for t in qemu-system-x86_64 busybox iasl cpio xz gzip dpkg dpkg-deb apt-get modinfo ldd rustc cargo; do
+  for t in qemu-system-x86_64 busybox iasl cpio xz gzip dpkg dpkg-deb apt-get apt-cache modinfo ldd rustc cargo timeout base64; do
     command -v "$t" >/dev/null 2>&1 || missing+=("$t")
   done
   [ -x /usr/sbin/rfkill ] || missing+=(/usr/sbin/rfkill)
   if [ ${#missing[@]} -gt 0 ]; then
-    die "missing tools: ${missing[*]} (apt-get install qemu-system-x86 busybox-static acpica-tools cpio xz-utils rfkill kmod musl-tools)"
+    die "missing tools: ${missing[*]} (apt-get install qemu-system-x86 busybox-static acpica-tools cpio xz-utils rfkill kmod)"
   fi
   file_is_static /bin/busybox || die "/bin/busybox is not static: apt-get install busybox-static"
 }
@@ -127,14 +127,30 @@ install_modules() {
 
 # --- binaries ------------------------------------------------------------------
 
-# Sets PIN13_BIN.
+# Link musl binaries with the toolchain's rust-lld when it is there, as
+# scripts/build-static.sh does (no C toolchain needed); sets MUSL_LINKER_ENV
+# and LABTOOL_LINK (rustc flags).
+musl_linker() {
+  local host lld
+  host=$(rustc -vV | sed -n 's/^host: //p')
+  lld="$(rustc --print sysroot)/lib/rustlib/$host/bin/rust-lld"
+  MUSL_LINKER_ENV=()
+  LABTOOL_LINK=()
+  if [ -x "$lld" ]; then
+    MUSL_LINKER_ENV=("CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=rust-lld")
+    LABTOOL_LINK=(-C linker=rust-lld)
+  fi
+}
+
+# Sets PIN13_BIN: the same build as scripts/build-static.sh's x86_64 binary.
 build_pin13() {
+  musl_linker
   if [ -n "${PIN13_LAB_PIN13:-}" ]; then
     PIN13_BIN=$PIN13_LAB_PIN13
   else
     log "building pin13 (release, $MUSL_TARGET)"
-    (cd "$REPO" && cargo build -q --release --locked --target "$MUSL_TARGET" -p pin13) \
-      || die "cargo build of pin13 for $MUSL_TARGET failed (rustup target add $MUSL_TARGET; apt-get install musl-tools)"
+    (cd "$REPO" && env "${MUSL_LINKER_ENV[@]}" cargo build -q --release --locked --target "$MUSL_TARGET" -p pin13) \
+      || die "cargo build of pin13 for $MUSL_TARGET failed (rustup target add $MUSL_TARGET)"
     local tdir=${CARGO_TARGET_DIR:-$REPO/target}
     PIN13_BIN=$tdir/$MUSL_TARGET/release/pin13
   fi
@@ -147,11 +163,12 @@ build_pin13() {
 
 # labtool: std-only Rust helper for timing (tests/lab/tools/labtool.rs). Sets LABTOOL_BIN.
 build_labtool() {
+  musl_linker
   LABTOOL_BIN=$CACHE/build/labtool
   mkdir -p "$CACHE/build"
   if [ ! -x "$LABTOOL_BIN" ] || [ "$LAB_DIR/tools/labtool.rs" -nt "$LABTOOL_BIN" ]; then
     log "building labtool"
-    rustc --edition 2021 -O --target "$MUSL_TARGET" -C target-feature=+crt-static \
+    rustc --edition 2021 -O --target "$MUSL_TARGET" -C target-feature=+crt-static "${LABTOOL_LINK[@]}" \
       -o "$LABTOOL_BIN" "$LAB_DIR/tools/labtool.rs" || die "rustc labtool.rs failed"
   fi
 }
