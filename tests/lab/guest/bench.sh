@@ -20,8 +20,9 @@ status_bench() {
   labtool alternate "$n" -- pin13 status --json -- rfkill -J 2>&1 | sed 's/^labtool:/@@BENCH error:/'
   labtool alternate "$n" -- pin13 status -o ID,TYPE,DEVICE,SOFT,HARD -- rfkill 2>&1 | sed 's/^labtool:/@@BENCH error:/'
   m=$((n / 3))
-  echo "@@BENCH breakdown [$1] ($m runs each): process start only (--version); status from sysfs alone"
+  echo "@@BENCH breakdown [$1] ($m runs each): process start only (--version; labtool true = a static Rust binary doing nothing); status from sysfs alone"
   labtool alternate "$m" -- pin13 --version -- rfkill --version 2>&1 | sed 's/^labtool:/@@BENCH error:/'
+  labtool alternate "$m" -- pin13 --version -- labtool true 2>&1 | sed 's/^labtool:/@@BENCH error:/'
   labtool alternate "$m" -- pin13 --rfkill-dev /nonexistent status --json -- rfkill -J 2>&1 | sed 's/^labtool:/@@BENCH error:/'
 }
 # TCG translates guest code per virtual address: with address-space randomisation

@@ -6,6 +6,9 @@
 //!   labtool alternate N -- CMD_A... -- CMD_B...
 //!       run A and B alternately N times each (stdout to /dev/null) and print
 //!       the wall time of each run (median, mean, p90, min, max) and B/A ratios.
+//!   labtool true
+//!       exit 0 at once: the start-up cost of a static Rust binary, to compare
+//!       with `pin13 --version`.
 //!   labtool latency FLIPS ROUNDS RFKILL_INDEX -- CMD_A... [-- CMD_B...]
 //!       for each of ROUNDS rounds and each CMD in turn: start CMD (a watcher
 //!       printing one line per rfkill event), flip the lab's hard switch
@@ -269,6 +272,8 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("alternate") => alternate(&args[1..]),
         Some("latency") => latency(&args[1..]),
+        // the start-up floor of a static Rust binary (for the benchmark)
+        Some("true") => {}
         _ => usage(),
     }
 }
