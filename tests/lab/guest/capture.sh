@@ -19,6 +19,13 @@ ref() {
 # copy_attr SRC DST: a sysfs attribute (read with cat: sysfs sizes lie).
 copy_attr() { [ -r "$1" ] && [ -f "$1" ] && cat "$1" > "$2" 2>/dev/null; }
 
+# copy_entry LINK TREE: recreate the symlink LINK in TREE unless it is there
+copy_entry() {
+  [ -L "$1" ] || return 0
+  [ -L "$2${1#/sys}" ] && return 0
+  ln -sn "$(readlink "$1")" "$2${1#/sys}"
+}
+
 # copy_link DIR NAME TREE: recreate the symlink DIR/NAME (relative, as the kernel
 # makes it) in TREE and create its target directory there; note it in links.txt.
 copy_link() {
@@ -28,6 +35,22 @@ copy_link() {
   ln -s "$_t" "$3${1#/sys}/$2"
   mkdir -p "$3${_r#/sys}"
   printf '%s/%s -> %s\n' "${1#/sys/}" "$2" "$_t" >> "$S/links.txt"
+  # fill the target as the kernel does (git keeps no empty directories, and a
+  # link to a missing directory would dangle after a clone):
+  _b=${1##*/}
+  case "$2" in
+    subsystem) # class/X/<dev> or bus/X/devices/<dev> -> the device
+      copy_entry "$_r/$_b" "$3"
+      if [ -L "$_r/devices/$_b" ]; then
+        mkdir -p "$3${_r#/sys}/devices"
+        copy_entry "$_r/devices/$_b" "$3"
+      fi ;;
+    driver) # bus/X/drivers/D/<dev> -> the device
+      copy_entry "$_r/$_b" "$3" ;;
+    module) # module/M/initstate ("live")
+      [ -f "$_r/initstate" ] && cat "$_r/initstate" > "$3${_r#/sys}/initstate" ;;
+  esac
+  return 0
 }
 
 # sysfs_tree TREE: a copy of /sys/class/rfkill/* with everything the tool
@@ -68,6 +91,8 @@ sysfs_tree() {
     done
   done
   find "$T" -name .copied -exec rm {} +
+  # every directory must hold something (git stores no empty directories)
+  find "$T" -type d -empty | sed "s|^$T/|empty directory in the tree: |" >&2
 }
 
 # scene NAME: the reference commands and the sysfs tree in the present state.
