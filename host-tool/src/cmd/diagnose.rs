@@ -388,24 +388,7 @@ mod tests {
 
     #[test]
     fn human_report_has_verdict_evidence_and_steps() {
-        let rs = [
-            phy(
-                0,
-                false,
-                true,
-                Some(1),
-                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
-            ),
-            platform(
-                1,
-                "acer-wireless",
-                "acer-wmi",
-                RfkillType::Wlan,
-                false,
-                false,
-                Some(0),
-            ),
-        ];
+        let rs = super::classify::tests::ipw2200_beside_acer();
         let fs = classify(&rs);
         let h = render_human(&fs, &[0, 1]);
         let lines: Vec<&str> = h.lines().collect();

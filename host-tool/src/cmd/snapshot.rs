@@ -503,7 +503,6 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Status, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::diagnose::classify::tests::{pci_node, phy, platform};
 
     fn snap_of(radios: &[Radio], events: Vec<SnapEvent>) -> Snapshot {
         Snapshot {
@@ -527,24 +526,7 @@ mod tests {
     }
 
     fn two() -> Vec<Radio> {
-        vec![
-            phy(
-                0,
-                false,
-                true,
-                Some(1),
-                pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2)),
-            ),
-            platform(
-                1,
-                "acer-wireless",
-                "acer-wmi",
-                RfkillType::Wlan,
-                false,
-                false,
-                Some(0),
-            ),
-        ]
+        crate::cmd::diagnose::classify::tests::ipw2200_beside_acer()
     }
 
     #[test]

@@ -689,13 +689,10 @@ pub(crate) mod tests {
         radio(id, name, kind, soft, hard, reasons, vec![dev])
     }
 
-    fn one(radios: &[Radio], id: u32) -> Finding {
-        classify(radios).into_iter().find(|f| f.id == id).unwrap()
-    }
-
-    #[test]
-    fn ipw2200_kill_line_beside_a_free_acer_switch() {
-        let rs = [
+    /// The pin13 machine: ipw2200's kill line active (reason signal, rf_kill 2)
+    /// beside a free acer-wireless switch.
+    pub fn ipw2200_beside_acer() -> Vec<Radio> {
+        vec![
             phy(
                 0,
                 false,
@@ -712,7 +709,16 @@ pub(crate) mod tests {
                 false,
                 Some(0),
             ),
-        ];
+        ]
+    }
+
+    fn one(radios: &[Radio], id: u32) -> Finding {
+        classify(radios).into_iter().find(|f| f.id == id).unwrap()
+    }
+
+    #[test]
+    fn ipw2200_kill_line_beside_a_free_acer_switch() {
+        let rs = ipw2200_beside_acer();
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::CardKillLine);
         assert_eq!(f.root, Some(0));
