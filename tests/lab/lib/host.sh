@@ -13,7 +13,7 @@ set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPO=$(cd "$LAB_DIR/../.." && pwd)
-CACHE=${PIN13_LAB_CACHE:-$HOME/.cache/pin13-lab}
+CACHE=${PIN13_LAB_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/pin13-lab}
 MUSL_TARGET=x86_64-unknown-linux-musl
 
 # The modules the guest loads, in the order given; their dependencies (modinfo
