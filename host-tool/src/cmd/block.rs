@@ -63,6 +63,11 @@ pub struct Target {
     pub was_soft: bool,
     /// Soft state asked for.
     pub want_soft: bool,
+    /// Matched through a type or `all` rather than named by index or name.
+    pub by_group: bool,
+    /// A platform (ACPI/WMI/firmware) switch rather than a radio: drivers
+    /// such as dell-rbtn re-read their switch and keep its state.
+    pub platform: bool,
 }
 
 /// The writes and what they should achieve.
@@ -81,7 +86,7 @@ pub struct Plan {
 pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
     let mut p = Plan::default();
     let mut covered: HashSet<u32> = HashSet::new();
-    let add_target = |p: &mut Plan, r: &Radio, want: bool| {
+    let add_target = |p: &mut Plan, r: &Radio, want: bool, by_group: bool| {
         if !p.targets.iter().any(|t| t.id == r.id) {
             p.targets.push(Target {
                 id: r.id,
@@ -89,6 +94,11 @@ pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
                 type_name: r.type_name.clone(),
                 was_soft: r.soft,
                 want_soft: want,
+                by_group,
+                platform: matches!(
+                    r.sys.as_ref().and_then(|s| s.bus()),
+                    Some("platform" | "acpi")
+                ),
             });
         }
     };
@@ -103,7 +113,7 @@ pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
                 }
                 for r in matched {
                     covered.insert(r.id);
-                    add_target(&mut p, r, want);
+                    add_target(&mut p, r, want, true);
                 }
             }
             (Action::Toggle, Some(kind)) => {
@@ -125,7 +135,7 @@ pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
                 }
                 for r in fresh {
                     covered.insert(r.id);
-                    add_target(&mut p, r, !r.soft);
+                    add_target(&mut p, r, !r.soft, true);
                 }
             }
             (_, None) => {
@@ -137,7 +147,7 @@ pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
                             Action::Toggle => !r.soft,
                         };
                         p.writes.push(Event::change(r.id, want));
-                        add_target(&mut p, r, want);
+                        add_target(&mut p, r, want, false);
                     }
                 }
             }
@@ -179,6 +189,16 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
                     "{l}: still soft {} and HARD blocked ({why}): its driver ties the soft state \
                      to a hardware switch; change that switch\n",
                     word(r.soft)
+                ));
+            }
+            // A platform switch swept up by a type or `all` (dell-rbtn keeps
+            // its switch's state): said, not a failure of `block all`.
+            Some(r) if r.soft != t.want_soft && t.by_group && t.platform => {
+                out.push_str(&format!(
+                    "{l}: still soft {}: a platform switch ({}) that keeps its hardware \
+                     switch's state; software cannot change it\n",
+                    word(r.soft),
+                    r.driver().unwrap_or("platform driver")
                 ));
             }
             Some(r) if r.soft != t.want_soft => {
@@ -297,6 +317,36 @@ mod tests {
     fn sels(args: &[&str]) -> Vec<Selector> {
         let a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         select::parse_all(&a, &radios()).unwrap()
+    }
+
+    #[test]
+    fn a_platform_switch_that_keeps_its_state_fails_only_when_named() {
+        use crate::cmd::diagnose::classify::tests::platform;
+        // dell-rbtn with its switch on: the kernel re-reads the switch, so a
+        // block leaves it soft unblocked.
+        let mut rs = radios();
+        rs.push(platform(
+            2,
+            "dell-rbtn",
+            "dell-rbtn",
+            RfkillType::Wlan,
+            false,
+            false,
+            Some(0),
+        ));
+        let mut after = rs.clone();
+        for r in after.iter_mut().filter(|r| r.id != 2) {
+            r.soft = true;
+        }
+        let (text, failed) = report(&plan(Action::Block, &sels(&["all"]), &rs), &after);
+        assert!(failed.is_empty(), "{text}");
+        assert!(text.contains(
+            "dell-rbtn (id 2, wlan): still soft unblocked: a platform switch (dell-rbtn) that \
+             keeps its hardware switch's state; software cannot change it"
+        ));
+        let named = select::parse_all(&["dell-rbtn".to_string()], &rs).unwrap();
+        let (text, failed) = report(&plan(Action::Block, &named, &rs), &after);
+        assert_eq!(failed, vec!["dell-rbtn (id 2, wlan)"], "{text}");
     }
 
     #[test]
