@@ -252,6 +252,12 @@ fn raw_escape(s: &str) -> String {
 /// characters as `\b \f \n \r \t` or `\u00XX`, everything else as is).
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_json_string(&mut out, s);
+    out
+}
+
+/// [`json_string`], appended to `out`.
+fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -262,32 +268,47 @@ pub fn json_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                let hex = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(hex[(c as usize) >> 4]));
+                out.push(char::from(hex[(c as usize) & 0xf]));
+            }
             c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 /// libsmartcols pretty JSON: `{"<name>": [ {..},{..} ]}` with 3-space indents.
+/// Built in one buffer (this is `status --json`'s whole output).
 pub fn json(name: &str, cols: &[Column], rows: &[Vec<Option<String>>]) -> String {
-    let mut out = String::from("{\n");
-    out.push_str(&format!("   {}: [\n", json_string(name)));
+    let keys: Vec<String> = cols
+        .iter()
+        .map(|c| c.header().to_ascii_lowercase())
+        .collect();
+    let mut out = String::with_capacity(32 + name.len() + rows.len() * cols.len() * 32);
+    out.push_str("{\n   ");
+    push_json_string(&mut out, name);
+    out.push_str(": [\n");
     if rows.is_empty() {
         out.push('\n');
     }
     for (n, r) in rows.iter().enumerate() {
         out.push_str(if n == 0 { "      {\n" } else { "},{\n" });
-        for (i, (c, cell)) in cols.iter().zip(r).enumerate() {
-            let key = json_string(&c.header().to_ascii_lowercase());
-            let value = match cell.as_deref() {
-                None | Some("") => "null".to_string(),
-                Some(v) if c.is_number() => v.to_string(),
-                Some(v) => json_string(v),
-            };
-            let comma = if i + 1 < cols.len() { "," } else { "" };
-            out.push_str(&format!("         {key}: {value}{comma}\n"));
+        for (i, ((c, key), cell)) in cols.iter().zip(&keys).zip(r).enumerate() {
+            out.push_str("         ");
+            push_json_string(&mut out, key);
+            out.push_str(": ");
+            match cell.as_deref() {
+                None | Some("") => out.push_str("null"),
+                Some(v) if c.is_number() => out.push_str(v),
+                Some(v) => push_json_string(&mut out, v),
+            }
+            if i + 1 < cols.len() {
+                out.push(',');
+            }
+            out.push('\n');
         }
         out.push_str("      ");
     }

@@ -11,12 +11,11 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_mangen::roff::{bold, roman, Roff};
 use clap_mangen::Man;
 
 use crate::app::Context;
-use crate::cli::Cli;
+use crate::cli::full_command;
 use crate::exit::EXIT_STATUS_HELP;
 use crate::{Error, Status};
 
@@ -60,7 +59,7 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 /// The clap command tree as the user sees it, built (bin names and global
 /// args propagated), without clap's implicit `help` subcommand.
 fn command() -> clap::Command {
-    let mut cmd = Cli::command()
+    let mut cmd = full_command()
         .disable_help_subcommand(true)
         .subcommand_value_name("COMMAND");
     cmd.build();
@@ -69,7 +68,7 @@ fn command() -> clap::Command {
 
 /// Shell completion script for `shell`, generated from the clap definitions.
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = full_command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "pin13", &mut buf);
     buf

@@ -20,6 +20,7 @@ use jig_core::{probe, KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdi
 use serde_json::{json, Value};
 
 use crate::app::Context;
+use crate::cli::Deferred;
 use crate::{Error, Status};
 
 use backend::Backend;
@@ -34,25 +35,25 @@ pub struct JigArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum JigCommand {
     /// Check that the tape isolates pin 13 (exit 0 only for `isolated`, 5 otherwise).
-    Probe(ProbeArgs),
+    Probe(Deferred<ProbeArgs>),
     /// Assert the kill line: pull DRIVE low (open-drain) and leave it asserted.
-    Kill(OpArgs),
+    Kill(Deferred<OpArgs>),
     /// Release the kill line: DRIVE becomes an input, the card's pull-up decides.
-    Release(OpArgs),
+    Release(Deferred<OpArgs>),
     /// Assert the kill line for --width, then release it.
-    Pulse(PulseArgs),
+    Pulse(Deferred<PulseArgs>),
     /// Assert and release the kill line --count times, one --period each.
-    Toggle(ToggleArgs),
+    Toggle(Deferred<ToggleArgs>),
     /// Imitate a bouncing mechanical switch, then settle (--end).
-    Bounce(BounceArgs),
+    Bounce(Deferred<BounceArgs>),
     /// Make every jig line an input (high impedance).
-    Safe(OpArgs),
+    Safe(Deferred<OpArgs>),
     /// Check the jig's own wiring with the probes lifted off the card (exit 0
     /// PASS, 1 FAIL).
-    SelfTest(OpArgs),
+    SelfTest(Deferred<OpArgs>),
     /// Serve the simulated bench on a pseudo-terminal, for `--backend
     /// serial:PATH` without hardware (prints the path first).
-    Emulate(emulate::EmulateArgs),
+    Emulate(Deferred<emulate::EmulateArgs>),
 }
 
 const BACKEND_HELP: &str = "use --backend sim, --backend serial:/dev/ttyACM0 (Pico jig) or --backend rpi (Raspberry Pi GPIO)";
