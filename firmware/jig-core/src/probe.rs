@@ -204,7 +204,16 @@ struct Clock<'a, T> {
     spent_us: u64,
 }
 
-impl<T: DelayNs> Clock<'_, T> {
+impl<'a, T: DelayNs> Clock<'a, T> {
+    /// A clock that has spent nothing yet.
+    fn new(delay: &'a mut T, settle_us: u32) -> Self {
+        Clock {
+            delay,
+            settle_us,
+            spent_us: 0,
+        }
+    }
+
     fn settle(&mut self) {
         self.delay.delay_us(self.settle_us);
         self.spent_us += u64::from(self.settle_us);
@@ -228,11 +237,7 @@ where
     S: InputLine<Error = R::Error>,
     T: DelayNs,
 {
-    let mut clock = Clock {
-        delay,
-        settle_us,
-        spent_us: 0,
-    };
+    let mut clock = Clock::new(delay, settle_us);
     stuck(sense_ref, sense, &mut clock)
 }
 
@@ -278,11 +283,7 @@ where
     S: InputLine<Error = R::Error>,
     T: DelayNs,
 {
-    let mut clock = Clock {
-        delay,
-        settle_us,
-        spent_us: 0,
-    };
+    let mut clock = Clock::new(delay, settle_us);
     contact(sense_ref, sense, &mut clock)
 }
 
@@ -327,11 +328,7 @@ where
     S: InputLine<Error = D::Error>,
     T: DelayNs,
 {
-    let mut clock = Clock {
-        delay,
-        settle_us,
-        spent_us: 0,
-    };
+    let mut clock = Clock::new(delay, settle_us);
     sample(drive, sense_ref, sense, &mut clock, held)
 }
 
@@ -377,11 +374,7 @@ where
     T: DelayNs,
 {
     cfg.validate()?;
-    let mut clock = Clock {
-        delay,
-        settle_us: cfg.settle_us,
-        spent_us: 0,
-    };
+    let mut clock = Clock::new(delay, cfg.settle_us);
     let result = phases(drive, sense_ref, sense, &mut clock, cfg.samples, seed);
     let released = line::safe(drive, sense_ref, sense);
     let (verdict, samples, contact_hits) = result.map_err(Error::Line)?;
