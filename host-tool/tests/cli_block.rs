@@ -162,17 +162,56 @@ fn a_device_that_cannot_be_opened_for_writing_is_named() {
     );
 }
 
+/// The binary and the sysfs fixture copied where `nobody` can reach them:
+/// the checkout may sit under a directory only root can enter (a clone in
+/// `mktemp -d` is 0700), which would turn every run into a sysfs error.
+fn nobody_stage() -> Option<&'static std::path::Path> {
+    static STAGE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    STAGE
+        .get_or_init(|| {
+            let d = temp_dir("nobody");
+            std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+                .ok()?;
+            let ok = std::process::Command::new("cp")
+                .args(["-a", BIN])
+                .arg(d.join("pin13"))
+                .status()
+                .ok()?
+                .success()
+                && std::process::Command::new("cp")
+                    .arg("-a")
+                    .arg(root().join(SYSFS))
+                    .arg(d.join("sysfs"))
+                    .status()
+                    .ok()?
+                    .success();
+            ok.then_some(d)
+        })
+        .as_deref()
+}
+
 /// Run pin13 as an unprivileged user (needs root and setpriv; both are there
 /// in CI, which runs as root). Returns None where that is not possible.
+/// `SYSFS` in `args` is replaced by the staged copy (see [`nobody_stage`]).
 fn as_nobody(args: &[&str]) -> Option<Run> {
     let root_uid = std::process::Command::new("id").arg("-u").output().ok()?;
     if String::from_utf8_lossy(&root_uid.stdout).trim() != "0" {
         return None;
     }
+    let stage = nobody_stage()?;
+    let args: Vec<&str> = args
+        .iter()
+        .map(|a| if *a == SYSFS { "sysfs" } else { *a })
+        .collect();
     let mut c = std::process::Command::new("setpriv");
-    c.current_dir(root())
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
-        .args(args)
+    c.current_dir(stage)
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "./pin13",
+        ])
+        .args(&args)
         .env_remove("PIN13_SYSFS")
         .env_remove("PIN13_RFKILL_DEV");
     let o = c.output().ok()?;
