@@ -3,25 +3,17 @@
 #![forbid(unsafe_code)]
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{self, Cli, Command};
 use crate::cmd;
 use crate::cmd::block::Action;
+use crate::context::Context;
 use crate::exit::Status;
 use crate::sysfs::Sysfs;
 use crate::Error;
-
-/// What every command needs to know about where to look.
-#[derive(Debug, Clone)]
-pub struct Context {
-    pub rfkill_dev: PathBuf,
-    pub sysfs: Sysfs,
-    pub replay: Option<PathBuf>,
-}
 
 pub fn run() -> ExitCode {
     let cli = match parse_args() {
@@ -85,7 +77,7 @@ fn dispatch(cli: Cli) -> Result<Status, Error> {
         Some(Command::Verify(a)) => cmd::verify::run(&ctx, &a),
         Some(Command::Snapshot(a)) => cmd::snapshot::run(&ctx, &a),
         Some(Command::Jig(a)) => cmd::jig::run(&ctx, &a),
-        Some(Command::Man(a)) => cmd::man::run_man(&ctx, &a),
-        Some(Command::Completions(a)) => cmd::man::run_completions(&ctx, &a),
+        Some(Command::Man(a)) => cli::man::run_man(&a),
+        Some(Command::Completions(a)) => cli::man::run_completions(&a),
     }
 }

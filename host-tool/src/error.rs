@@ -20,7 +20,7 @@ pub enum Error {
     Dev(#[from] crate::rfkill::dev::DevError),
 
     #[error(transparent)]
-    Jig(#[from] crate::cmd::jig::backend::JigError),
+    Jig(#[from] crate::jig::JigError),
 
     /// A runtime failure with its own hint (exit 1).
     #[error("{message}")]

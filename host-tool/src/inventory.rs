@@ -48,7 +48,7 @@ pub struct Inventory {
 
 use std::path::Path;
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::rfkill::dev::{DevError, Device};
 use crate::rfkill::{Event, Op};
 use crate::sysfs::{Sysfs, SysfsError};

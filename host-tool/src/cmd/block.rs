@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::inventory::{self, Radio};
 use crate::output;
 use crate::rfkill::dev::Device;

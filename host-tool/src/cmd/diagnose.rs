@@ -11,7 +11,7 @@ pub mod classify;
 
 use serde::Serialize;
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::inventory::Source;
 use crate::{Error, Status};
 

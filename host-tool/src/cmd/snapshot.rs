@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::inventory::{Inventory, Radio, Source};
 use crate::rfkill::{Event, Op, Reasons, RfkillType};
 use crate::sysfs::SysRadio;

@@ -2,7 +2,7 @@
 //! table, raw, or JSON identical to util-linux `rfkill -J`.
 #![forbid(unsafe_code)]
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::inventory::{self, Inventory};
 use crate::output::{self, Column};
 use crate::select;

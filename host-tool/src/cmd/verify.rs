@@ -13,8 +13,8 @@ pub mod watcher;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use crate::app::Context;
 use crate::cmd::diagnose::classify::{self, FormFactor, Role};
+use crate::context::Context;
 use crate::inventory::Radio;
 use crate::rfkill::source::{EventSource, Next};
 use crate::{Error, Status};

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::app::Context;
 use crate::clock::Stamp;
+use crate::context::Context;
 use crate::inventory;
 use crate::rfkill::dev::{self, DevSource, Device};
 use crate::rfkill::{Event, EventSource, Next, Op};

@@ -125,7 +125,7 @@ mod imp {
     use rppal::gpio::{self, Gpio, IoPin, Mode, OutputPin};
 
     use super::{resolve_pins, RpiPinArgs};
-    use crate::cmd::jig::backend::{Backend, JigError};
+    use crate::jig::backend::{Backend, JigError};
 
     /// Set by SIGINT/SIGTERM while the backend holds the pins.
     static INTERRUPTED: AtomicBool = AtomicBool::new(false);

@@ -1,14 +1,16 @@
-//! Command-line definition (clap derive). Each subcommand's arguments live in
-//! its own module under `cmd/`; this file only ties them together.
+//! The clap tree: the top-level options and one variant per subcommand (each
+//! subcommand's arguments live in its module under `cmd/`), the full tree for
+//! the generators, and [`man`]: the man page and shell completions.
 #![forbid(unsafe_code)]
 
-use std::cell::Cell;
-use std::ops::Deref;
 use std::path::PathBuf;
 
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+pub mod man;
 
 use crate::cmd;
+use crate::cmd::args::{set_eager, Deferred};
 use crate::exit::EXIT_STATUS_HELP;
 
 /// rfkill status and the pin-13 tape mod companion for old laptops.
@@ -68,122 +70,18 @@ pub enum Command {
     /// Drive the bench jig (Pico over USB serial, Raspberry Pi GPIO, or simulated).
     Jig(Deferred<cmd::jig::JigArgs>),
     /// Print the man page (roff).
-    Man(Deferred<cmd::man::ManArgs>),
+    Man(Deferred<man::ManArgs>),
     /// Print shell completions.
-    Completions(Deferred<cmd::man::CompletionsArgs>),
-}
-
-/// A subcommand's arguments, added to its `clap::Command` only when clap
-/// builds that subcommand: when it is the one being parsed, or its help is
-/// shown.
-///
-/// Building every subcommand's arguments (help texts, value names, the jig's
-/// backend options nine times over) on every run was most of pin13's start-up
-/// cost; `pin13 status` needs only its own. The top-level help lists a
-/// subcommand by its name and about text, which stay eager (they come from the
-/// variant's doc comment).
-///
-/// Nothing the user sees changes:
-/// - clap copies the global arguments into each subcommand when it builds the
-///   parent, before the deferred arguments are added; they are moved back
-///   behind the subcommand's own, where eager building puts them (completions
-///   and the man page list arguments in that order);
-/// - a doc comment on a flattened struct sets an about text that the variant's
-///   own doc comment overrides when both are added eagerly; the variant's text
-///   is put back after the deferred arguments are added;
-/// - [`full_command`] (the man page, completions) builds the whole tree
-///   eagerly, since clap's expanded `help` subcommand copies the tree as it is
-///   before deferred parts run.
-#[derive(Debug, Clone)]
-pub struct Deferred<T>(pub T);
-
-thread_local! {
-    static EAGER: Cell<bool> = const { Cell::new(false) };
+    Completions(Deferred<man::CompletionsArgs>),
 }
 
 /// The whole command tree with every subcommand's arguments in place, for
 /// generators that walk it (`pin13 man`, `pin13 completions`).
 pub fn full_command() -> clap::Command {
-    EAGER.with(|e| e.set(true));
+    set_eager(true);
     let cmd = Cli::command();
-    EAGER.with(|e| e.set(false));
+    set_eager(false);
     cmd
-}
-
-impl<T> Deref for Deferred<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
-    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Deferred)
-    }
-    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Deferred)
-    }
-    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
-}
-
-impl<T: Args> Args for Deferred<T> {
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        if EAGER.with(Cell::get) {
-            T::augment_args(cmd)
-        } else {
-            cmd.defer(|cmd| add_deferred(cmd, T::augment_args))
-        }
-    }
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        if EAGER.with(Cell::get) {
-            T::augment_args_for_update(cmd)
-        } else {
-            cmd.defer(|cmd| add_deferred(cmd, T::augment_args_for_update))
-        }
-    }
-}
-
-/// Run a deferred `augment` on `cmd` and leave `cmd` as eager building would
-/// have: global arguments last, the variant's about texts on top.
-fn add_deferred(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
-    let inherited = cmd.get_arguments().count();
-    let about = cmd.get_about().cloned();
-    let long_about = cmd.get_long_about().cloned();
-    let mut cmd = move_first_to_back(augment(cmd), inherited);
-    if let Some(about) = about {
-        cmd = cmd.about(about);
-        cmd = match long_about {
-            Some(long) => cmd.long_about(long),
-            None => cmd.long_about(None::<&str>),
-        };
-    }
-    cmd
-}
-
-/// Move the first `n` arguments of `cmd` behind the others, keeping the order
-/// within both groups.
-fn move_first_to_back(cmd: clap::Command, n: usize) -> clap::Command {
-    if n == 0 {
-        return cmd;
-    }
-    let mut args = Vec::new();
-    let cmd = cmd.mut_args(|a| {
-        args.push(a);
-        clap::Arg::default()
-    });
-    let n = n.min(args.len());
-    args.rotate_left(n);
-    let mut args = args.into_iter();
-    cmd.mut_args(|placeholder| args.next().unwrap_or(placeholder))
 }
 
 #[cfg(test)]
@@ -247,21 +145,6 @@ mod tests {
     #[test]
     fn eager_building_is_only_for_full_command() {
         let _ = full_command();
-        assert!(!EAGER.with(Cell::get));
-    }
-
-    #[test]
-    fn move_first_to_back_keeps_both_orders() {
-        let cmd = clap::Command::new("t")
-            .arg(clap::Arg::new("g1").long("g1"))
-            .arg(clap::Arg::new("g2").long("g2"))
-            .arg(clap::Arg::new("a").long("a"))
-            .arg(clap::Arg::new("b").long("b"))
-            .arg(clap::Arg::new("c").long("c"));
-        let cmd = move_first_to_back(cmd, 2);
-        let ids: Vec<&str> = cmd.get_arguments().map(|a| a.get_id().as_str()).collect();
-        assert_eq!(ids, ["a", "b", "c", "g1", "g2"]);
-        let cmd = move_first_to_back(cmd, 0);
-        assert_eq!(cmd.get_arguments().count(), 5);
+        assert!(!crate::cmd::args::is_eager());
     }
 }

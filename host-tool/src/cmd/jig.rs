@@ -7,23 +7,18 @@
 //! [`run`].
 #![forbid(unsafe_code)]
 
-pub mod backend;
-pub mod emulate;
-pub mod rpi;
-pub mod serial;
-pub mod sim;
-
 use std::io::Write;
 
 use jig_core::sim::{CardLog, SimConfig, WireModel};
 use jig_core::{probe, KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdict};
 use serde_json::{json, Value};
 
-use crate::app::Context;
-use crate::cli::Deferred;
+use crate::cmd::args::Deferred;
+use crate::context::Context;
 use crate::{Error, Status};
 
-use backend::Backend;
+use crate::jig::backend::Backend;
+use crate::jig::{emulate, rpi, serial, sim};
 
 #[derive(Debug, clap::Args)]
 pub struct JigArgs {

@@ -14,8 +14,7 @@ use std::io::Write;
 use clap_mangen::roff::{bold, roman, Roff};
 use clap_mangen::Man;
 
-use crate::app::Context;
-use crate::cli::full_command;
+use super::full_command;
 use crate::exit::EXIT_STATUS_HELP;
 use crate::{Error, Status};
 
@@ -36,13 +35,13 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run_man(_ctx: &Context, _args: &ManArgs) -> Result<Status, Error> {
+pub fn run_man(_args: &ManArgs) -> Result<Status, Error> {
     let page = man_page();
     write_stdout(page.as_bytes())?;
     Ok(Status::Success)
 }
 
-pub fn run_completions(_ctx: &Context, args: &CompletionsArgs) -> Result<Status, Error> {
+pub fn run_completions(args: &CompletionsArgs) -> Result<Status, Error> {
     let script = completions(args.shell);
     write_stdout(&script)?;
     Ok(Status::Success)

@@ -1,0 +1,13 @@
+//! The bench jig behind one interface ([`backend::Backend`]): [`sim`]
+//! (jig-core on the simulated bench), [`serial`] (a Pico speaking
+//! jig-protocol), [`rpi`] (jig-core on Raspberry Pi GPIO) and [`emulate`]
+//! (the simulated bench served on a pseudo-terminal).
+#![forbid(unsafe_code)]
+
+pub mod backend;
+pub mod emulate;
+pub mod rpi;
+pub mod serial;
+pub mod sim;
+
+pub use backend::{Backend, JigError};
