@@ -21,6 +21,7 @@ pub mod error;
 pub mod exit;
 pub mod inventory;
 pub mod jig;
+pub mod model;
 pub mod output;
 pub mod rfkill;
 pub mod select;

@@ -1,0 +1,6 @@
+//! What pin13 knows, apart from where it reads it: the radios (inventory),
+//! selectors, hardware tables, the diagnose rules, the verify watcher, the
+//! snapshot document, durations.
+#![forbid(unsafe_code)]
+
+pub mod duration;
