@@ -12,7 +12,7 @@ use crate::cmd;
 use crate::cmd::block::Action;
 use crate::context::Context;
 use crate::exit::Status;
-use crate::sysfs::Sysfs;
+use crate::sys::sysfs::Sysfs;
 use crate::Error;
 
 pub fn run() -> ExitCode {

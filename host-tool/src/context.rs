@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::sysfs::Sysfs;
+use crate::sys::sysfs::Sysfs;
 
 #[derive(Debug, Clone)]
 pub struct Context {

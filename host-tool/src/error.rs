@@ -14,10 +14,10 @@ pub enum Error {
     },
 
     #[error(transparent)]
-    Sysfs(#[from] crate::sysfs::SysfsError),
+    Sysfs(#[from] crate::sys::sysfs::SysfsError),
 
     #[error(transparent)]
-    Dev(#[from] crate::rfkill::dev::DevError),
+    Dev(#[from] crate::sys::DevError),
 
     #[error(transparent)]
     Jig(#[from] crate::jig::JigError),

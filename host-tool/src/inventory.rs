@@ -5,8 +5,8 @@
 //! CONTRACT shared by status/watch/block and diagnose/verify/snapshot.
 #![forbid(unsafe_code)]
 
-use crate::rfkill::{Reasons, RfkillType};
-use crate::sysfs::SysRadio;
+use crate::sys::{Reasons, RfkillType};
+use crate::sys::sysfs::SysRadio;
 
 /// One radio, merged from every source we could read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +49,9 @@ pub struct Inventory {
 use std::path::Path;
 
 use crate::context::Context;
-use crate::rfkill::dev::{DevError, Device};
-use crate::rfkill::{Event, Op};
-use crate::sysfs::{Sysfs, SysfsError};
+use crate::sys::{device::Device, DevError};
+use crate::sys::{Event, Op};
+use crate::sys::sysfs::{Sysfs, SysfsError};
 use crate::Error;
 
 impl Radio {
@@ -127,7 +127,7 @@ pub fn fold_events(events: &[Event]) -> Vec<Event> {
                 None => out.push(*ev),
             },
             Op::Del => out.retain(|e| e.idx != ev.idx),
-            Op::Change if ev.kind == crate::rfkill::RfkillType::All => {
+            Op::Change if ev.kind == crate::sys::RfkillType::All => {
                 if let Some(e) = out.iter_mut().find(|e| e.idx == ev.idx) {
                     e.soft = ev.soft;
                 }
@@ -144,7 +144,7 @@ pub fn fold_events(events: &[Event]) -> Vec<Event> {
             Op::ChangeAll => {
                 for e in out
                     .iter_mut()
-                    .filter(|e| ev.kind == crate::rfkill::RfkillType::All || e.kind == ev.kind)
+                    .filter(|e| ev.kind == crate::sys::RfkillType::All || e.kind == ev.kind)
                 {
                     e.soft = ev.soft;
                 }
@@ -177,7 +177,7 @@ pub fn from_events_names(events: &[Event], sysfs: &Sysfs) -> Vec<Radio> {
             .read_rel(&format!("class/rfkill/rfkill{idx}/{attr}"))
             .ok()
             .flatten()
-            .map(|b| crate::sysfs::parse_line(&b))
+            .map(|b| crate::sys::sysfs::parse_line(&b))
     };
     fold_events(events)
         .iter()
@@ -287,7 +287,7 @@ impl Inventory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfkill::{Reasons, RfkillType};
+    use crate::sys::{Reasons, RfkillType};
     use std::path::PathBuf;
 
     fn fixtures() -> PathBuf {
@@ -358,7 +358,7 @@ mod tests {
     fn device_events_win_and_sysfs_enriches() {
         // the real capture: 4 ADD events, then changes; fold the first four
         let data = std::fs::read(fixtures().join("events/qemu-all-types/events.bin")).unwrap();
-        let evs = crate::rfkill::source::Records::decode_all(&data[..32], 8).unwrap();
+        let evs = crate::sys::source::Records::decode_all(&data[..32], 8).unwrap();
         let radios = from_events(&evs, &Sysfs::new(fixtures().join("sysfs/qemu-all-types")));
         let names: Vec<_> = radios.iter().map(|r| r.device.as_str()).collect();
         assert_eq!(names, ["phy0", "phy1", "dell-rbtn", "hci0"]);
@@ -373,7 +373,7 @@ mod tests {
     fn names_only_matches_the_full_read_on_util_linux_columns() {
         let data = std::fs::read(fixtures().join("events/qemu-all-types/events.bin")).unwrap();
         // the four ADD events read at open, as `status` sees them
-        let evs = crate::rfkill::source::Records::decode_all(&data[..32], 8).unwrap();
+        let evs = crate::sys::source::Records::decode_all(&data[..32], 8).unwrap();
         let sysfs = Sysfs::new(fixtures().join("sysfs/qemu-all-types"));
         let full = from_events(&evs, &sysfs);
         let light = from_events_names(&evs, &sysfs);

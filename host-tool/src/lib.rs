@@ -14,7 +14,6 @@
 
 pub mod app;
 pub mod cli;
-pub mod clock;
 pub mod cmd;
 pub mod context;
 pub mod error;
@@ -23,9 +22,8 @@ pub mod inventory;
 pub mod jig;
 pub mod model;
 pub mod output;
-pub mod rfkill;
 pub mod select;
-pub mod sysfs;
+pub mod sys;
 
 pub use error::Error;
 pub use exit::Status;

@@ -342,7 +342,7 @@ pub fn hint(msg: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfkill::{Reasons, RfkillType};
+    use crate::sys::{Reasons, RfkillType};
 
     fn radio(id: u32, device: &str, soft: bool, hard: bool, reasons: Option<u8>) -> Radio {
         Radio {

@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use crate::inventory::Radio;
-use crate::rfkill::RfkillType;
+use crate::sys::RfkillType;
 use crate::Error;
 
 /// One resolved selector.

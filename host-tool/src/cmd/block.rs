@@ -14,8 +14,8 @@ use std::collections::HashSet;
 use crate::context::Context;
 use crate::inventory::{self, Radio};
 use crate::output;
-use crate::rfkill::dev::Device;
-use crate::rfkill::Event;
+use crate::sys::device::Device;
+use crate::sys::Event;
 use crate::select::{self, Selector};
 use crate::{Error, Status};
 
@@ -291,7 +291,7 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfkill::{Op, Reasons, RfkillType};
+    use crate::sys::{Op, Reasons, RfkillType};
 
     fn radio(id: u32, kind: RfkillType, device: &str, soft: bool, hard: bool) -> Radio {
         Radio {

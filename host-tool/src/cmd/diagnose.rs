@@ -298,7 +298,7 @@ mod tests {
     use super::classify::classify;
     use super::classify::tests::{pci_node, phy, platform};
     use super::*;
-    use crate::rfkill::RfkillType;
+    use crate::sys::RfkillType;
 
     #[test]
     fn exit_status_counts_only_selected_radios() {

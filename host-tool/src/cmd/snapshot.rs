@@ -26,8 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::inventory::{Inventory, Radio, Source};
-use crate::rfkill::{Event, Op, Reasons, RfkillType};
-use crate::sysfs::SysRadio;
+use crate::sys::{Event, Op, Reasons, RfkillType};
+use crate::sys::sysfs::SysRadio;
 use crate::{Error, Status};
 
 /// The `format` value of every snapshot.
@@ -224,7 +224,7 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, Error> {
             format!(
                 "cannot read snapshot {}: {}",
                 path.display(),
-                crate::rfkill::dev::os_text(&e)
+                crate::sys::os::os_text(&e)
             ),
             hint.clone(),
         )
@@ -370,7 +370,7 @@ fn read_events(path: &Path) -> (DevInfo, Vec<SnapEvent>) {
         error,
         event_size,
     };
-    match crate::rfkill::dev::Device::open_read(path) {
+    match crate::sys::device::Device::open_read(path) {
         Ok(mut dev) => match dev.drain() {
             Ok(evs) => (
                 info(true, None, Some(dev.event_size())),
@@ -392,7 +392,7 @@ pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
     // parameters): it says the rfkill core or the driver is not loaded.
     let devices = match ctx.sysfs.list() {
         Ok(d) => d,
-        Err(crate::sysfs::SysfsError::NoClass { path }) => {
+        Err(crate::sys::sysfs::SysfsError::NoClass { path }) => {
             crate::output::note(&format!(
                 "{} does not exist (rfkill not loaded): the snapshot has no devices",
                 path.display()
@@ -444,7 +444,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
             format!(
                 "cannot {what} {}: {}",
                 path.display(),
-                crate::rfkill::dev::os_text(&e)
+                crate::sys::os::os_text(&e)
             ),
             None,
         )

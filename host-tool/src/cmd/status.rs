@@ -149,7 +149,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
 mod tests {
     use super::*;
     use crate::inventory::Source;
-    use crate::sysfs::Sysfs;
+    use crate::sys::sysfs::Sysfs;
     use std::path::Path;
 
     fn fixture(name: &str) -> Inventory {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::cmd::diagnose::classify::{self, FormFactor, Role};
 use crate::context::Context;
 use crate::inventory::Radio;
-use crate::rfkill::source::{EventSource, Next};
+use crate::sys::source::{EventSource, Next};
 use crate::{Error, Status};
 
 use watcher::{Entry, Failure, Verdict, Watcher, What};
@@ -113,7 +113,7 @@ pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Erro
     }
     let cards: Vec<(&Radio, classify::Hardware)> = radios
         .iter()
-        .filter(|r| r.kind == crate::rfkill::RfkillType::Wlan)
+        .filter(|r| r.kind == crate::sys::RfkillType::Wlan)
         .map(|r| (r, classify::hardware(&r.device, r.sys.as_ref())))
         .filter(|(_, hw)| hw.role == Role::Card)
         .collect();
@@ -167,7 +167,7 @@ fn msecs(d: Duration) -> String {
     format!("{}.{:03} s", ms / 1000, ms % 1000)
 }
 
-fn reasons_text(r: Option<crate::rfkill::Reasons>) -> String {
+fn reasons_text(r: Option<crate::sys::Reasons>) -> String {
     match r {
         Some(r) if r.0 != 0 => format!(" ({})", r.names().join("+")),
         _ => String::new(),
@@ -577,7 +577,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
     }
     // Open the event stream first: the kernel queues an ADD event per radio
     // on open, so a change between reading sysfs and now is not lost.
-    let dev = crate::rfkill::dev::Device::open_read(&ctx.rfkill_dev).map_err(|e| {
+    let dev = crate::sys::device::Device::open_read(&ctx.rfkill_dev).map_err(|e| {
         let hint = e.hint();
         Error::runtime(format!("verify needs live rfkill events: {e}"), hint)
     })?;
@@ -590,8 +590,8 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
     };
     let target = pick_target(&radios, args.selector.as_deref())?;
     let info = TargetInfo::new(&radios, target);
-    let mut src = crate::rfkill::dev::DevSource::new(dev)
-        .stop_on(crate::rfkill::dev::sigint_pipe()?)
+    let mut src = crate::sys::device::DevSource::new(dev)
+        .stop_on(crate::sys::device::sigint_pipe()?)
         .watch_stdout(!args.json);
 
     let stdout_tty = std::io::stdout().is_terminal();
@@ -663,8 +663,8 @@ fn watcher_start_lines(w: &Watcher) -> Vec<Entry> {
 mod tests {
     use super::*;
     use crate::cmd::diagnose::classify::tests::{node, pci_node, phy, platform};
-    use crate::rfkill::dev::DevError;
-    use crate::rfkill::{Event, Op, Reasons, RfkillType};
+    use crate::sys::DevError;
+    use crate::sys::{Event, Op, Reasons, RfkillType};
     use std::cell::Cell;
     use std::rc::Rc;
 

@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::clock::Stamp;
+use crate::sys::clock::Stamp;
 use crate::context::Context;
 use crate::inventory;
-use crate::rfkill::dev::{self, DevSource, Device};
-use crate::rfkill::{Event, EventSource, Next, Op};
+use crate::sys::device::{sigint_pipe, DevSource, Device};
+use crate::sys::{Event, EventSource, Next, Op};
 use crate::select::{self, Selector};
-use crate::sysfs::Sysfs;
+use crate::sys::sysfs::Sysfs;
 use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
@@ -272,7 +272,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> Result<Status, Error> {
         Err(e) => return Err(e.into()),
     };
     let mut src = DevSource::new(dev)
-        .stop_on(dev::sigint_pipe()?)
+        .stop_on(sigint_pipe()?)
         .watch_stdout(true);
     let mut fmt = Formatter::new(&ctx.sysfs, args.json);
     let opts = LoopOpts {
@@ -289,8 +289,8 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> Result<Status, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfkill::source::{Records, Scripted};
-    use crate::rfkill::{Reasons, RfkillType};
+    use crate::sys::source::{Records, Scripted};
+    use crate::sys::{Reasons, RfkillType};
     use std::path::Path;
 
     fn sysfs(name: &str) -> Sysfs {

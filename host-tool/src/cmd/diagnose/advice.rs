@@ -11,7 +11,7 @@ pub fn selector(f: &Finding, all: &[Finding]) -> String {
     let name = f.device.as_str();
     let unique = !name.is_empty() && all.iter().filter(|o| o.device == name).count() == 1;
     let looks_like_other = name.bytes().all(|b| b.is_ascii_digit())
-        || crate::rfkill::RfkillType::from_user_name(name).is_some();
+        || crate::sys::RfkillType::from_user_name(name).is_some();
     if unique && !looks_like_other {
         name.to_string()
     } else {
@@ -221,7 +221,7 @@ mod tests {
     use super::super::classify::tests::{node, pci_node, phy, platform, radio};
     use super::super::classify::{classify, Cause};
     use super::*;
-    use crate::rfkill::RfkillType;
+    use crate::sys::RfkillType;
 
     fn text(steps: &[String]) -> String {
         steps.join(" ")

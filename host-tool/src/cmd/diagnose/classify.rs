@@ -22,8 +22,8 @@
 #![forbid(unsafe_code)]
 
 use crate::inventory::Radio;
-use crate::rfkill::{Reasons, RfkillType};
-use crate::sysfs::SysRadio;
+use crate::sys::{Reasons, RfkillType};
+use crate::sys::sysfs::SysRadio;
 
 /// Why a radio is (not) usable. The names are the stable JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -580,7 +580,7 @@ fn platform_root(r: &Radio, all: &[Radio], hws: &[Hardware]) -> Option<(usize, S
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::sysfs::{DeviceNode, RfkillAttrs};
+    use crate::sys::sysfs::{DeviceNode, RfkillAttrs};
 
     pub fn node(path: &str, subsystem: Option<&str>, driver: Option<&str>) -> DeviceNode {
         DeviceNode {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::inventory::Radio;
-use crate::rfkill::{Event, Op, Reasons};
+use crate::sys::{Event, Op, Reasons};
 
 /// What happened to one radio.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,7 +354,7 @@ impl Watcher {
 mod tests {
     use super::*;
     use crate::cmd::diagnose::classify::tests::{pci_node, phy, platform};
-    use crate::rfkill::RfkillType;
+    use crate::sys::RfkillType;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)

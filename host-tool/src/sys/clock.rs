@@ -33,7 +33,7 @@ impl Stamp {
                 (s, us)
             }
         };
-        let offset = crate::rfkill::dev::local_utc_offset(secs).unwrap_or(0);
+        let offset = crate::sys::os::local_utc_offset(secs).unwrap_or(0);
         Stamp {
             secs,
             micros,

@@ -1,5 +1,5 @@
 //! Where rfkill events come from, as a trait, so `watch` and `verify` run the
-//! same code on the real /dev/rfkill ([`crate::rfkill::dev::DevSource`]), on a
+//! same code on the real /dev/rfkill ([`crate::sys::device::DevSource`]), on a
 //! scripted list ([`Scripted`]) and on a captured stream ([`Records`]).
 //!
 //! Captured streams: a regular file does not keep event boundaries (a read of
@@ -12,8 +12,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use crate::rfkill::dev::DevError;
-use crate::rfkill::event::{DecodeError, Event};
+use crate::sys::DevError;
+use crate::sys::event::{DecodeError, Event};
 
 /// What waiting for the next event produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub struct Records {
 impl Records {
     /// `size` must be at least 8 (an event is never shorter).
     pub fn new(data: Vec<u8>, size: usize) -> Result<Self, DecodeError> {
-        if size < crate::rfkill::event::EVENT_SIZE_V1 {
+        if size < crate::sys::event::EVENT_SIZE_V1 {
             return Err(DecodeError { len: size });
         }
         Ok(Records { data, pos: 0, size })
@@ -125,7 +125,7 @@ impl EventSource for Records {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfkill::{Op, RfkillType};
+    use crate::sys::{Op, RfkillType};
 
     fn rec(idx: u32, t: u8, op: u8, soft: u8, hard: u8) -> Vec<u8> {
         let mut v = idx.to_ne_bytes().to_vec();

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rfkill::{Reasons, RfkillType};
+use crate::sys::{Reasons, RfkillType};
 
 /// A sysfs tree rooted at `root` (normally `/sys`).
 #[derive(Debug, Clone)]
@@ -109,7 +109,7 @@ impl SysRadio {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SysfsError {
-    #[error("cannot read {path}: {}", crate::rfkill::dev::os_text(.source))]
+    #[error("cannot read {path}: {}", crate::sys::os::os_text(.source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -527,7 +527,7 @@ mod tests {
         assert_eq!(a.persistent, Some(false));
         assert_eq!(a.hard_block_reasons, Some(1));
         assert!(a.reasons().unwrap().signal());
-        assert_eq!(a.kind(), crate::rfkill::RfkillType::Wlan);
+        assert_eq!(a.kind(), crate::sys::RfkillType::Wlan);
     }
 
     #[test]

@@ -1,6 +1,5 @@
-//! /dev/rfkill access. The only module of the project with `unsafe`, and it
-//! holds only thin wrappers over libc (`ioctl`, `poll`, `localtime_r`); every
-//! decision lives in safe code around them.
+//! /dev/rfkill access: open, read events, write changes, wait. The libc calls
+//! it needs are in [`crate::sys::os`].
 //!
 //! - Listing: open `O_RDONLY|O_NONBLOCK|O_CLOEXEC`, ask for 9-byte events with
 //!   `RFKILL_IOCTL_MAX_SIZE` (ENOTTY/ENOSYS/EINVAL: stay with 8 bytes), then
@@ -12,18 +11,20 @@
 //! - A regular file given as the device is a capture (`dd if=/dev/rfkill
 //!   bs=8`): it is read as fixed 8-byte records, EOF ends it, and writes are
 //!   appended to it (tests use this to see exactly what would be written).
-#![allow(unsafe_code)]
+#![forbid(unsafe_code)]
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::rfkill::event::{DecodeError, Event, EVENT_SIZE_EXT, EVENT_SIZE_V1};
-use crate::rfkill::source::{EventSource, Next};
+use crate::sys::error::DevError;
+use crate::sys::event::{Event, EVENT_SIZE_EXT, EVENT_SIZE_V1};
+use crate::sys::os::{poll, set_max_size};
+use crate::sys::source::{EventSource, Next};
 
 /// `_IOW('R', 2, __u32)`: `RFKILL_IOCTL_MAX_SIZE` (same value on every Linux arch
 /// pin13 targets: x86, x86_64, arm, aarch64 use the generic ioctl encoding).
@@ -31,96 +32,6 @@ pub const RFKILL_IOCTL_MAX_SIZE: u32 = (1 << 30) | (4 << 16) | ((b'R' as u32) <<
 
 /// Read buffer: larger than any event the kernel can send us (9 bytes today).
 const READ_BUF: usize = 64;
-
-#[derive(Debug, thiserror::Error)]
-pub enum DevError {
-    #[error("cannot open {path}{}: {}", if *.write { " for writing" } else { "" }, os_text(.source))]
-    Open {
-        path: PathBuf,
-        write: bool,
-        source: io::Error,
-    },
-    #[error("cannot read {path}: {}", os_text(.source))]
-    Read { path: PathBuf, source: io::Error },
-    #[error("cannot write to {path}: {}", os_text(.source))]
-    Write { path: PathBuf, source: io::Error },
-    #[error("{path}: the kernel accepted only {written} of {wanted} bytes of a change event")]
-    ShortWrite {
-        path: PathBuf,
-        written: usize,
-        wanted: usize,
-    },
-    #[error("{path}: {source}")]
-    Decode { path: PathBuf, source: DecodeError },
-    #[error("cannot wait for rfkill events: {}", os_text(.source))]
-    Poll { source: io::Error },
-    #[error("cannot set up the Ctrl-C handler: {}", os_text(.source))]
-    Signal { source: io::Error },
-}
-
-impl DevError {
-    /// The OS error behind this one, if any.
-    pub fn io_kind(&self) -> Option<io::ErrorKind> {
-        match self {
-            DevError::Open { source, .. }
-            | DevError::Read { source, .. }
-            | DevError::Write { source, .. }
-            | DevError::Poll { source }
-            | DevError::Signal { source } => Some(source.kind()),
-            _ => None,
-        }
-    }
-
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            DevError::Open {
-                path,
-                write,
-                source,
-            } => match source.kind() {
-                io::ErrorKind::NotFound => Some(format!(
-                    "{} does not exist: load the rfkill module (`sudo modprobe rfkill`) or the \
-                     driver of your radio (e.g. `sudo modprobe ipw2200`)",
-                    path.display()
-                )),
-                io::ErrorKind::PermissionDenied if *write => Some(permission_hint(path)),
-                io::ErrorKind::PermissionDenied => Some(format!(
-                    "{} is not readable for you: run with sudo, or see `ls -l {}` (a udev rule \
-                     `KERNEL==\"rfkill\", MODE=\"0664\"` makes it readable)",
-                    path.display(),
-                    path.display()
-                )),
-                _ => None,
-            },
-            DevError::Write { path, source }
-                if source.kind() == io::ErrorKind::PermissionDenied =>
-            {
-                Some(permission_hint(path))
-            }
-            _ => None,
-        }
-    }
-}
-
-/// How to get write access to /dev/rfkill.
-pub fn permission_hint(path: &Path) -> String {
-    let p = path.display();
-    format!(
-        "changing radios needs write permission on {p}: run `sudo pin13 ...`, or give a group \
-         write access with a udev rule (/etc/udev/rules.d/60-rfkill.rules: \
-         `KERNEL==\"rfkill\", GROUP=\"netdev\", MODE=\"0664\"`, then `sudo udevadm trigger` and \
-         add yourself to that group: `sudo usermod -aG netdev $USER`)"
-    )
-}
-
-/// `io::Error` text without Rust's " (os error N)" suffix, like strerror().
-pub fn os_text(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
 
 /// An open rfkill control device (or a stand-in: a capture file, a socket).
 #[derive(Debug)]
@@ -420,84 +331,10 @@ impl EventSource for DevSource {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Thin libc wrappers (the only unsafe code in pin13).
-
-/// `ioctl(fd, RFKILL_IOCTL_MAX_SIZE, &size)`.
-fn set_max_size(fd: BorrowedFd<'_>, size: u32) -> io::Result<()> {
-    let value: u32 = size;
-    // SAFETY: `fd` is a valid open descriptor for the duration of the call
-    // (borrowed); the request reads one `u32` through the pointer, which
-    // points to a live, properly aligned local that outlives the call. The
-    // kernel never writes through it. Other file types reject the request
-    // with an error (ENOTTY), which we return.
-    let r = unsafe {
-        libc::ioctl(
-            fd.as_raw_fd(),
-            RFKILL_IOCTL_MAX_SIZE as _,
-            &value as *const u32,
-        )
-    };
-    if r < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
-}
-
-/// `poll()` on borrowed descriptors; returns each one's `revents`.
-/// `timeout` `None` waits forever; it is rounded up to whole milliseconds.
-pub fn poll(fds: &[(BorrowedFd<'_>, i16)], timeout: Option<Duration>) -> io::Result<Vec<i16>> {
-    let mut pfds: Vec<libc::pollfd> = fds
-        .iter()
-        .map(|(fd, events)| libc::pollfd {
-            fd: fd.as_raw_fd(),
-            events: *events,
-            revents: 0,
-        })
-        .collect();
-    let ms: libc::c_int = match timeout {
-        None => -1,
-        Some(t) => {
-            let ms = t.as_micros().div_ceil(1000);
-            ms.min(libc::c_int::MAX as u128) as libc::c_int
-        }
-    };
-    // SAFETY: `pfds` is a live Vec of `pfds.len()` initialised `pollfd`
-    // structs that the kernel may write `revents` into; every fd in it is
-    // borrowed from `fds` and so stays open during the call.
-    let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, ms) };
-    if r < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(pfds.iter().map(|p| p.revents).collect())
-}
-
-/// The local time zone's offset from UTC, in seconds east, at `unix_secs`
-/// (`localtime_r`'s `tm_gmtoff`; honours `TZ`). `None` if libc cannot say.
-// The libc crate deprecates `time_t` on musl (it may grow to 64 bits on
-// 32-bit targets); it stays consistent with the `localtime_r` symbol the
-// crate binds, which is all this call needs.
-#[allow(deprecated)]
-pub fn local_utc_offset(unix_secs: i64) -> Option<i32> {
-    let t: libc::time_t = libc::time_t::try_from(unix_secs).ok()?;
-    // SAFETY: `libc::tm` is a plain C struct of integers and a pointer, for
-    // which all-zero bytes are a valid value.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: both pointers refer to live locals of the right types;
-    // localtime_r is the re-entrant variant that writes only into `tm`.
-    let r = unsafe { libc::localtime_r(&t, &mut tm) };
-    if r.is_null() {
-        None
-    } else {
-        i32::try_from(tm.tm_gmtoff).ok()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rfkill::{Op, RfkillType};
+    use crate::sys::{Op, RfkillType};
     use std::os::unix::net::UnixDatagram;
 
     fn pair() -> (Device, UnixDatagram) {
@@ -511,11 +348,6 @@ mod tests {
         let mut v = idx.to_ne_bytes().to_vec();
         v.extend_from_slice(&[t, op, soft, hard]);
         v
-    }
-
-    #[test]
-    fn ioctl_number_matches_the_kernel_header() {
-        assert_eq!(RFKILL_IOCTL_MAX_SIZE, 0x4004_5202);
     }
 
     #[test]
@@ -629,11 +461,5 @@ mod tests {
             "cannot open /nonexistent/rfkill: No such file or directory"
         );
         assert!(e.hint().unwrap().contains("modprobe rfkill"));
-    }
-
-    #[test]
-    fn local_offset_is_within_a_day() {
-        let off = local_utc_offset(1_700_000_000).unwrap();
-        assert!(off.abs() < 86_400);
     }
 }
