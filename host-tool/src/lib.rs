@@ -18,11 +18,9 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
-pub mod inventory;
 pub mod jig;
 pub mod model;
-pub mod output;
-pub mod select;
+pub mod render;
 pub mod sys;
 
 pub use error::Error;

@@ -12,11 +12,11 @@
 use std::collections::HashSet;
 
 use crate::context::Context;
-use crate::inventory::{self, Radio};
-use crate::output;
+use crate::model::inventory::{self, Radio};
+use crate::model::select::{self, Selector};
+use crate::render::table;
 use crate::sys::device::Device;
 use crate::sys::Event;
-use crate::select::{self, Selector};
 use crate::{Error, Status};
 
 /// What to do with the soft block.
@@ -184,7 +184,7 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
             // switch: while it is off the soft block cannot be lifted, and
             // the radio is blocked by the switch anyway. Say so; not a failure.
             Some(r) if r.soft != t.want_soft && r.hard => {
-                let why = output::reason_text(r).unwrap_or_default();
+                let why = table::reason_text(r).unwrap_or_default();
                 out.push_str(&format!(
                     "{l}: still soft {} and HARD blocked ({why}): its driver ties the soft state \
                      to a hardware switch; change that switch\n",
@@ -216,7 +216,7 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
                     format!("soft {} -> {}", word(t.was_soft), word(r.soft))
                 };
                 let hard = if r.hard && !r.soft {
-                    let why = output::reason_text(r).unwrap_or_default();
+                    let why = table::reason_text(r).unwrap_or_default();
                     format!(
                         "; still HARD blocked ({why}): software cannot lift that, see `pin13 diagnose`"
                     )
@@ -251,7 +251,7 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
     let selectors = select::parse_all(&args.selectors, &before.radios)?;
     let plan = plan(action, &selectors, &before.radios);
     if plan.writes.is_empty() {
-        output::emit(
+        table::emit(
             &mut std::io::stdout().lock(),
             "nothing to change: no radio matched\n",
         )?;
@@ -273,7 +273,7 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
     drop(dev);
     let after = inventory::load(ctx)?;
     let (text, failed) = report(&plan, &after.radios);
-    output::emit(&mut std::io::stdout().lock(), &text)?;
+    table::emit(&mut std::io::stdout().lock(), &text)?;
     if failed.is_empty() {
         Ok(Status::Success)
     } else {
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn a_platform_switch_that_keeps_its_state_fails_only_when_named() {
-        use crate::cmd::diagnose::classify::tests::platform;
+        use crate::model::classify::tests::platform;
         // dell-rbtn with its switch on: the kernel re-reads the switch, so a
         // block leaves it soft unblocked.
         let mut rs = radios();

@@ -6,16 +6,14 @@
 //! renders and picks the exit status (0 nothing blocked, 3 soft only, 4 hard).
 #![forbid(unsafe_code)]
 
-pub mod advice;
-pub mod classify;
-
 use serde::Serialize;
 
 use crate::context::Context;
-use crate::inventory::Source;
+use crate::model::inventory::Source;
 use crate::{Error, Status};
 
-use classify::{Cause, Finding};
+use crate::model::classify::{self, Cause, Finding};
+use crate::render::advice;
 
 /// Shown under `pin13 diagnose --help`.
 pub const AFTER_HELP: &str = "\
@@ -42,12 +40,12 @@ pub struct DiagnoseArgs {
 }
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
-    let inv = crate::inventory::load(ctx)?;
+    let inv = crate::model::inventory::load(ctx)?;
     if let Some(n) = inv.notice() {
-        crate::output::note(&n);
+        crate::render::table::note(&n);
     }
-    let sels = crate::select::parse_all(&args.selectors, &inv.radios)?;
-    let selected: Vec<u32> = crate::select::filter(&sels, &inv.radios)
+    let sels = crate::model::select::parse_all(&args.selectors, &inv.radios)?;
+    let selected: Vec<u32> = crate::model::select::filter(&sels, &inv.radios)
         .iter()
         .map(|r| r.id)
         .collect();
@@ -59,7 +57,7 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
     } else {
         render_human(&findings, &selected)
     };
-    crate::output::emit(&mut std::io::stdout().lock(), &out)?;
+    crate::render::table::emit(&mut std::io::stdout().lock(), &out)?;
     Ok(exit_status(&findings, &selected))
 }
 
@@ -295,9 +293,9 @@ pub fn render_json(findings: &[Finding], selected: &[u32], source: &Source) -> S
 
 #[cfg(test)]
 mod tests {
-    use super::classify::classify;
-    use super::classify::tests::{pci_node, phy, platform};
     use super::*;
+    use crate::model::classify::classify;
+    use crate::model::classify::tests::{pci_node, phy, platform};
     use crate::sys::RfkillType;
 
     #[test]
@@ -388,7 +386,7 @@ mod tests {
 
     #[test]
     fn human_report_has_verdict_evidence_and_steps() {
-        let rs = super::classify::tests::ipw2200_beside_acer();
+        let rs = crate::model::classify::tests::ipw2200_beside_acer();
         let fs = classify(&rs);
         let h = render_human(&fs, &[0, 1]);
         let lines: Vec<&str> = h.lines().collect();
@@ -444,8 +442,16 @@ mod tests {
         assert!(!render_human(&fs, &[0, 1]).contains("All "));
     }
 
-    fn radio_with_id_1_hard_unknown() -> crate::inventory::Radio {
-        super::classify::tests::radio(1, "mystery", RfkillType::Wlan, false, true, Some(0), vec![])
+    fn radio_with_id_1_hard_unknown() -> crate::model::inventory::Radio {
+        crate::model::classify::tests::radio(
+            1,
+            "mystery",
+            RfkillType::Wlan,
+            false,
+            true,
+            Some(0),
+            vec![],
+        )
     }
 
     #[test]

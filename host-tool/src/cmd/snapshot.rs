@@ -25,9 +25,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
-use crate::inventory::{Inventory, Radio, Source};
-use crate::sys::{Event, Op, Reasons, RfkillType};
+use crate::model::inventory::{Inventory, Radio, Source};
 use crate::sys::sysfs::SysRadio;
+use crate::sys::{Event, Op, Reasons, RfkillType};
 use crate::{Error, Status};
 
 /// The `format` value of every snapshot.
@@ -177,7 +177,7 @@ pub struct Snapshot {
 /// read (as the live tool does), else from its sysfs devices.
 pub fn radios(snap: &Snapshot) -> Vec<Radio> {
     let events: Vec<Event> = snap.events.iter().map(SnapEvent::event).collect();
-    let adds = crate::inventory::fold_events(&events);
+    let adds = crate::model::inventory::fold_events(&events);
     let mut out: Vec<Radio> = if adds.is_empty() {
         snap.devices
             .iter()
@@ -374,7 +374,7 @@ fn read_events(path: &Path) -> (DevInfo, Vec<SnapEvent>) {
         Ok(mut dev) => match dev.drain() {
             Ok(evs) => (
                 info(true, None, Some(dev.event_size())),
-                crate::inventory::fold_events(&evs)
+                crate::model::inventory::fold_events(&evs)
                     .iter()
                     .map(SnapEvent::from)
                     .collect(),
@@ -393,7 +393,7 @@ pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
     let devices = match ctx.sysfs.list() {
         Ok(d) => d,
         Err(crate::sys::sysfs::SysfsError::NoClass { path }) => {
-            crate::output::note(&format!(
+            crate::render::table::note(&format!(
                 "{} does not exist (rfkill not loaded): the snapshot has no devices",
                 path.display()
             ));
@@ -478,7 +478,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Status, Error> {
     let snap = capture(ctx, args)?;
     if let Some(dev) = &snap.rfkill_dev {
         if let Some(e) = &dev.error {
-            crate::output::note(&format!(
+            crate::render::table::note(&format!(
                 "no events in the snapshot ({e}); sysfs was captured"
             ));
         }
@@ -487,14 +487,14 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Status, Error> {
     match &args.output {
         Some(path) => {
             write_atomic(path, &text)?;
-            crate::output::note(&format!(
+            crate::render::table::note(&format!(
                 "wrote {} ({} radios)",
                 path.display(),
                 snap.devices.len()
             ));
         }
         None => {
-            crate::output::emit(&mut std::io::stdout().lock(), &text)?;
+            crate::render::table::emit(&mut std::io::stdout().lock(), &text)?;
         }
     }
     Ok(Status::Success)
@@ -526,7 +526,7 @@ mod tests {
     }
 
     fn two() -> Vec<Radio> {
-        crate::cmd::diagnose::classify::tests::ipw2200_beside_acer()
+        crate::model::classify::tests::ipw2200_beside_acer()
     }
 
     #[test]

@@ -3,9 +3,9 @@
 #![forbid(unsafe_code)]
 
 use crate::context::Context;
-use crate::inventory::{self, Inventory};
-use crate::output::{self, Column};
-use crate::select;
+use crate::model::inventory::{self, Inventory};
+use crate::model::select;
+use crate::render::table::{self, Column};
 use crate::{Error, Status};
 
 /// The name of the JSON table (util-linux >= 2.38).
@@ -68,7 +68,7 @@ impl StatusArgs {
             return Ok(Column::ALL.to_vec());
         }
         match &self.output {
-            Some(spec) => output::parse_columns(spec),
+            Some(spec) => table::parse_columns(spec),
             None if self.json || self.raw => Ok(Column::DEFAULT.to_vec()),
             None => Ok(Column::DEFAULT_TABLE.to_vec()),
         }
@@ -80,13 +80,13 @@ pub fn render(inv: &Inventory, args: &StatusArgs) -> Result<String, Error> {
     let cols = args.columns()?;
     let sels = select::parse_all(&args.selectors, &inv.radios)?;
     let radios = select::filter(&sels, &inv.radios);
-    let rows = output::rows(&cols, &radios);
+    let rows = table::rows(&cols, &radios);
     Ok(if args.json {
-        output::json(JSON_TABLE, &cols, &rows)
+        table::json(JSON_TABLE, &cols, &rows)
     } else if args.raw {
-        output::raw(&cols, &rows, !args.noheadings)
+        table::raw(&cols, &rows, !args.noheadings)
     } else {
-        output::table(&cols, &rows, !args.noheadings)
+        table::table(&cols, &rows, !args.noheadings)
     })
 }
 
@@ -109,20 +109,20 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
             // util-linux prints an empty table with -J before failing; scripts
             // then still get valid JSON.
             if args.json {
-                let empty = output::json(JSON_TABLE, &args.columns()?, &[]);
-                output::emit(&mut std::io::stdout().lock(), &empty)?;
+                let empty = table::json(JSON_TABLE, &args.columns()?, &[]);
+                table::emit(&mut std::io::stdout().lock(), &empty)?;
             }
             return Err(e);
         }
     };
     if let Some(n) = inv.notice() {
-        output::note(&n);
+        table::note(&n);
     }
     let text = render(&inv, args)?;
-    output::emit(&mut std::io::stdout().lock(), &text)?;
+    table::emit(&mut std::io::stdout().lock(), &text)?;
     if !args.json && !args.raw {
         if inv.radios.is_empty() {
-            output::note(
+            table::note(
                 "no radios: rfkill is loaded, but no driver has registered a radio \
                  (is the wireless driver loaded? see `lspci -k` / `lsusb`)",
             );
@@ -134,7 +134,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
             .map(|r| r.device.as_str())
             .collect();
         if !hard.is_empty() {
-            output::hint(&format!(
+            table::hint(&format!(
                 "{} {} hard-blocked (software cannot lift that); `pin13 diagnose` says who \
                  holds the block and what to do",
                 hard.join(", "),
@@ -148,7 +148,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::Source;
+    use crate::model::inventory::Source;
     use crate::sys::sysfs::Sysfs;
     use std::path::Path;
 

@@ -8,18 +8,16 @@
 //! [`Clock`], shows a countdown on a terminal and renders the verdict.
 #![forbid(unsafe_code)]
 
-pub mod watcher;
-
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use crate::cmd::diagnose::classify::{self, FormFactor, Role};
 use crate::context::Context;
-use crate::inventory::Radio;
+use crate::model::classify::{self, FormFactor, Role};
+use crate::model::inventory::Radio;
 use crate::sys::source::{EventSource, Next};
 use crate::{Error, Status};
 
-use watcher::{Entry, Failure, Verdict, Watcher, What};
+use crate::model::watcher::{Entry, Failure, Verdict, Watcher, What};
 
 /// Longest watch accepted (a day).
 const MAX_SECS: f64 = 86_400.0;
@@ -90,13 +88,13 @@ impl Clock for MonoClock {
 /// without one, the wlan card (not a platform switch), ipw2x00 first.
 pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Error> {
     if let Some(s) = selector {
-        let sels = crate::select::parse_all(&[s.to_string()], radios)?;
-        let hits = crate::select::filter(&sels, radios);
+        let sels = crate::model::select::parse_all(&[s.to_string()], radios)?;
+        let hits = crate::model::select::filter(&sels, radios);
         return match hits.as_slice() {
             [one] => Ok(one.id),
             [] => Err(Error::usage(
                 format!("`{s}` matches no radio"),
-                Some(crate::select::describe_radios(radios)),
+                Some(crate::model::select::describe_radios(radios)),
             )),
             many => Err(Error::usage(
                 format!(
@@ -130,7 +128,7 @@ pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Erro
             "no wireless card's rfkill device found to watch",
             Some(format!(
                 "{}; name the radio to watch, e.g. `pin13 verify 0`",
-                crate::select::describe_radios(radios)
+                crate::model::select::describe_radios(radios)
             )),
         )),
     }
@@ -584,9 +582,9 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
     // The starting state comes from sysfs (names, parents, soft/hard); the
     // ADD events queued on open then confirm it, or show what changed since.
     // Without a readable sysfs class, fall back to the usual inventory.
-    let radios = match crate::inventory::from_sysfs(&ctx.sysfs) {
+    let radios = match crate::model::inventory::from_sysfs(&ctx.sysfs) {
         Ok(r) => r,
-        Err(_) => crate::inventory::load(ctx)?.radios,
+        Err(_) => crate::model::inventory::load(ctx)?.radios,
     };
     let target = pick_target(&radios, args.selector.as_deref())?;
     let info = TargetInfo::new(&radios, target);
@@ -662,7 +660,7 @@ fn watcher_start_lines(w: &Watcher) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::diagnose::classify::tests::{node, pci_node, phy, platform};
+    use crate::model::classify::tests::{node, pci_node, phy, platform};
     use crate::sys::DevError;
     use crate::sys::{Event, Op, Reasons, RfkillType};
     use std::cell::Cell;

@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::sys::clock::Stamp;
 use crate::context::Context;
-use crate::inventory;
+use crate::model::inventory;
+use crate::model::select::{self, Selector};
+use crate::sys::clock::Stamp;
 use crate::sys::device::{sigint_pipe, DevSource, Device};
-use crate::sys::{Event, EventSource, Next, Op};
-use crate::select::{self, Selector};
 use crate::sys::sysfs::Sysfs;
+use crate::sys::{Event, EventSource, Next, Op};
 use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]

@@ -3,4 +3,8 @@
 //! snapshot document, durations.
 #![forbid(unsafe_code)]
 
+pub mod classify;
 pub mod duration;
+pub mod inventory;
+pub mod select;
+pub mod watcher;

@@ -19,7 +19,6 @@ pub fn os_text(e: &io::Error) -> String {
     }
 }
 
-
 /// `ioctl(fd, RFKILL_IOCTL_MAX_SIZE, &size)`.
 pub fn set_max_size(fd: BorrowedFd<'_>, size: u32) -> io::Result<()> {
     let value: u32 = size;

@@ -12,8 +12,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use crate::sys::DevError;
 use crate::sys::event::{DecodeError, Event};
+use crate::sys::DevError;
 
 /// What waiting for the next event produced.
 #[derive(Debug, Clone, PartialEq, Eq)]

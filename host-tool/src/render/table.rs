@@ -12,7 +12,7 @@
 //!   lower-cased headers, `id` a number, empty cells `null`.
 #![forbid(unsafe_code)]
 
-use crate::inventory::Radio;
+use crate::model::inventory::Radio;
 use crate::Error;
 
 /// Every column `status` knows.

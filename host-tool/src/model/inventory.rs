@@ -5,8 +5,8 @@
 //! CONTRACT shared by status/watch/block and diagnose/verify/snapshot.
 #![forbid(unsafe_code)]
 
-use crate::sys::{Reasons, RfkillType};
 use crate::sys::sysfs::SysRadio;
+use crate::sys::{Reasons, RfkillType};
 
 /// One radio, merged from every source we could read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +49,9 @@ pub struct Inventory {
 use std::path::Path;
 
 use crate::context::Context;
+use crate::sys::sysfs::{Sysfs, SysfsError};
 use crate::sys::{device::Device, DevError};
 use crate::sys::{Event, Op};
-use crate::sys::sysfs::{Sysfs, SysfsError};
 use crate::Error;
 
 impl Radio {

@@ -3,7 +3,7 @@
 //! scripts read.
 #![forbid(unsafe_code)]
 
-use super::classify::{Cause, Finding, FormFactor, Role, RF_KILL_SW};
+use crate::model::classify::{Cause, Finding, FormFactor, Role, RF_KILL_SW};
 
 /// How to name a device on the `pin13` command line: its name when that is
 /// unambiguous, else its index.
@@ -218,9 +218,9 @@ fn card_kill_line(f: &Finding, me: &str, steps: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::classify::tests::{node, pci_node, phy, platform, radio};
-    use super::super::classify::{classify, Cause};
     use super::*;
+    use crate::model::classify::tests::{node, pci_node, phy, platform, radio};
+    use crate::model::classify::{classify, Cause};
     use crate::sys::RfkillType;
 
     fn text(steps: &[String]) -> String {

@@ -21,9 +21,9 @@
 //!    place) → [`Cause::UnknownHard`].
 #![forbid(unsafe_code)]
 
-use crate::inventory::Radio;
-use crate::sys::{Reasons, RfkillType};
+use crate::model::inventory::Radio;
 use crate::sys::sysfs::SysRadio;
+use crate::sys::{Reasons, RfkillType};
 
 /// Why a radio is (not) usable. The names are the stable JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! is done, so a typo never leaves a half-applied change.
 #![forbid(unsafe_code)]
 
-use crate::inventory::Radio;
+use crate::model::inventory::Radio;
 use crate::sys::RfkillType;
 use crate::Error;
 

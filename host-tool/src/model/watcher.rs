@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::inventory::Radio;
+use crate::model::inventory::Radio;
 use crate::sys::{Event, Op, Reasons};
 
 /// What happened to one radio.
@@ -353,7 +353,7 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::diagnose::classify::tests::{pci_node, phy, platform};
+    use crate::model::classify::tests::{pci_node, phy, platform};
     use crate::sys::RfkillType;
 
     fn ms(n: u64) -> Duration {

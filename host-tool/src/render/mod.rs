@@ -1,0 +1,6 @@
+//! What users read: util-linux's table, raw and JSON output ([`table`]), the
+//! diagnose advice ([`advice`]), and the words shared by every command.
+#![forbid(unsafe_code)]
+
+pub mod advice;
+pub mod table;
