@@ -22,6 +22,8 @@ pub mod jig;
 pub mod model;
 pub mod render;
 pub mod sys;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 pub use error::Error;
 pub use exit::Status;

@@ -13,9 +13,9 @@ use jig_core::{Jig, KillOp, ProbeConfig, Verdict};
 use jig_protocol::{
     encode, Device, FirmwareVersion, HelloInfo, JigDevice, JigKind, Response, MAX_FRAME,
 };
-use pin13::cmd::jig::backend::{Backend, JigError};
-use pin13::cmd::jig::emulate::{open_pty, serve, server, Pty};
-use pin13::cmd::jig::serial::SerialBackend;
+use pin13::jig::backend::{Backend, JigError};
+use pin13::jig::emulate::{open_pty, serve, server, Pty};
+use pin13::jig::serial::SerialBackend;
 
 /// Start an emulator for `model` on a thread; returns the pty path.
 fn emulator(model: &str, seed: u64) -> PathBuf {

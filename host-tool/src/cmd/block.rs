@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn a_platform_switch_that_keeps_its_state_fails_only_when_named() {
-        use crate::model::classify::tests::platform;
+        use crate::testkit::platform;
         // dell-rbtn with its switch on: the kernel re-reads the switch, so a
         // block leaves it soft unblocked.
         let mut rs = radios();

@@ -13,6 +13,7 @@ use crate::model::inventory::Source;
 use crate::{Error, Status};
 
 use crate::model::classify::{self, Cause, Finding};
+use crate::model::hardware;
 use crate::render::advice;
 
 /// Shown under `pin13 diagnose --help`.
@@ -160,7 +161,7 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
     let hw = &f.hw;
     let mut what = Vec::new();
-    if hw.role == classify::Role::Platform {
+    if hw.role == hardware::Role::Platform {
         what.push(match &hw.slot {
             Some(s) => format!("platform switch, device {s}"),
             None => "platform switch".to_string(),
@@ -170,15 +171,15 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
         what.push(m.to_string());
     }
     match hw.form {
-        classify::FormFactor::MiniPci => what.push("mini-PCI card".into()),
-        classify::FormFactor::MiniPcie => what.push("mini PCIe card".into()),
-        classify::FormFactor::Usb => what.push("USB adapter".into()),
-        classify::FormFactor::Unknown => {}
+        hardware::FormFactor::MiniPci => what.push("mini-PCI card".into()),
+        hardware::FormFactor::MiniPcie => what.push("mini PCIe card".into()),
+        hardware::FormFactor::Usb => what.push("USB adapter".into()),
+        hardware::FormFactor::Unknown => {}
     }
     if let Some(p) = &hw.pci {
         what.push(format!("PCI {}", p.short()));
     }
-    if hw.role != classify::Role::Platform {
+    if hw.role != hardware::Role::Platform {
         if let Some(slot) = &hw.slot {
             what.push(format!("at {slot}"));
         }
@@ -295,8 +296,8 @@ pub fn render_json(findings: &[Finding], selected: &[u32], source: &Source) -> S
 mod tests {
     use super::*;
     use crate::model::classify::classify;
-    use crate::model::classify::tests::{pci_node, phy, platform};
     use crate::sys::RfkillType;
+    use crate::testkit::{pci_node, phy, platform};
 
     #[test]
     fn exit_status_counts_only_selected_radios() {
@@ -386,7 +387,7 @@ mod tests {
 
     #[test]
     fn human_report_has_verdict_evidence_and_steps() {
-        let rs = crate::model::classify::tests::ipw2200_beside_acer();
+        let rs = crate::testkit::ipw2200_beside_acer();
         let fs = classify(&rs);
         let h = render_human(&fs, &[0, 1]);
         let lines: Vec<&str> = h.lines().collect();
@@ -443,15 +444,7 @@ mod tests {
     }
 
     fn radio_with_id_1_hard_unknown() -> crate::model::inventory::Radio {
-        crate::model::classify::tests::radio(
-            1,
-            "mystery",
-            RfkillType::Wlan,
-            false,
-            true,
-            Some(0),
-            vec![],
-        )
+        crate::testkit::radio(1, "mystery", RfkillType::Wlan, false, true, Some(0), vec![])
     }
 
     #[test]

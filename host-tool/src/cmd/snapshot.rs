@@ -246,10 +246,6 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, Error> {
 // ---------------------------------------------------------------------------
 // Capture (I/O).
 
-/// Modules whose parameters always matter for rfkill and the 2200BG.
-const BASE_MODULES: &[&str] = &[
-    "rfkill", "cfg80211", "mac80211", "ipw2200", "ipw2100", "libipw",
-];
 /// Longest parameter value kept (some modules export big tables).
 const MAX_PARAM: usize = 4096;
 
@@ -291,14 +287,7 @@ pub fn read_kernel(proc: Option<&Path>) -> Kernel {
 pub fn cmdline_rfkill(cmdline: &str) -> Vec<String> {
     cmdline
         .split_ascii_whitespace()
-        .filter(|w| {
-            w.starts_with("rfkill.")
-                || w.starts_with("systemd.restore_state")
-                || w.starts_with("ipw2200.")
-                || w.starts_with("ipw2100.")
-                || w.starts_with("thinkpad_acpi.")
-                || w.starts_with("acer_wmi.")
-        })
+        .filter(|w| crate::model::hardware::is_rfkill_cmdline_word(w))
         .map(str::to_string)
         .collect()
 }
@@ -328,7 +317,10 @@ pub fn read_module_parameters(
     sysfs_root: &Path,
     devices: &[SysRadio],
 ) -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut names: Vec<String> = BASE_MODULES.iter().map(|s| s.to_string()).collect();
+    let mut names: Vec<String> = crate::model::hardware::base_modules()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     names.extend(driver_modules(sysfs_root, devices));
     let mut out = BTreeMap::new();
     for m in names {
@@ -526,7 +518,7 @@ mod tests {
     }
 
     fn two() -> Vec<Radio> {
-        crate::model::classify::tests::ipw2200_beside_acer()
+        crate::testkit::ipw2200_beside_acer()
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use crate::context::Context;
-use crate::model::classify::{self, FormFactor, Role};
+use crate::model::hardware::{self, FormFactor, Role};
 use crate::model::inventory::Radio;
 use crate::sys::source::{EventSource, Next};
 use crate::{Error, Status};
@@ -109,10 +109,10 @@ pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Erro
             )),
         };
     }
-    let cards: Vec<(&Radio, classify::Hardware)> = radios
+    let cards: Vec<(&Radio, hardware::Hardware)> = radios
         .iter()
         .filter(|r| r.kind == crate::sys::RfkillType::Wlan)
-        .map(|r| (r, classify::hardware(&r.device, r.sys.as_ref())))
+        .map(|r| (r, hardware::hardware(&r.device, r.sys.as_ref())))
         .filter(|(_, hw)| hw.role == Role::Card)
         .collect();
     let ipw = cards.iter().find(|(_, hw)| {
@@ -120,7 +120,7 @@ pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Erro
             || hw
                 .driver
                 .as_deref()
-                .is_some_and(|d| d == "ipw2200" || d == "ipw2100")
+                .is_some_and(hardware::is_mini_pci_driver)
     });
     match ipw.or(cards.first()) {
         Some((r, _)) => Ok(r.id),
@@ -283,7 +283,7 @@ where
 pub struct TargetInfo {
     pub id: u32,
     pub device: String,
-    pub hw: classify::Hardware,
+    pub hw: hardware::Hardware,
 }
 
 impl TargetInfo {
@@ -295,7 +295,7 @@ impl TargetInfo {
             .unwrap_or_else(|| format!("rfkill{id}"));
         TargetInfo {
             id,
-            hw: classify::hardware(&device, r.and_then(|r| r.sys.as_ref())),
+            hw: hardware::hardware(&device, r.and_then(|r| r.sys.as_ref())),
             device,
         }
     }
@@ -660,9 +660,9 @@ fn watcher_start_lines(w: &Watcher) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::classify::tests::{node, pci_node, phy, platform};
     use crate::sys::DevError;
     use crate::sys::{Event, Op, Reasons, RfkillType};
+    use crate::testkit::{node, pci_node, phy, platform};
     use std::cell::Cell;
     use std::rc::Rc;
 

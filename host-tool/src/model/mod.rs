@@ -5,6 +5,7 @@
 
 pub mod classify;
 pub mod duration;
+pub mod hardware;
 pub mod inventory;
 pub mod select;
 pub mod watcher;

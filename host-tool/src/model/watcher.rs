@@ -353,8 +353,8 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::classify::tests::{pci_node, phy, platform};
     use crate::sys::RfkillType;
+    use crate::testkit::{pci_node, phy, platform};
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)

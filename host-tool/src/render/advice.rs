@@ -3,7 +3,8 @@
 //! scripts read.
 #![forbid(unsafe_code)]
 
-use crate::model::classify::{Cause, Finding, FormFactor, Role, RF_KILL_SW};
+use crate::model::classify::{Cause, Finding};
+use crate::model::hardware::{switch_hint, FormFactor, Role, RF_KILL_SW};
 
 /// How to name a device on the `pin13` command line: its name when that is
 /// unambiguous, else its index.
@@ -28,16 +29,6 @@ pub fn shown_name(f: &Finding) -> String {
     }
 }
 
-/// What the card's kill input is called, by form factor.
-fn kill_input(form: FormFactor) -> &'static str {
-    match form {
-        FormFactor::MiniPci => "mini-PCI pin 13",
-        FormFactor::MiniPcie => "W_DISABLE#, mini PCIe pin 20",
-        FormFactor::Usb => "the adapter's kill input",
-        FormFactor::Unknown => "the card's kill input",
-    }
-}
-
 /// The verdict: what is wrong, in one line (without the device label).
 pub fn verdict(f: &Finding, all: &[Finding]) -> String {
     match f.cause {
@@ -45,7 +36,7 @@ pub fn verdict(f: &Finding, all: &[Finding]) -> String {
         Cause::Soft => "soft-blocked (by software; pin13 can lift it)".into(),
         Cause::CardKillLine => format!(
             "HARD-BLOCKED by the card's own kill line ({})",
-            kill_input(f.hw.form)
+            f.hw.form.kill_input()
         ),
         Cause::PlatformSwitch => match root_of(f, all) {
             Some(r) if r.id != f.id => format!(
@@ -65,25 +56,6 @@ pub fn verdict(f: &Finding, all: &[Finding]) -> String {
 
 fn root_of<'a>(f: &Finding, all: &'a [Finding]) -> Option<&'a Finding> {
     f.root.and_then(|id| all.iter().find(|o| o.id == id))
-}
-
-/// Where the user finds the switch a platform driver reads.
-fn switch_hint(driver: Option<&str>) -> String {
-    let d = driver.map(|d| d.replace('_', "-")).unwrap_or_default();
-    let hint = match d.as_str() {
-        "acer-wmi" => "Acer: press the wireless key (often Fn+F3) or slide the wireless switch on the front edge. Old TravelMate/Aspire models without WMI need the acerhk module instead.",
-        "dell-rbtn" => "Dell: slide the wireless switch or press the airplane-mode key; dell-rbtn reads it.",
-        "dell-laptop" | "dell-wmi" => "Dell: slide the wireless switch on the side or front edge, or press Fn+F2.",
-        "thinkpad-acpi" => "ThinkPad: slide the radio switch on the front or left edge to on (Fn+F5 only changes soft blocks).",
-        "hp-wmi" | "hp-wireless" => "HP: press the wireless button or key (its light is amber or red while the radio is off).",
-        "asus-wmi" | "asus-nb-wmi" | "eeepc-wmi" | "eeepc-laptop" | "asus-laptop" => "ASUS: press Fn+F2 or the airplane-mode key.",
-        "ideapad-acpi" | "ideapad-laptop" => "Lenovo IdeaPad: slide the wireless switch or press the airplane-mode key (Fn+F5/F7). Models without a switch can be misread by ideapad_laptop.",
-        "sony-laptop" => "Sony VAIO: slide the WIRELESS switch on the front or side.",
-        "toshiba-acpi" | "toshiba-bluetooth" => "Toshiba: slide the wireless switch on the front or side edge, or press Fn+F8.",
-        "" => "Find the laptop's wireless switch or hotkey and turn the radio on.",
-        _ => return format!("Turn on the wireless switch or hotkey that {d} reads."),
-    };
-    hint.to_string()
 }
 
 /// The next steps, in order, in plain words.
@@ -219,9 +191,9 @@ fn card_kill_line(f: &Finding, me: &str, steps: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::classify::tests::{node, pci_node, phy, platform, radio};
     use crate::model::classify::{classify, Cause};
     use crate::sys::RfkillType;
+    use crate::testkit::{node, pci_node, phy, platform, radio};
 
     fn text(steps: &[String]) -> String {
         steps.join(" ")
