@@ -20,6 +20,9 @@ pub enum Error {
     Dev(#[from] crate::sys::DevError),
 
     #[error(transparent)]
+    Write(#[from] crate::sys::files::WriteError),
+
+    #[error(transparent)]
     Jig(#[from] crate::jig::JigError),
 
     /// A runtime failure with its own hint (exit 1).

@@ -49,6 +49,7 @@ pub struct Inventory {
 use std::path::Path;
 
 use crate::context::Context;
+use crate::model::snapshot::{self, Snapshot};
 use crate::sys::sysfs::{Sysfs, SysfsError};
 use crate::sys::{device::Device, DevError};
 use crate::sys::{Event, Op};
@@ -158,13 +159,60 @@ pub fn fold_events(events: &[Event]) -> Vec<Event> {
     out
 }
 
+/// The one merge rule of every source: the folded events in the kernel's
+/// order, each enriched with the sysfs view `sys_of` gives for its index.
+fn merge(events: &[Event], sys_of: impl Fn(u32) -> Option<SysRadio>) -> Vec<Radio> {
+    fold_events(events)
+        .iter()
+        .map(|ev| Radio::from_event(ev, sys_of(ev.idx)))
+        .collect()
+}
+
 /// Radios from the events read at open, enriched from sysfs. A sysfs
 /// directory that cannot be read only loses the enrichment.
 pub fn from_events(events: &[Event], sysfs: &Sysfs) -> Vec<Radio> {
-    fold_events(events)
-        .iter()
-        .map(|ev| Radio::from_event(ev, sysfs.radio(ev.idx).ok().flatten()))
-        .collect()
+    merge(events, |idx| sysfs.radio(idx).ok().flatten())
+}
+
+/// The radios a snapshot describes, as the live tool would have listed them:
+/// from its events when /dev/rfkill was read, else from its sysfs devices.
+pub fn from_snapshot(snap: &Snapshot) -> Vec<Radio> {
+    let radios = merge(&snap.decoded_events(), |idx| snap.device(idx));
+    if radios.is_empty() {
+        snap.devices
+            .iter()
+            .map(|d| Radio::from_sys(d.sys.clone()))
+            .collect()
+    } else {
+        radios
+    }
+}
+
+/// `--replay FILE`: the inventory a snapshot describes.
+pub fn load_replay(path: &Path) -> Result<Inventory, Error> {
+    let hint = Some("make one with `pin13 snapshot -o FILE` on the machine to examine".to_string());
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::runtime(
+            format!(
+                "cannot read snapshot {}: {}",
+                path.display(),
+                crate::sys::os::os_text(&e)
+            ),
+            hint.clone(),
+        )
+    })?;
+    let snap = snapshot::parse(&text).map_err(|why| {
+        Error::runtime(
+            format!("{} is not a pin13 snapshot: {why}", path.display()),
+            hint.clone(),
+        )
+    })?;
+    Ok(Inventory {
+        radios: from_snapshot(&snap),
+        source: Source::Replay {
+            path: path.to_path_buf(),
+        },
+    })
 }
 
 /// Radios from the events read at open with only their names from sysfs:
@@ -243,7 +291,7 @@ pub fn load(ctx: &Context) -> Result<Inventory, Error> {
 /// fallback and replays always carry every detail.
 pub fn load_with(ctx: &Context, detail: Detail) -> Result<Inventory, Error> {
     if let Some(path) = &ctx.replay {
-        return crate::cmd::snapshot::load_inventory(path);
+        return load_replay(path);
     }
     match read_device(&ctx.rfkill_dev) {
         Ok(events) => Ok(Inventory {

@@ -8,4 +8,5 @@ pub mod duration;
 pub mod hardware;
 pub mod inventory;
 pub mod select;
+pub mod snapshot;
 pub mod watcher;

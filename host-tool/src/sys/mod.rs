@@ -7,6 +7,8 @@ pub mod clock;
 pub mod device;
 pub mod error;
 pub mod event;
+pub mod files;
+pub mod kernel;
 pub mod os;
 pub mod source;
 pub mod sysfs;
