@@ -15,6 +15,7 @@ use crate::context::Context;
 use crate::model::inventory::{self, Radio};
 use crate::model::select::{self, Selector};
 use crate::render::table;
+use crate::render::words;
 use crate::sys::device::Device;
 use crate::sys::Event;
 use crate::{Error, Status};
@@ -156,14 +157,6 @@ pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
     p
 }
 
-fn word(soft: bool) -> &'static str {
-    if soft {
-        "blocked"
-    } else {
-        "unblocked"
-    }
-}
-
 fn label(id: u32, device: &str, type_name: &str) -> String {
     let name = if device.is_empty() { "?" } else { device };
     format!("{name} (id {id}, {type_name})")
@@ -188,7 +181,7 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
                 out.push_str(&format!(
                     "{l}: still soft {} and HARD blocked ({why}): its driver ties the soft state \
                      to a hardware switch; change that switch\n",
-                    word(r.soft)
+                    words::blocked(r.soft)
                 ));
             }
             // A platform switch swept up by a type or `all` (dell-rbtn keeps
@@ -197,23 +190,27 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
                 out.push_str(&format!(
                     "{l}: still soft {}: a platform switch ({}) that keeps its hardware \
                      switch's state; software cannot change it\n",
-                    word(r.soft),
+                    words::blocked(r.soft),
                     r.driver().unwrap_or("platform driver")
                 ));
             }
             Some(r) if r.soft != t.want_soft => {
                 out.push_str(&format!(
                     "{l}: still soft {} (asked for soft {}): its driver did not accept the change\n",
-                    word(r.soft),
-                    word(t.want_soft)
+                    words::blocked(r.soft),
+                    words::blocked(t.want_soft)
                 ));
                 failed.push(l);
             }
             Some(r) => {
                 let what = if r.soft == t.was_soft {
-                    format!("soft {} (already)", word(r.soft))
+                    format!("soft {} (already)", words::blocked(r.soft))
                 } else {
-                    format!("soft {} -> {}", word(t.was_soft), word(r.soft))
+                    format!(
+                        "soft {} -> {}",
+                        words::blocked(t.was_soft),
+                        words::blocked(r.soft)
+                    )
                 };
                 let hard = if r.hard && !r.soft {
                     let why = table::reason_text(r).unwrap_or_default();

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::model::inventory::Source;
+use crate::render::words;
 use crate::{Error, Status};
 
 use crate::model::classify::{self, Cause, Finding};
@@ -78,15 +79,6 @@ pub fn exit_status(findings: &[Finding], selected: &[u32]) -> Status {
         Status::SoftBlocked
     } else {
         Status::Success
-    }
-}
-
-/// `blocked` / `unblocked`, never translated.
-fn word(b: bool) -> &'static str {
-    if b {
-        "blocked"
-    } else {
-        "unblocked"
     }
 }
 
@@ -193,7 +185,11 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
         (None, Some(b)) => v.push(("driver:", format!("none bound (bus {b})"))),
         (None, None) => {}
     }
-    let mut state = format!("soft {}, hard {}", word(f.soft), word(f.hard));
+    let mut state = format!(
+        "soft {}, hard {}",
+        words::blocked(f.soft),
+        words::blocked(f.hard)
+    );
     // Reasons only matter for a hard block (stale bits can stay set after one).
     match f.reasons {
         Some(r) if r.0 != 0 => state.push_str(&format!(", reasons {}", r.names().join("+"))),
@@ -263,8 +259,8 @@ pub fn render_json(findings: &[Finding], selected: &[u32], source: &Source) -> S
             id: f.id,
             device: f.device.clone(),
             type_name: f.type_name.clone(),
-            soft: word(f.soft),
-            hard: word(f.hard),
+            soft: words::blocked(f.soft),
+            hard: words::blocked(f.hard),
             reasons: f.reasons.map(|r| r.names()),
             driver: f.hw.driver.clone(),
             bus: f.hw.bus.clone(),

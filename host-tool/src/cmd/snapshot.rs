@@ -42,10 +42,7 @@ fn read_events(path: &Path) -> (DevInfo, Vec<SnapEvent>) {
         Ok(mut dev) => match dev.drain() {
             Ok(evs) => (
                 info(true, None, Some(dev.event_size())),
-                fold_events(&evs)
-                    .iter()
-                    .map(SnapEvent::from)
-                    .collect(),
+                fold_events(&evs).iter().map(SnapEvent::from).collect(),
             ),
             Err(e) => (info(false, Some(e.to_string()), None), Vec::new()),
         },
@@ -97,7 +94,11 @@ pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
         },
         sysfs_root: Some(root.display().to_string()),
         rfkill_dev: Some(dev),
-        module_parameters: read_module_parameters(&root, &crate::model::hardware::base_modules(), &devices),
+        module_parameters: read_module_parameters(
+            &root,
+            &crate::model::hardware::base_modules(),
+            &devices,
+        ),
         devices: devices.into_iter().map(SnapDevice::new).collect(),
         events,
     })
@@ -136,4 +137,3 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Status, Error> {
     }
     Ok(Status::Success)
 }
-

@@ -9,18 +9,20 @@
 #![forbid(unsafe_code)]
 
 use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::context::Context;
-use crate::model::hardware::{self, FormFactor, Role};
-use crate::model::inventory::Radio;
+use crate::model::duration;
+use crate::model::watcher::{pick_target, Ending, Entry, Verdict, Watcher, What};
+use crate::render::verify::{
+    msecs, render_entry, render_header, render_json, render_verdict, TargetInfo,
+};
+use crate::sys::clock::{Clock, MonoClock};
 use crate::sys::source::{EventSource, Next};
 use crate::{Error, Status};
 
-use crate::model::watcher::{Entry, Failure, Verdict, Watcher, What};
-
 /// Longest watch accepted (a day).
-const MAX_SECS: f64 = 86_400.0;
+const MAX: Duration = Duration::from_secs(86_400);
 
 /// Shown under `pin13 verify --help`.
 pub const AFTER_HELP: &str = "\
@@ -40,7 +42,7 @@ pub struct VerifyArgs {
     pub selector: Option<String>,
 
     /// How long to watch, in seconds (fractions allowed).
-    #[arg(long, short = 'd', value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    #[arg(long, short = 'd', value_name = "SECS", default_value = "30", value_parser = parse_duration)]
     pub duration: Duration,
 
     /// Print the result as one JSON object instead of the report (events are
@@ -49,155 +51,15 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-/// `--duration`: a positive number of seconds, at most a day.
-pub fn parse_secs(s: &str) -> Result<Duration, String> {
-    let v: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number of seconds (e.g. 30 or 2.5)"))?;
-    if !v.is_finite() || v <= 0.0 {
-        return Err(format!("`{s}`: the duration must be more than 0 seconds"));
-    }
-    if v > MAX_SECS {
-        return Err(format!("`{s}`: at most {MAX_SECS} seconds (a day)"));
-    }
-    Ok(Duration::from_secs_f64(v))
-}
-
-/// Time since the start of the watch.
-pub trait Clock {
-    fn now(&self) -> Duration;
-}
-
-/// The real monotonic clock.
-pub struct MonoClock(Instant);
-
-impl MonoClock {
-    pub fn start() -> Self {
-        MonoClock(Instant::now())
-    }
-}
-
-impl Clock for MonoClock {
-    fn now(&self) -> Duration {
-        self.0.elapsed()
-    }
-}
-
-/// Pick the radio to watch. With a selector it must match exactly one radio;
-/// without one, the wlan card (not a platform switch), ipw2x00 first.
-pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Error> {
-    if let Some(s) = selector {
-        let sels = crate::model::select::parse_all(&[s.to_string()], radios)?;
-        let hits = crate::model::select::filter(&sels, radios);
-        return match hits.as_slice() {
-            [one] => Ok(one.id),
-            [] => Err(Error::usage(
-                format!("`{s}` matches no radio"),
-                Some(crate::model::select::describe_radios(radios)),
-            )),
-            many => Err(Error::usage(
-                format!(
-                    "verify watches one radio, `{s}` matches {}: {}",
-                    many.len(),
-                    many.iter()
-                        .map(|r| format!("{} {}", r.id, r.device))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Some("name one by index or device name, e.g. `pin13 verify phy0`".into()),
-            )),
-        };
-    }
-    let cards: Vec<(&Radio, hardware::Hardware)> = radios
-        .iter()
-        .filter(|r| r.kind == crate::sys::RfkillType::Wlan)
-        .map(|r| (r, hardware::hardware(&r.device, r.sys.as_ref())))
-        .filter(|(_, hw)| hw.role == Role::Card)
-        .collect();
-    let ipw = cards.iter().find(|(_, hw)| {
-        hw.form == FormFactor::MiniPci
-            || hw
-                .driver
-                .as_deref()
-                .is_some_and(hardware::is_mini_pci_driver)
-    });
-    match ipw.or(cards.first()) {
-        Some((r, _)) => Ok(r.id),
-        None => Err(Error::usage(
-            "no wireless card's rfkill device found to watch",
-            Some(format!(
-                "{}; name the radio to watch, e.g. `pin13 verify 0`",
-                crate::model::select::describe_radios(radios)
-            )),
-        )),
-    }
-}
-
-/// How the watch ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// The whole duration passed.
-    Completed,
-    /// The event stream ended early (a replayed capture).
-    StreamEnded,
-    /// Ctrl-C, or the reader of our output went away.
-    Interrupted,
-}
-
-/// `+3.214s` (milliseconds).
-pub fn stamp(d: Duration) -> String {
-    format!("+{}.{:03}s", d.as_secs(), d.subsec_millis())
-}
-
-fn secs(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms % 1000 == 0 {
-        format!("{} s", ms / 1000)
-    } else {
-        format!("{}.{:03} s", ms / 1000, ms % 1000)
-    }
-}
-
-/// `0.200 s`: always with milliseconds, for measured times.
-fn msecs(d: Duration) -> String {
-    let ms = d.as_millis();
-    format!("{}.{:03} s", ms / 1000, ms % 1000)
-}
-
-fn reasons_text(r: Option<crate::sys::Reasons>) -> String {
-    match r {
-        Some(r) if r.0 != 0 => format!(" ({})", r.names().join("+")),
-        _ => String::new(),
-    }
-}
-
-/// One timeline line: `+3.214s  phy0           HARD BLOCKED (signal)`.
-pub fn render_entry(e: &Entry) -> String {
-    let yes = |b: bool| if b { "blocked" } else { "unblocked" };
-    let what = match &e.what {
-        What::Start {
-            soft,
-            hard,
-            reasons,
-        } => format!(
-            "start: soft {}, hard {}{}",
-            yes(*soft),
-            yes(*hard),
-            reasons_text(*reasons)
-        ),
-        What::Added { soft, hard } => {
-            format!("appeared: soft {}, hard {}", yes(*soft), yes(*hard))
-        }
-        What::Removed => "REMOVED (the device went away)".into(),
-        What::CameBack { old_id } => format!("came back (was rfkill {old_id}), watching it again"),
-        What::SoftBlocked => "soft blocked".into(),
-        What::SoftUnblocked => "soft unblocked".into(),
-        What::HardBlocked { reasons } => format!("HARD BLOCKED{}", reasons_text(*reasons)),
-        What::HardUnblocked { lasted } => format!("hard unblocked after {}", msecs(*lasted)),
-    };
-    let mark = if e.target { '*' } else { ' ' };
-    format!("{:>9} {mark} {:<14} {what}", stamp(e.at), e.device)
+/// `--duration`: more than 0, at most a day; a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    duration::parse(
+        s,
+        &duration::Spec {
+            min_inclusive: false,
+            ..duration::Spec::secs_up_to(MAX)
+        },
+    )
 }
 
 /// Drive `w` with events from `src` until `duration` has passed on `clock`.
@@ -277,276 +139,6 @@ where
         let _ = cd.flush();
     }
     Ok(ending)
-}
-
-/// What the target is, for the header and the verdict.
-pub struct TargetInfo {
-    pub id: u32,
-    pub device: String,
-    pub hw: hardware::Hardware,
-}
-
-impl TargetInfo {
-    pub fn new(radios: &[Radio], id: u32) -> Self {
-        let r = radios.iter().find(|r| r.id == id);
-        let device = r
-            .map(|r| r.device.clone())
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| format!("rfkill{id}"));
-        TargetInfo {
-            id,
-            hw: hardware::hardware(&device, r.and_then(|r| r.sys.as_ref())),
-            device,
-        }
-    }
-
-    fn label(&self) -> String {
-        let mut parts = vec![format!("rfkill {}", self.id)];
-        if let Some(d) = &self.hw.driver {
-            parts.push(d.clone());
-        }
-        if let Some(s) = &self.hw.slot {
-            parts.push(format!("at {s}"));
-        }
-        format!("{} ({})", self.device, parts.join(", "))
-    }
-}
-
-/// The lines printed before the watch starts.
-pub fn render_header(t: &TargetInfo, duration: Duration) -> String {
-    format!(
-        "Watching {} for {}.\nPress the laptop's wireless kill button or slide its switch now, several times.\n",
-        t.label(),
-        secs(duration)
-    )
-}
-
-/// The verdict block: PASS/FAIL line, what failed, the target's timeline on
-/// FAIL, and what to do next.
-pub fn render_verdict(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Duration) -> String {
-    let mut o = String::new();
-    let name = &t.device;
-    let mini_pci = t.hw.form == FormFactor::MiniPci;
-    if ending == Ending::StreamEnded && v.watched < planned {
-        o.push_str(&format!(
-            "(the event stream ended after {} of {})\n",
-            msecs(v.watched),
-            secs(planned)
-        ));
-    }
-    if v.pass {
-        o.push_str(&format!(
-            "PASS: {name} was never hard-blocked and stayed present for {} ({} changes on other radios).\n",
-            secs(v.watched),
-            v.other_changes
-        ));
-        if mini_pci {
-            o.push_str("The tape on pin 13 holds: the kill line no longer reaches the card.\n");
-        }
-        if v.target_changes == 0 && v.other_changes == 0 {
-            o.push_str(
-                "Nothing changed at all: if you did not press the switch, run it again and press it while the countdown runs.\n",
-            );
-        }
-        return o;
-    }
-    let hard: Vec<&Failure> = v
-        .failures
-        .iter()
-        .filter(|f| matches!(f, Failure::Hard { .. }))
-        .collect();
-    o.push_str(&format!("FAIL: {name}"));
-    let mut what = Vec::new();
-    if v.failures.contains(&Failure::HardAtStart) {
-        what.push("was already hard-blocked when the check started".to_string());
-    }
-    if !hard.is_empty() {
-        let list: Vec<String> = hard
-            .iter()
-            .map(|f| match f {
-                Failure::Hard {
-                    at,
-                    lasted: Some(l),
-                } => format!("{} at {}", msecs(*l), stamp(*at)),
-                Failure::Hard { at, lasted: None } => {
-                    format!("from {} until the end", stamp(*at))
-                }
-                _ => String::new(),
-            })
-            .collect();
-        what.push(format!(
-            "was hard-blocked {} time{} ({})",
-            hard.len(),
-            if hard.len() == 1 { "" } else { "s" },
-            list.join(", ")
-        ));
-    }
-    for f in &v.failures {
-        if let Failure::Removed { at } = f {
-            what.push(format!(
-                "disappeared at {} (its driver unregistered it)",
-                stamp(*at)
-            ));
-        }
-    }
-    o.push_str(&format!(" {}.\n", what.join("; ")));
-    o.push_str("Timeline:\n");
-    for e in &v.timeline {
-        o.push_str(&format!("  {}\n", render_entry(e)));
-    }
-    o.push_str("next: ");
-    if t.hw.role == Role::Platform && !hard.is_empty() {
-        o.push_str(&format!(
-            "{name} is a platform switch, so it follows the switch by design; to check the tape, verify the card's own device (`pin13 verify` without a selector picks it).\n"
-        ));
-    } else if v.failures.contains(&Failure::HardAtStart) && hard.is_empty() {
-        o.push_str(&format!(
-            "run `pin13 diagnose {name}` to see who holds the block, clear it, then verify again.\n"
-        ));
-    } else if !hard.is_empty() && mini_pci {
-        o.push_str("the kill line still reaches the card: take it out, check that the tape covers pin 13 completely and is not torn, test it with `pin13 jig probe`, then verify again.\n");
-    } else if !hard.is_empty() {
-        o.push_str("the kill input still reaches the card (pin 13 on mini-PCI, W_DISABLE# pin 20 on mini PCIe): check the tape, then verify again.\n");
-    } else {
-        o.push_str("look at `dmesg` for why the card went away (a reset or a driver reload), then verify again.\n");
-    }
-    o
-}
-
-#[derive(serde::Serialize)]
-struct JsonEntry {
-    t: f64,
-    id: u32,
-    device: String,
-    target: bool,
-    event: &'static str,
-    soft: Option<&'static str>,
-    hard: Option<&'static str>,
-    reasons: Option<Vec<String>>,
-    lasted: Option<f64>,
-}
-
-#[derive(serde::Serialize)]
-struct JsonFailure {
-    kind: &'static str,
-    t: Option<f64>,
-    lasted: Option<f64>,
-}
-
-#[derive(serde::Serialize)]
-struct JsonVerdict {
-    result: &'static str,
-    id: u32,
-    device: String,
-    duration: f64,
-    watched: f64,
-    ended: &'static str,
-    failures: Vec<JsonFailure>,
-    timeline: Vec<JsonEntry>,
-}
-
-fn blocked(b: bool) -> &'static str {
-    if b {
-        "blocked"
-    } else {
-        "unblocked"
-    }
-}
-
-/// The verdict as one JSON object (stable keys; times in seconds).
-pub fn render_json(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Duration) -> String {
-    let f = |d: Duration| (d.as_micros() as f64) / 1e6;
-    let timeline = v
-        .timeline
-        .iter()
-        .map(|e| {
-            let mut j = JsonEntry {
-                t: f(e.at),
-                id: e.id,
-                device: e.device.clone(),
-                target: e.target,
-                event: "",
-                soft: None,
-                hard: None,
-                reasons: None,
-                lasted: None,
-            };
-            match &e.what {
-                What::Start {
-                    soft,
-                    hard,
-                    reasons,
-                } => {
-                    j.event = "start";
-                    j.soft = Some(blocked(*soft));
-                    j.hard = Some(blocked(*hard));
-                    j.reasons = reasons.map(|r| r.names());
-                }
-                What::Added { soft, hard } => {
-                    j.event = "add";
-                    j.soft = Some(blocked(*soft));
-                    j.hard = Some(blocked(*hard));
-                }
-                What::Removed => j.event = "del",
-                What::CameBack { .. } => j.event = "came-back",
-                What::SoftBlocked => {
-                    j.event = "change";
-                    j.soft = Some("blocked");
-                }
-                What::SoftUnblocked => {
-                    j.event = "change";
-                    j.soft = Some("unblocked");
-                }
-                What::HardBlocked { reasons } => {
-                    j.event = "change";
-                    j.hard = Some("blocked");
-                    j.reasons = reasons.map(|r| r.names());
-                }
-                What::HardUnblocked { lasted } => {
-                    j.event = "change";
-                    j.hard = Some("unblocked");
-                    j.lasted = Some(f(*lasted));
-                }
-            }
-            j
-        })
-        .collect();
-    let failures = v
-        .failures
-        .iter()
-        .map(|x| match x {
-            Failure::HardAtStart => JsonFailure {
-                kind: "hard-at-start",
-                t: Some(0.0),
-                lasted: None,
-            },
-            Failure::Hard { at, lasted } => JsonFailure {
-                kind: "hard-blocked",
-                t: Some(f(*at)),
-                lasted: lasted.map(f),
-            },
-            Failure::Removed { at } => JsonFailure {
-                kind: "removed",
-                t: Some(f(*at)),
-                lasted: None,
-            },
-        })
-        .collect();
-    let j = JsonVerdict {
-        result: if v.pass { "pass" } else { "fail" },
-        id: t.id,
-        device: t.device.clone(),
-        duration: f(planned),
-        watched: f(v.watched),
-        ended: match ending {
-            Ending::Completed => "completed",
-            Ending::StreamEnded => "stream-ended",
-            Ending::Interrupted => "interrupted",
-        },
-        failures,
-        timeline,
-    };
-    serde_json::to_string(&j).unwrap_or_else(|_| String::from("{}"))
 }
 
 /// The exit status of a finished (or interrupted) watch.
@@ -660,6 +252,8 @@ fn watcher_start_lines(w: &Watcher) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::inventory::Radio;
+    use crate::model::watcher::Failure;
     use crate::sys::DevError;
     use crate::sys::{Event, Op, Reasons, RfkillType};
     use crate::testkit::{node, pci_node, phy, platform};
@@ -1028,13 +622,15 @@ mod tests {
 
     #[test]
     fn duration_parsing() {
-        assert_eq!(parse_secs("30").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_secs("0.5").unwrap(), ms(500));
-        assert!(parse_secs("0").is_err());
-        assert!(parse_secs("-1").is_err());
-        assert!(parse_secs("abc").unwrap_err().contains("not a number"));
-        assert!(parse_secs("nan").is_err());
-        assert!(parse_secs("inf").is_err());
-        assert!(parse_secs("100000").is_err());
+        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("0.5").unwrap(), ms(500));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("abc")
+            .unwrap_err()
+            .contains("not a duration"));
+        assert!(parse_duration("nan").is_err());
+        assert!(parse_duration("inf").is_err());
+        assert!(parse_duration("100000").is_err());
     }
 }

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::context::Context;
 use crate::model::inventory;
 use crate::model::select::{self, Selector};
+use crate::render::words;
 use crate::sys::clock::Stamp;
 use crate::sys::device::{sigint_pipe, DevSource, Device};
 use crate::sys::sysfs::Sysfs;
@@ -76,14 +77,6 @@ struct JsonLine<'a> {
     hard: &'static str,
     /// `null` when the kernel does not report reasons (< 5.11).
     reasons: Option<Vec<String>>,
-}
-
-fn blocked(b: bool) -> &'static str {
-    if b {
-        "blocked"
-    } else {
-        "unblocked"
-    }
 }
 
 /// Turns events into lines: keeps device names (a DEL event comes after the
@@ -156,8 +149,8 @@ impl<'a> Formatter<'a> {
                 type_name: &type_name,
                 device: (!device.is_empty()).then_some(device.as_str()),
                 op: &op,
-                soft: blocked(ev.soft),
-                hard: blocked(ev.hard),
+                soft: words::blocked(ev.soft),
+                hard: words::blocked(ev.hard),
                 reasons,
             };
             // Serialising plain strings and numbers cannot fail.
@@ -176,8 +169,8 @@ impl<'a> Formatter<'a> {
                 "{} {op} id={} device={device} type={type_name} soft={} hard={} reasons={reasons}\n",
                 t.human(),
                 ev.idx,
-                blocked(ev.soft),
-                blocked(ev.hard),
+                words::blocked(ev.soft),
+                words::blocked(ev.hard),
             )
         }
     }

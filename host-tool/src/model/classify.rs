@@ -92,16 +92,8 @@ impl Finding {
 /// A short label for a device in evidence lines: `tpacpi_bluetooth_sw (rfkill 0, thinkpad_acpi)`.
 fn label(r: &Radio, hw: &Hardware) -> String {
     match &hw.driver {
-        Some(d) => format!("{} (rfkill {}, {d})", display_name(r), r.id),
-        None => format!("{} (rfkill {})", display_name(r), r.id),
-    }
-}
-
-fn display_name(r: &Radio) -> String {
-    if r.device.is_empty() {
-        format!("rfkill{}", r.id)
-    } else {
-        r.device.clone()
+        Some(d) => format!("{} (rfkill {}, {d})", r.name(), r.id),
+        None => format!("{} (rfkill {})", r.name(), r.id),
     }
 }
 

@@ -55,7 +55,22 @@ use crate::sys::{device::Device, DevError};
 use crate::sys::{Event, Op};
 use crate::Error;
 
+/// A radio's name for people: its device name (`phy0`), or `rfkill3` when
+/// sysfs did not give one.
+pub fn radio_name(id: u32, device: &str) -> String {
+    if device.is_empty() {
+        format!("rfkill{id}")
+    } else {
+        device.to_string()
+    }
+}
+
 impl Radio {
+    /// [`radio_name`] of this radio.
+    pub fn name(&self) -> String {
+        radio_name(self.id, &self.device)
+    }
+
     /// A radio known from sysfs alone.
     pub fn from_sys(sys: SysRadio) -> Radio {
         Radio {
@@ -446,6 +461,12 @@ mod tests {
         assert_eq!(radios[0].device, "");
         assert_eq!(radios[0].reasons, None);
         assert!(radios[0].sys.is_none());
+    }
+
+    #[test]
+    fn a_radio_without_a_name_is_shown_by_its_index() {
+        assert_eq!(radio_name(3, ""), "rfkill3");
+        assert_eq!(radio_name(0, "phy0"), "phy0");
     }
 
     #[test]

@@ -10,8 +10,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::model::hardware::{self, FormFactor, Role};
 use crate::model::inventory::Radio;
 use crate::sys::{Event, Op, Reasons};
+use crate::Error;
 
 /// What happened to one radio.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,10 +160,7 @@ impl Watcher {
     }
 
     fn name_of(&self, id: u32) -> String {
-        match self.names.get(&id) {
-            Some(n) if !n.is_empty() => n.clone(),
-            _ => format!("rfkill{id}"),
-        }
+        crate::model::inventory::radio_name(id, self.names.get(&id).map_or("", String::as_str))
     }
 
     fn push(&mut self, at: Duration, id: u32, what: What) {
@@ -347,6 +346,67 @@ impl Watcher {
             target_changes: self.target_changes,
             other_changes: self.other_changes,
         }
+    }
+}
+
+/// How the watch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The whole duration passed.
+    Completed,
+    /// The event stream ended early (a replayed capture).
+    StreamEnded,
+    /// Ctrl-C, or the reader of our output went away.
+    Interrupted,
+}
+
+/// Pick the radio to watch. With a selector it must match exactly one radio;
+/// without one, the wlan card (not a platform switch), ipw2x00 first.
+pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Error> {
+    if let Some(s) = selector {
+        let sels = crate::model::select::parse_all(&[s.to_string()], radios)?;
+        let hits = crate::model::select::filter(&sels, radios);
+        return match hits.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(Error::usage(
+                format!("`{s}` matches no radio"),
+                Some(crate::model::select::describe_radios(radios)),
+            )),
+            many => Err(Error::usage(
+                format!(
+                    "verify watches one radio, `{s}` matches {}: {}",
+                    many.len(),
+                    many.iter()
+                        .map(|r| format!("{} {}", r.id, r.device))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some("name one by index or device name, e.g. `pin13 verify phy0`".into()),
+            )),
+        };
+    }
+    let cards: Vec<(&Radio, hardware::Hardware)> = radios
+        .iter()
+        .filter(|r| r.kind == crate::sys::RfkillType::Wlan)
+        .map(|r| (r, hardware::hardware(&r.device, r.sys.as_ref())))
+        .filter(|(_, hw)| hw.role == Role::Card)
+        .collect();
+    let ipw = cards.iter().find(|(_, hw)| {
+        hw.form == FormFactor::MiniPci
+            || hw
+                .driver
+                .as_deref()
+                .is_some_and(hardware::is_mini_pci_driver)
+    });
+    match ipw.or(cards.first()) {
+        Some((r, _)) => Ok(r.id),
+        None => Err(Error::usage(
+            "no wireless card's rfkill device found to watch",
+            Some(format!(
+                "{}; name the radio to watch, e.g. `pin13 verify 0`",
+                crate::model::select::describe_radios(radios)
+            )),
+        )),
     }
 }
 

@@ -22,11 +22,7 @@ pub fn selector(f: &Finding, all: &[Finding]) -> String {
 
 /// `phy0` or `rfkill3` when the name is unknown.
 pub fn shown_name(f: &Finding) -> String {
-    if f.device.is_empty() {
-        format!("rfkill{}", f.id)
-    } else {
-        f.device.clone()
-    }
+    crate::model::inventory::radio_name(f.id, &f.device)
 }
 
 /// The verdict: what is wrong, in one line (without the device label).

@@ -4,3 +4,5 @@
 
 pub mod advice;
 pub mod table;
+pub mod verify;
+pub mod words;

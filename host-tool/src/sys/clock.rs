@@ -1,4 +1,5 @@
-//! Local timestamps for `watch`: RFC 3339 with microseconds and the local
+//! The clocks: [`Clock`] (time since a start, monotonic; tests script it)
+//! and local timestamps for `watch`: RFC 3339 with microseconds and the local
 //! offset, without a date/time dependency. The offset comes from libc
 //! (`localtime_r`, in `rfkill::dev`, the only unsafe module); the calendar
 //! arithmetic is here.
@@ -84,6 +85,26 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// Time since the start of the watch.
+pub trait Clock {
+    fn now(&self) -> std::time::Duration;
+}
+
+/// The real monotonic clock.
+pub struct MonoClock(std::time::Instant);
+
+impl MonoClock {
+    pub fn start() -> Self {
+        MonoClock(std::time::Instant::now())
+    }
+}
+
+impl Clock for MonoClock {
+    fn now(&self) -> std::time::Duration {
+        self.0.elapsed()
+    }
 }
 
 #[cfg(test)]
