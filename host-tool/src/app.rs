@@ -9,9 +9,9 @@ use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{self, Cli, Command};
 use crate::cmd;
-use crate::cmd::block::Action;
 use crate::context::Context;
 use crate::exit::Status;
+use crate::model::plan::Action;
 use crate::sys::sysfs::Sysfs;
 use crate::Error;
 

@@ -9,34 +9,14 @@
 //!    that did not reach the requested state makes the exit status 1.
 #![forbid(unsafe_code)]
 
-use std::collections::HashSet;
-
 use crate::context::Context;
-use crate::model::inventory::{self, Radio};
-use crate::model::select::{self, Selector};
+use crate::model::inventory::{self};
+use crate::model::plan::{plan, Action};
+use crate::model::select::{self};
+use crate::render::block::report;
 use crate::render::table;
-use crate::render::words;
 use crate::sys::device::Device;
-use crate::sys::Event;
 use crate::{Error, Status};
-
-/// What to do with the soft block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Block,
-    Unblock,
-    Toggle,
-}
-
-impl Action {
-    fn verb(self) -> &'static str {
-        match self {
-            Action::Block => "block",
-            Action::Unblock => "unblock",
-            Action::Toggle => "toggle",
-        }
-    }
-}
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CHANGE_HELP)]
@@ -53,186 +33,6 @@ later. Every selector is checked before anything is written. Afterwards the
 radios are read again and each line says what changed. Only the soft block can
 be changed: a hard block (switch, kill line) is read-only for software.
 Needs write access to /dev/rfkill (root, a udev rule or group; see the message).";
-
-/// One radio the command means to change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub id: u32,
-    pub device: String,
-    pub type_name: String,
-    /// Soft state before.
-    pub was_soft: bool,
-    /// Soft state asked for.
-    pub want_soft: bool,
-    /// Matched through a type or `all` rather than named by index or name.
-    pub by_group: bool,
-    /// A platform (ACPI/WMI/firmware) switch rather than a radio: drivers
-    /// such as dell-rbtn re-read their switch and keep its state.
-    pub platform: bool,
-}
-
-/// The writes and what they should achieve.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Plan {
-    pub writes: Vec<Event>,
-    pub targets: Vec<Target>,
-    /// Type selectors that matched no radio (the write still sets the
-    /// kernel's default for that type).
-    pub empty_groups: Vec<Selector>,
-}
-
-/// Compute the writes (pure). Toggle flips each radio; for a type or `all`
-/// whose radios all share one state it writes one CHANGE_ALL, otherwise one
-/// CHANGE per radio (so every radio really flips).
-pub fn plan(action: Action, selectors: &[Selector], radios: &[Radio]) -> Plan {
-    let mut p = Plan::default();
-    let mut covered: HashSet<u32> = HashSet::new();
-    let add_target = |p: &mut Plan, r: &Radio, want: bool, by_group: bool| {
-        if !p.targets.iter().any(|t| t.id == r.id) {
-            p.targets.push(Target {
-                id: r.id,
-                device: r.device.clone(),
-                type_name: r.type_name.clone(),
-                was_soft: r.soft,
-                want_soft: want,
-                by_group,
-                platform: matches!(
-                    r.sys.as_ref().and_then(|s| s.bus()),
-                    Some("platform" | "acpi")
-                ),
-            });
-        }
-    };
-    for sel in selectors {
-        let matched: Vec<&Radio> = radios.iter().filter(|r| sel.matches(r)).collect();
-        match (action, sel.group_type()) {
-            (Action::Block | Action::Unblock, Some(kind)) => {
-                let want = action == Action::Block;
-                p.writes.push(Event::change_all(kind, want));
-                if matched.is_empty() {
-                    p.empty_groups.push(sel.clone());
-                }
-                for r in matched {
-                    covered.insert(r.id);
-                    add_target(&mut p, r, want, true);
-                }
-            }
-            (Action::Toggle, Some(kind)) => {
-                let fresh: Vec<&Radio> = matched
-                    .iter()
-                    .copied()
-                    .filter(|r| !covered.contains(&r.id))
-                    .collect();
-                if matched.is_empty() {
-                    p.empty_groups.push(sel.clone());
-                } else if fresh.len() == matched.len()
-                    && matched.iter().all(|r| r.soft == matched[0].soft)
-                {
-                    p.writes.push(Event::change_all(kind, !matched[0].soft));
-                } else {
-                    for r in &fresh {
-                        p.writes.push(Event::change(r.id, !r.soft));
-                    }
-                }
-                for r in fresh {
-                    covered.insert(r.id);
-                    add_target(&mut p, r, !r.soft, true);
-                }
-            }
-            (_, None) => {
-                for r in matched {
-                    if covered.insert(r.id) {
-                        let want = match action {
-                            Action::Block => true,
-                            Action::Unblock => false,
-                            Action::Toggle => !r.soft,
-                        };
-                        p.writes.push(Event::change(r.id, want));
-                        add_target(&mut p, r, want, false);
-                    }
-                }
-            }
-        }
-    }
-    p
-}
-
-fn label(id: u32, device: &str, type_name: &str) -> String {
-    let name = if device.is_empty() { "?" } else { device };
-    format!("{name} (id {id}, {type_name})")
-}
-
-/// The report lines and the radios that did not reach their state (pure).
-pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
-    let mut out = String::new();
-    let mut failed = Vec::new();
-    for t in &plan.targets {
-        let l = label(t.id, &t.device, &t.type_name);
-        match after.iter().find(|r| r.id == t.id) {
-            None => {
-                out.push_str(&format!("{l}: gone (unplugged or driver unloaded)\n"));
-                failed.push(l);
-            }
-            // Drivers such as dell-rbtn tie the soft state to their hard
-            // switch: while it is off the soft block cannot be lifted, and
-            // the radio is blocked by the switch anyway. Say so; not a failure.
-            Some(r) if r.soft != t.want_soft && r.hard => {
-                let why = table::reason_text(r).unwrap_or_default();
-                out.push_str(&format!(
-                    "{l}: still soft {} and HARD blocked ({why}): its driver ties the soft state \
-                     to a hardware switch; change that switch\n",
-                    words::blocked(r.soft)
-                ));
-            }
-            // A platform switch swept up by a type or `all` (dell-rbtn keeps
-            // its switch's state): said, not a failure of `block all`.
-            Some(r) if r.soft != t.want_soft && t.by_group && t.platform => {
-                out.push_str(&format!(
-                    "{l}: still soft {}: a platform switch ({}) that keeps its hardware \
-                     switch's state; software cannot change it\n",
-                    words::blocked(r.soft),
-                    r.driver().unwrap_or("platform driver")
-                ));
-            }
-            Some(r) if r.soft != t.want_soft => {
-                out.push_str(&format!(
-                    "{l}: still soft {} (asked for soft {}): its driver did not accept the change\n",
-                    words::blocked(r.soft),
-                    words::blocked(t.want_soft)
-                ));
-                failed.push(l);
-            }
-            Some(r) => {
-                let what = if r.soft == t.was_soft {
-                    format!("soft {} (already)", words::blocked(r.soft))
-                } else {
-                    format!(
-                        "soft {} -> {}",
-                        words::blocked(t.was_soft),
-                        words::blocked(r.soft)
-                    )
-                };
-                let hard = if r.hard && !r.soft {
-                    let why = table::reason_text(r).unwrap_or_default();
-                    format!(
-                        "; still HARD blocked ({why}): software cannot lift that, see `pin13 diagnose`"
-                    )
-                } else {
-                    String::new()
-                };
-                out.push_str(&format!("{l}: {what}{hard}\n"));
-            }
-        }
-    }
-    for g in &plan.empty_groups {
-        if let Selector::Type(_) = g {
-            out.push_str(&format!(
-                "{g}: no such radio present (the kernel's default for it was set)\n"
-            ));
-        }
-    }
-    (out, failed)
-}
 
 pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, Error> {
     if ctx.replay.is_some() {
@@ -288,6 +88,9 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::inventory::Radio;
+    use crate::model::select::Selector;
+    use crate::sys::Event;
     use crate::sys::{Op, Reasons, RfkillType};
 
     fn radio(id: u32, kind: RfkillType, device: &str, soft: bool, hard: bool) -> Radio {

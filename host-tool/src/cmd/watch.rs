@@ -8,20 +8,18 @@
 //! output goes away (`pin13 watch | head -3`).
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use crate::context::Context;
+use crate::model::duration;
 use crate::model::inventory;
 use crate::model::select::{self, Selector};
-use crate::render::words;
+use crate::render::watch::Formatter;
 use crate::sys::clock::Stamp;
 use crate::sys::device::{sigint_pipe, DevSource, Device};
-use crate::sys::sysfs::Sysfs;
-use crate::sys::{Event, EventSource, Next, Op};
+
+use crate::sys::{EventSource, Next};
 use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
@@ -40,7 +38,7 @@ pub struct WatchArgs {
     pub count: Option<u64>,
 
     /// Stop after SECS seconds (decimals allowed), exit status 0.
-    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 }
 
@@ -53,127 +51,12 @@ unspecified (hard-blocked, the driver gives no reason), unknown (kernel < 5.11),
 - (not hard-blocked). With --json, `reasons` is a list ([] when none, null when
 unknown). Ctrl-C, a closed pipe (`| head`), --count and --timeout exit 0.";
 
-fn parse_secs(s: &str) -> Result<Duration, String> {
-    let v: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
-    if !v.is_finite() || !(0.0..=1e9).contains(&v) {
-        return Err(format!("`{s}`: expected seconds between 0 and 1e9"));
-    }
-    Ok(Duration::from_secs_f64(v))
-}
-
-/// One output line as JSON (field order is the documented key order).
-#[derive(Debug, Serialize)]
-struct JsonLine<'a> {
-    time: String,
-    id: u32,
-    #[serde(rename = "type")]
-    type_name: &'a str,
-    device: Option<&'a str>,
-    op: &'a str,
-    soft: &'static str,
-    hard: &'static str,
-    /// `null` when the kernel does not report reasons (< 5.11).
-    reasons: Option<Vec<String>>,
-}
-
-/// Turns events into lines: keeps device names (a DEL event comes after the
-/// sysfs directory is gone) and fills reasons from sysfs for 8-byte events.
-pub struct Formatter<'a> {
-    sysfs: &'a Sysfs,
-    json: bool,
-    /// idx -> (device name, type name)
-    known: HashMap<u32, (String, String)>,
-}
-
-impl<'a> Formatter<'a> {
-    pub fn new(sysfs: &'a Sysfs, json: bool) -> Self {
-        Formatter {
-            sysfs,
-            json,
-            known: HashMap::new(),
-        }
-    }
-
-    /// Name and type of `ev`'s radio; looked up in sysfs on ADD and for
-    /// radios not seen yet.
-    fn identify(&mut self, ev: &Event) -> (String, String) {
-        if ev.op == Op::Add || !self.known.contains_key(&ev.idx) {
-            if let Ok(Some(r)) = self.sysfs.radio(ev.idx) {
-                self.known
-                    .insert(ev.idx, (r.attrs.name.clone(), r.attrs.type_name.clone()));
-            }
-        }
-        let kernel_type = ev.kind.to_string();
-        let found = self.known.get(&ev.idx).cloned();
-        if ev.op == Op::Del {
-            self.known.remove(&ev.idx);
-        }
-        found.unwrap_or((String::new(), kernel_type))
-    }
-
-    /// The radio's name, when known (for selectors by name).
-    pub fn name_of(&mut self, ev: &Event) -> String {
-        self.identify(ev).0
-    }
-
-    /// Reason names: from the 9-byte event, else sysfs (read now); empty when
-    /// not hard-blocked; `None` when nobody reports them.
-    fn reasons(&self, ev: &Event) -> Option<Vec<String>> {
-        if !ev.hard {
-            return Some(Vec::new());
-        }
-        let r = ev.reasons.or_else(|| match ev.op {
-            Op::Del => None,
-            _ => self
-                .sysfs
-                .radio(ev.idx)
-                .ok()
-                .flatten()
-                .and_then(|r| r.attrs.reasons()),
-        });
-        r.map(|r| r.names())
-    }
-
-    /// One line (with its newline) for `ev` at `t`.
-    pub fn line(&mut self, ev: &Event, t: Stamp) -> String {
-        let (device, type_name) = self.identify(ev);
-        let reasons = self.reasons(ev);
-        let op = ev.op.name();
-        if self.json {
-            let l = JsonLine {
-                time: t.rfc3339(),
-                id: ev.idx,
-                type_name: &type_name,
-                device: (!device.is_empty()).then_some(device.as_str()),
-                op: &op,
-                soft: words::blocked(ev.soft),
-                hard: words::blocked(ev.hard),
-                reasons,
-            };
-            // Serialising plain strings and numbers cannot fail.
-            let mut s = serde_json::to_string(&l).unwrap_or_default();
-            s.push('\n');
-            s
-        } else {
-            let reasons = match reasons {
-                None => "unknown".to_string(),
-                Some(v) if v.is_empty() && ev.hard => "unspecified".to_string(),
-                Some(v) if v.is_empty() => "-".to_string(),
-                Some(v) => v.join(","),
-            };
-            let device = if device.is_empty() { "?" } else { &device };
-            format!(
-                "{} {op} id={} device={device} type={type_name} soft={} hard={} reasons={reasons}\n",
-                t.human(),
-                ev.idx,
-                words::blocked(ev.soft),
-                words::blocked(ev.hard),
-            )
-        }
-    }
+/// `--timeout`: 0 up to 1e9 seconds; a bare number is seconds.
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    duration::parse(
+        s,
+        &duration::Spec::secs_up_to(Duration::from_secs(1_000_000_000)),
+    )
 }
 
 /// Why the loop ended (all end with exit status 0).
@@ -283,6 +166,8 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> Result<Status, Error> {
 mod tests {
     use super::*;
     use crate::sys::source::{Records, Scripted};
+    use crate::sys::sysfs::Sysfs;
+    use crate::sys::{Event, Op};
     use crate::sys::{Reasons, RfkillType};
     use std::path::Path;
 
@@ -489,10 +374,10 @@ mod tests {
 
     #[test]
     fn timeout_values() {
-        assert_eq!(parse_secs("2").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_secs("0.25").unwrap(), Duration::from_millis(250));
-        assert!(parse_secs("-1").is_err());
-        assert!(parse_secs("nan").is_err());
-        assert!(parse_secs("soon").is_err());
+        assert_eq!(parse_timeout("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_timeout("0.25").unwrap(), Duration::from_millis(250));
+        assert!(parse_timeout("-1").is_err());
+        assert!(parse_timeout("nan").is_err());
+        assert!(parse_timeout("soon").is_err());
     }
 }

@@ -24,6 +24,7 @@
 use crate::model::hardware::{hardware, Hardware, Role, RF_KILL_HW, RF_KILL_SW};
 use crate::model::inventory::Radio;
 use crate::sys::{Reasons, RfkillType};
+use crate::Status;
 
 /// Why a radio is (not) usable. The names are the stable JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +267,26 @@ fn platform_root(r: &Radio, all: &[Radio], hws: &[Hardware]) -> Option<(usize, S
         ));
     }
     None
+}
+
+/// The findings of the selected radios, in inventory order.
+pub fn picked<'a>(findings: &'a [Finding], selected: &[u32]) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| selected.contains(&f.id))
+        .collect()
+}
+
+/// 4 if a selected radio is hard-blocked, 3 if one is soft-blocked, else 0.
+pub fn exit_status(findings: &[Finding], selected: &[u32]) -> Status {
+    let sel = picked(findings, selected);
+    if sel.iter().any(|f| f.hard) {
+        Status::HardBlocked
+    } else if sel.iter().any(|f| f.soft) {
+        Status::SoftBlocked
+    } else {
+        Status::Success
+    }
 }
 
 #[cfg(test)]

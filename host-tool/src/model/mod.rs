@@ -7,6 +7,7 @@ pub mod classify;
 pub mod duration;
 pub mod hardware;
 pub mod inventory;
+pub mod plan;
 pub mod select;
 pub mod snapshot;
 pub mod watcher;

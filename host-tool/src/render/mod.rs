@@ -3,6 +3,9 @@
 #![forbid(unsafe_code)]
 
 pub mod advice;
+pub mod block;
+pub mod diagnose;
 pub mod table;
 pub mod verify;
+pub mod watch;
 pub mod words;
