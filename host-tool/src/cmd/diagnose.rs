@@ -61,8 +61,8 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::inventory::Source;
     use crate::model::classify::classify;
+    use crate::model::inventory::Source;
     use crate::sys::RfkillType;
     use crate::testkit::{pci_node, phy, platform};
 

@@ -12,7 +12,7 @@ use crate::{Error, Status};
 pub const JSON_TABLE: &str = "rfkilldevices";
 
 #[derive(Debug, Default, clap::Args)]
-#[command(after_help = COLUMNS_HELP)]
+#[command(after_help = table::columns_help())]
 pub struct StatusArgs {
     /// Radios to show: index, device name (phy0), type (wlan, wifi, bluetooth, ...)
     /// or `all`. Default: all.
@@ -42,19 +42,6 @@ pub struct StatusArgs {
     #[arg(short, long)]
     pub raw: bool,
 }
-
-const COLUMNS_HELP: &str = "\
-Columns (-o):
-  ID         rfkill index
-  TYPE       type name as the kernel writes it (wlan, bluetooth, ...)
-  DEVICE     device name (phy0, acer-wireless, hci0, ...)
-  TYPE-DESC  type description (Wireless LAN, ...)
-  SOFT       soft block: blocked/unblocked (software can change it)
-  HARD       hard block: blocked/unblocked (a switch, kill line or firmware)
-  DRIVER     driver of the hardware behind the radio (ipw2200, acer-wmi, ...)
-  REASON     why it is hard-blocked: signal (switch or kill line), not-owner
-             (firmware owns it), unspecified (the driver does not say),
-             unknown (kernel < 5.11 does not report reasons)";
 
 impl StatusArgs {
     /// What bare `pin13` runs.
@@ -95,10 +82,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
     let cols = args.columns()?;
     // util-linux's columns need only names; DRIVER and REASON need the walk
     // up the device tree (and sysfs's reasons on 8-byte kernels).
-    let detail = if cols
-        .iter()
-        .any(|c| matches!(c, Column::Driver | Column::Reason))
-    {
+    let detail = if cols.iter().any(|c| c.needs_tree()) {
         inventory::Detail::Full
     } else {
         inventory::Detail::Names

@@ -15,6 +15,83 @@
 use crate::model::inventory::Radio;
 use crate::Error;
 
+/// One column, all of it in one row (as util-linux's `infos[]`).
+#[derive(Debug)]
+struct ColumnInfo {
+    header: &'static str,
+    help: &'static [&'static str],
+    right: bool,
+    needs_tree: bool,
+}
+
+/// The rows of every [`Column`], in its order.
+const COLUMNS: [ColumnInfo; 8] = [
+    ColumnInfo {
+        header: "ID",
+        help: &["rfkill index"],
+        right: true,
+        needs_tree: false,
+    },
+    ColumnInfo {
+        header: "TYPE",
+        help: &["type name as the kernel writes it (wlan, bluetooth, ...)"],
+        right: false,
+        needs_tree: false,
+    },
+    ColumnInfo {
+        header: "DEVICE",
+        help: &["device name (phy0, acer-wireless, hci0, ...)"],
+        right: false,
+        needs_tree: false,
+    },
+    ColumnInfo {
+        header: "TYPE-DESC",
+        help: &["type description (Wireless LAN, ...)"],
+        right: false,
+        needs_tree: false,
+    },
+    ColumnInfo {
+        header: "SOFT",
+        help: &["soft block: blocked/unblocked (software can change it)"],
+        right: true,
+        needs_tree: false,
+    },
+    ColumnInfo {
+        header: "HARD",
+        help: &["hard block: blocked/unblocked (a switch, kill line or firmware)"],
+        right: true,
+        needs_tree: false,
+    },
+    ColumnInfo {
+        header: "DRIVER",
+        help: &["driver of the hardware behind the radio (ipw2200, acer-wmi, ...)"],
+        right: false,
+        needs_tree: true,
+    },
+    ColumnInfo {
+        header: "REASON",
+        help: &[
+            "why it is hard-blocked: signal (switch or kill line), not-owner",
+            "(firmware owns it), unspecified (the driver does not say),",
+            "unknown (kernel < 5.11 does not report reasons)",
+        ],
+        right: false,
+        needs_tree: true,
+    },
+];
+
+/// `status --help`'s list of columns, from [`COLUMNS`].
+pub fn columns_help() -> String {
+    let mut s = String::from("Columns (-o):");
+    for c in Column::ALL {
+        for (i, line) in c.help().iter().enumerate() {
+            let head = if i == 0 { c.header() } else { "" };
+            s.push_str(&format!("\n  {head:<10} {line}"));
+        }
+    }
+    s
+}
+
 /// Every column `status` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -62,41 +139,32 @@ impl Column {
         Column::Hard,
     ];
 
-    pub fn header(self) -> &'static str {
-        match self {
-            Column::Id => "ID",
-            Column::Type => "TYPE",
-            Column::Device => "DEVICE",
-            Column::TypeDesc => "TYPE-DESC",
-            Column::Soft => "SOFT",
-            Column::Hard => "HARD",
-            Column::Driver => "DRIVER",
-            Column::Reason => "REASON",
-        }
+    /// Everything about this column, from its row of [`COLUMNS`].
+    fn info(self) -> &'static ColumnInfo {
+        &COLUMNS[self as usize]
     }
 
-    pub fn help(self) -> &'static str {
-        match self {
-            Column::Id => "rfkill index",
-            Column::Type => "type name as the kernel writes it (wlan, bluetooth, ...)",
-            Column::Device => "device name (phy0, acer-wireless, hci0, ...)",
-            Column::TypeDesc => "type description (Wireless LAN, ...)",
-            Column::Soft => "soft block: blocked/unblocked",
-            Column::Hard => "hard block: blocked/unblocked",
-            Column::Driver => "driver of the hardware behind the radio (ipw2200, acer-wmi, ...)",
-            Column::Reason => {
-                "why it is hard-blocked: signal, not-owner, unspecified (kernel says 0), \
-                 unknown (kernel < 5.11)"
-            }
-        }
+    pub fn header(self) -> &'static str {
+        self.info().header
+    }
+
+    /// The column's help, as `status --help` lists it (one or more lines).
+    pub fn help(self) -> &'static [&'static str] {
+        self.info().help
     }
 
     fn right_aligned(self) -> bool {
-        matches!(self, Column::Id | Column::Soft | Column::Hard)
+        self.info().right
     }
 
     fn is_number(self) -> bool {
         self == Column::Id
+    }
+
+    /// Whether the column needs the devices above the radio in sysfs (driver,
+    /// reasons), not only its name.
+    pub fn needs_tree(self) -> bool {
+        self.info().needs_tree
     }
 
     fn parse(name: &str) -> Option<Column> {
@@ -107,7 +175,7 @@ impl Column {
 
     /// The cell for one radio (`None`: empty, `null` in JSON).
     pub fn cell(self, r: &Radio) -> Option<String> {
-        let blocked = |b: bool| if b { "blocked" } else { "unblocked" }.to_string();
+        let blocked = |b: bool| crate::render::words::blocked(b).to_string();
         match self {
             Column::Id => Some(r.id.to_string()),
             Column::Type => Some(r.type_name.clone()),
