@@ -10,10 +10,10 @@ use clap::{CommandFactory, FromArgMatches};
 use crate::cli::{self, Cli, Command};
 use crate::cmd;
 use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Status;
 use crate::model::plan::Action;
 use crate::sys::sysfs::Sysfs;
-use crate::Error;
 
 pub fn run() -> ExitCode {
     let cli = match parse_args() {

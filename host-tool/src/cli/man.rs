@@ -15,8 +15,9 @@ use clap_mangen::roff::{bold, roman, Roff};
 use clap_mangen::Man;
 
 use super::full_command;
+use crate::error::Error;
+use crate::exit::Status;
 use crate::exit::EXIT_STATUS_HELP;
-use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
 pub struct ManArgs {}

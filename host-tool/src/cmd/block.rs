@@ -10,13 +10,14 @@
 #![forbid(unsafe_code)]
 
 use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Status;
 use crate::model::inventory::{self};
 use crate::model::plan::{plan, Action};
 use crate::model::select::{self};
 use crate::render::block::report;
 use crate::render::table;
 use crate::sys::device::Device;
-use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CHANGE_HELP)]

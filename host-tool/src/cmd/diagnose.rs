@@ -7,7 +7,8 @@
 #![forbid(unsafe_code)]
 
 use crate::context::Context;
-use crate::{Error, Status};
+use crate::error::Error;
+use crate::exit::Status;
 
 use crate::model::classify::{self, exit_status};
 use crate::render::diagnose::{render_human, render_json};

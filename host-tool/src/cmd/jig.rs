@@ -15,7 +15,8 @@ use serde_json::{json, Value};
 
 use crate::cmd::args::Deferred;
 use crate::context::Context;
-use crate::{Error, Status};
+use crate::error::Error;
+use crate::exit::Status;
 
 use crate::jig::backend::Backend;
 use crate::jig::{emulate, rpi, serial, sim};

@@ -5,13 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Status;
 use crate::model::inventory::fold_events;
 use crate::model::snapshot::{
     cmdline_rfkill, to_json, DevInfo, Kernel, SnapDevice, SnapEvent, Snapshot, Tool, FORMAT,
     FORMAT_VERSION,
 };
 use crate::sys::kernel::{proc_root, read_kernel, read_module_parameters};
-use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
 pub struct SnapshotArgs {

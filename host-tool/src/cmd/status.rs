@@ -3,10 +3,11 @@
 #![forbid(unsafe_code)]
 
 use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Status;
 use crate::model::inventory::{self, Inventory};
 use crate::model::select;
 use crate::render::table::{self, Column};
-use crate::{Error, Status};
 
 /// The name of the JSON table (util-linux >= 2.38).
 pub const JSON_TABLE: &str = "rfkilldevices";

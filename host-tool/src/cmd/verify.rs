@@ -12,6 +12,8 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Status;
 use crate::model::duration;
 use crate::model::watcher::{pick_target, Ending, Entry, Verdict, Watcher, What};
 use crate::render::verify::{
@@ -19,7 +21,6 @@ use crate::render::verify::{
 };
 use crate::sys::clock::{Clock, MonoClock};
 use crate::sys::source::{EventSource, Next};
-use crate::{Error, Status};
 
 /// Longest watch accepted (a day).
 const MAX: Duration = Duration::from_secs(86_400);

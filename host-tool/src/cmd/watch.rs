@@ -19,8 +19,9 @@ use crate::render::watch::Formatter;
 use crate::sys::clock::Stamp;
 use crate::sys::device::{sigint_pipe, DevSource, Device};
 
+use crate::error::Error;
+use crate::exit::Status;
 use crate::sys::{EventSource, Next};
-use crate::{Error, Status};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = WATCH_HELP)]

@@ -23,7 +23,8 @@ use rustix::io::Errno;
 use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
 use rustix::termios::{self, OptionalActions};
 
-use crate::{Error, Status};
+use crate::error::Error;
+use crate::exit::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct EmulateArgs {

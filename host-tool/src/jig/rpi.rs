@@ -22,7 +22,7 @@
 //! any jig command again (each starts by making every line an input).
 #![forbid(unsafe_code)]
 
-use crate::Error;
+use crate::error::Error;
 
 /// Pin overrides for `--backend rpi` (BCM numbers).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -248,7 +248,7 @@ mod imp {
     }
 
     /// Take the jig's pins (every line an input, no pull).
-    pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, crate::Error> {
+    pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, crate::error::Error> {
         let pins = resolve_pins(args)?;
         let gpio = Gpio::new().map_err(gpio_error)?;
         for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -351,7 +351,7 @@ mod imp {
 #[cfg(all(test, feature = "rpi"))]
 mod tests {
     use super::*;
-    use crate::Status;
+    use crate::exit::Status;
 
     #[test]
     fn pins_come_from_the_wiring_file_and_flags_override() {

@@ -21,10 +21,10 @@
 //!    place) → [`Cause::UnknownHard`].
 #![forbid(unsafe_code)]
 
+use crate::exit::Status;
 use crate::model::hardware::{hardware, Hardware, Role, RF_KILL_HW, RF_KILL_SW};
 use crate::model::inventory::Radio;
 use crate::sys::{Reasons, RfkillType};
-use crate::Status;
 
 /// Why a radio is (not) usable. The names are the stable JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

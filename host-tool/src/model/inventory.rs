@@ -49,11 +49,11 @@ pub struct Inventory {
 use std::path::Path;
 
 use crate::context::Context;
+use crate::error::Error;
 use crate::model::snapshot::{self, Snapshot};
 use crate::sys::sysfs::{Sysfs, SysfsError};
 use crate::sys::{device::Device, DevError};
 use crate::sys::{Event, Op};
-use crate::Error;
 
 /// A radio's name for people: its device name (`phy0`), or `rfkill3` when
 /// sysfs did not give one.
@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn no_device_and_no_class_is_no_rfkill_support() {
         let e = load(&ctx("nothing-here", "/nonexistent/rfkill".into())).unwrap_err();
-        assert_eq!(e.status(), crate::Status::Failure);
+        assert_eq!(e.status(), crate::exit::Status::Failure);
         assert!(e.to_string().contains("no rfkill support"));
         assert!(e.hint().unwrap().contains("modprobe rfkill"));
     }

@@ -4,9 +4,9 @@
 //! is done, so a typo never leaves a half-applied change.
 #![forbid(unsafe_code)]
 
+use crate::error::Error;
 use crate::model::inventory::Radio;
 use crate::sys::RfkillType;
-use crate::Error;
 
 /// One resolved selector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(Selector::parse("3", &r).unwrap(), Selector::Index(3));
         for bad in ["2", "99", "4294967296", "007x"] {
             let e = Selector::parse(bad, &r).unwrap_err();
-            assert_eq!(e.status(), crate::Status::Usage, "{bad}");
+            assert_eq!(e.status(), crate::exit::Status::Usage, "{bad}");
         }
     }
 

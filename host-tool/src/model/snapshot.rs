@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::sys::sysfs::SysRadio;
 use crate::sys::{Event, Op, Reasons, RfkillType};
-use crate::Error;
 
 /// The `format` value of every snapshot.
 pub const FORMAT: &str = "pin13-snapshot";

@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::error::Error;
 use crate::model::hardware::{self, FormFactor, Role};
 use crate::model::inventory::Radio;
 use crate::sys::{Event, Op, Reasons};
-use crate::Error;
 
 /// What happened to one radio.
 #[derive(Debug, Clone, PartialEq, Eq)]

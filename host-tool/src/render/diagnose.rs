@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
+use crate::exit::Status;
 use crate::model::classify::{exit_status, picked, Cause, Finding};
 use crate::model::hardware;
 use crate::model::inventory::Source;
 use crate::render::{advice, words};
-use crate::Status;
 
 /// The human report: per radio a verdict line, the evidence, the next steps.
 pub fn render_human(findings: &[Finding], selected: &[u32]) -> String {

@@ -12,8 +12,8 @@
 //!   lower-cased headers, `id` a number, empty cells `null`.
 #![forbid(unsafe_code)]
 
+use crate::error::Error;
 use crate::model::inventory::Radio;
-use crate::Error;
 
 /// One column, all of it in one row (as util-linux's `infos[]`).
 #[derive(Debug)]
@@ -436,7 +436,7 @@ mod tests {
         assert_eq!(plus[5], Column::Driver);
         let e = parse_columns("ID,FOO").unwrap_err();
         assert_eq!(e.to_string(), "unknown column: FOO");
-        assert_eq!(e.status(), crate::Status::Usage);
+        assert_eq!(e.status(), crate::exit::Status::Usage);
     }
 
     #[test]
