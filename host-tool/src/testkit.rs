@@ -3,7 +3,7 @@
 
 use crate::model::inventory::Radio;
 use crate::sys::sysfs::{DeviceNode, RfkillAttrs, SysRadio};
-use crate::sys::{Reasons, RfkillType};
+use crate::sys::{Event, Op, Reasons, RfkillType};
 
 pub fn node(path: &str, subsystem: Option<&str>, driver: Option<&str>) -> DeviceNode {
     DeviceNode {
@@ -133,4 +133,16 @@ pub fn ipw2200_beside_acer() -> Vec<Radio> {
             Some(0),
         ),
     ]
+}
+
+/// A wlan event; `reasons` None = an 8-byte event.
+pub fn wlan_event(idx: u32, op: Op, soft: bool, hard: bool, reasons: Option<u8>) -> Event {
+    Event {
+        idx,
+        kind: RfkillType::Wlan,
+        op,
+        soft,
+        hard,
+        reasons: reasons.map(Reasons),
+    }
 }

@@ -55,16 +55,8 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
         )?;
         return Ok(Status::Success);
     }
-    let mut dev = match Device::open_write(&ctx.rfkill_dev) {
-        Ok(d) => d,
-        Err(e)
-            if e.io_kind() == Some(std::io::ErrorKind::NotFound)
-                && !ctx.sysfs.has_rfkill_class() =>
-        {
-            return Err(inventory::no_rfkill_error(&ctx.rfkill_dev, &ctx.sysfs))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let mut dev =
+        Device::open_write(&ctx.rfkill_dev).map_err(|e| inventory::device_error(ctx, e))?;
     for w in &plan.writes {
         dev.write_event(w)?;
     }

@@ -138,16 +138,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> Result<Status, Error> {
         let inv = inventory::load(ctx)?;
         select::parse_all(&args.selectors, &inv.radios)?
     };
-    let dev = match Device::open_read(&ctx.rfkill_dev) {
-        Ok(d) => d,
-        Err(e)
-            if e.io_kind() == Some(std::io::ErrorKind::NotFound)
-                && !ctx.sysfs.has_rfkill_class() =>
-        {
-            return Err(inventory::no_rfkill_error(&ctx.rfkill_dev, &ctx.sysfs))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let dev = Device::open_read(&ctx.rfkill_dev).map_err(|e| inventory::device_error(ctx, e))?;
     let mut src = DevSource::new(dev)
         .stop_on(sigint_pipe()?)
         .watch_stdout(true);
@@ -168,8 +159,9 @@ mod tests {
     use super::*;
     use crate::sys::source::{Records, Scripted};
     use crate::sys::sysfs::Sysfs;
-    use crate::sys::{Event, Op};
-    use crate::sys::{Reasons, RfkillType};
+    use crate::sys::Op;
+    use crate::sys::RfkillType;
+    use crate::testkit::wlan_event as ev;
     use std::path::Path;
 
     fn sysfs(name: &str) -> Sysfs {
@@ -189,17 +181,6 @@ mod tests {
                 micros: 368_237,
                 offset: 3600,
             }
-        }
-    }
-
-    fn ev(idx: u32, op: Op, soft: bool, hard: bool, reasons: Option<u8>) -> Event {
-        Event {
-            idx,
-            kind: RfkillType::Wlan,
-            op,
-            soft,
-            hard,
-            reasons: reasons.map(Reasons),
         }
     }
 

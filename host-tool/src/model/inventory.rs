@@ -287,6 +287,16 @@ pub fn no_rfkill_error(dev_path: &Path, sysfs: &Sysfs) -> Error {
     )
 }
 
+/// The error for a device that cannot be opened: "no rfkill support" when
+/// neither it nor the sysfs class exists, else the device's own error.
+pub fn device_error(ctx: &Context, e: DevError) -> Error {
+    if e.io_kind() == Some(std::io::ErrorKind::NotFound) && !ctx.sysfs.has_rfkill_class() {
+        no_rfkill_error(&ctx.rfkill_dev, &ctx.sysfs)
+    } else {
+        e.into()
+    }
+}
+
 /// How much of sysfs [`load_with`] reads for each radio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {

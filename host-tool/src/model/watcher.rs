@@ -414,21 +414,11 @@ pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Erro
 mod tests {
     use super::*;
     use crate::sys::RfkillType;
+    use crate::testkit::wlan_event as ev;
     use crate::testkit::{pci_node, phy, platform};
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
-    }
-
-    fn ev(idx: u32, op: Op, soft: bool, hard: bool, reasons: Option<u8>) -> Event {
-        Event {
-            idx,
-            kind: RfkillType::Wlan,
-            op,
-            soft,
-            hard,
-            reasons: reasons.map(Reasons),
-        }
     }
 
     fn machine(hard: bool) -> Vec<Radio> {

@@ -274,13 +274,23 @@ pub fn table(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> S
         out.push_str(&l);
         out.push('\n');
     };
+    each_line(cols, rows, headings, &mut line);
+    out
+}
+
+/// Call `line` with the header (when `headings`) and then every row's cells.
+fn each_line<'a>(
+    cols: &[Column],
+    rows: &'a [Vec<Option<String>>],
+    headings: bool,
+    line: &mut dyn FnMut(Vec<&'a str>),
+) {
     if headings {
         line(cols.iter().map(|c| c.header()).collect());
     }
     for r in rows {
         line(r.iter().map(|c| c.as_deref().unwrap_or("")).collect());
     }
-    out
 }
 
 /// libsmartcols raw output (`-r`).
@@ -294,12 +304,7 @@ pub fn raw(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> Str
         out.push_str(&escaped.join(" "));
         out.push('\n');
     };
-    if headings {
-        line(cols.iter().map(|c| c.header()).collect());
-    }
-    for r in rows {
-        line(r.iter().map(|c| c.as_deref().unwrap_or("")).collect());
-    }
+    each_line(cols, rows, headings, &mut line);
     out
 }
 
