@@ -1,15 +1,13 @@
-//! pin13 host tool library.
-//!
-//! Module map (see docs/architecture.md):
-//! - [`rfkill`]: the kernel ABI — a pure event codec ([`rfkill::event`]) and the
-//!   only module with `unsafe` ([`rfkill::dev`], the /dev/rfkill ioctls).
-//! - [`sysfs`]: /sys/class/rfkill and parent devices, parsing separate from I/O.
-//! - [`inventory`]: the radios every command works from; [`select`]: selectors;
-//!   [`output`]: util-linux-identical table/raw/JSON; [`clock`]: local timestamps.
-//! - [`cmd`]: one module per subcommand; [`cli`] ties them together with clap.
-//! - [`app`]: `run()`, the only place that turns errors into messages and exit codes.
-//!
-//! `unsafe` is denied crate-wide and forbidden in every module but `rfkill::dev`.
+//! pin13 host tool library, in layers (docs/architecture.md has the map);
+//! imports go one way, top to bottom:
+//! - [`app`]: `run()`, the only place that turns errors into messages and exit codes;
+//! - [`cli`]: the clap tree, the man page and completions;
+//! - [`cmd`]: one module per subcommand: arguments, call the layers, pick the render;
+//! - [`render`]: everything users read; [`jig`]: the bench jig's backends;
+//! - [`model`]: radios, selectors, hardware tables, diagnose rules, the verify
+//!   watcher, the snapshot document, durations;
+//! - [`context`], [`error`], [`exit`]: shared;
+//! - [`sys`]: everything that touches the OS; [`sys::os`] is the only module with `unsafe`.
 #![deny(unsafe_code)]
 
 pub mod app;
