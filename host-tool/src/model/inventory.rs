@@ -273,6 +273,19 @@ pub fn read_device(path: &Path) -> Result<Vec<Event>, DevError> {
 
 /// The error for a machine with neither /dev/rfkill nor the sysfs class.
 pub fn no_rfkill_error(dev_path: &Path, sysfs: &Sysfs) -> Error {
+    let defaults =
+        dev_path == Path::new(crate::sys::error::DEFAULT_PATH) && sysfs.root() == Path::new("/sys");
+    if !defaults {
+        // Paths the user typed: say what is missing, not "load a module".
+        return Error::runtime(
+            format!(
+                "no such file: {} (and {} does not exist)",
+                dev_path.display(),
+                sysfs.class_dir().display()
+            ),
+            Some("check the paths given to --rfkill-dev and --sysfs".into()),
+        );
+    }
     Error::runtime(
         format!(
             "no rfkill support: {} does not exist and {} is missing (the rfkill module is not loaded)",
@@ -326,6 +339,7 @@ pub fn load_with(ctx: &Context, detail: Detail) -> Result<Inventory, Error> {
             },
             source: Source::Device,
         }),
+        Err(dev_err) if dev_err.is_not_rfkill() => Err(dev_err.into()),
         Err(dev_err) => match from_sysfs(&ctx.sysfs) {
             Ok(radios) => Ok(Inventory {
                 radios,
@@ -423,6 +437,12 @@ mod tests {
     fn no_device_and_no_class_is_no_rfkill_support() {
         let e = load(&ctx("nothing-here", "/nonexistent/rfkill".into())).unwrap_err();
         assert_eq!(e.status(), crate::exit::Status::Failure);
+        // Paths the user typed: no module advice, the missing file by name.
+        assert!(e
+            .to_string()
+            .starts_with("no such file: /nonexistent/rfkill"));
+        assert!(e.hint().unwrap().contains("--rfkill-dev and --sysfs"));
+        let e = no_rfkill_error(Path::new("/dev/rfkill"), &Sysfs::new("/sys"));
         assert!(e.to_string().contains("no rfkill support"));
         assert!(e.hint().unwrap().contains("modprobe rfkill"));
     }

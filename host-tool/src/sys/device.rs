@@ -1,22 +1,32 @@
 //! /dev/rfkill access: open, read events, write changes, wait. The libc calls
 //! it needs are in [`crate::sys::os`].
 //!
-//! - Listing: open `O_RDONLY|O_NONBLOCK|O_CLOEXEC`, ask for 9-byte events with
-//!   `RFKILL_IOCTL_MAX_SIZE` (ENOTTY/ENOSYS/EINVAL: stay with 8 bytes), then
-//!   read the ADD events the kernel queues on open until EAGAIN. One event per
-//!   read(), into a buffer larger than any event, so nothing is truncated.
-//! - Changing state: open `O_RDWR` and write one 8-byte event per change.
-//! - Watching: poll() on the fd, on stdout (a closed pipe shows as POLLERR,
-//!   like util-linux) and on a SIGINT self-pipe, with a timeout.
-//! - A regular file given as the device is a capture (`dd if=/dev/rfkill
-//!   bs=8`): it is read as fixed 8-byte records, EOF ends it, and writes are
-//!   appended to it (tests use this to see exactly what would be written).
+//! What the path given as the device may be, decided at open from `fstat`:
+//! - **the rfkill control device**: a character device with the misc major
+//!   and `RFKILL_MINOR` (10:242). Listing opens it `O_RDONLY|O_NONBLOCK|
+//!   O_CLOEXEC`, asks for 9-byte events with `RFKILL_IOCTL_MAX_SIZE` (any
+//!   error: stay with 8 bytes), then reads the ADD events the kernel queues on
+//!   open until EAGAIN, one event per read(), at most [`MAX_INITIAL_EVENTS`].
+//!   Changing state opens it `O_RDWR` and writes one 8-byte event per change.
+//! - **a capture** (`dd if=/dev/rfkill bs=8`): a regular file of at most
+//!   [`MAX_CAPTURE_BYTES`], a whole number of 8-byte records, each one a
+//!   valid event; read buffered; EOF ends it; writes are appended to it after
+//!   every record was checked (tests use this to see exactly what would be
+//!   written).
+//! - **a stream** (a pipe or FIFO, `cat capture | pin13 --rfkill-dev
+//!   /dev/stdin watch`): read as the same 8-byte records, in order.
+//! - anything else (another character device such as /dev/zero or
+//!   /dev/null, a block device) is refused: [`DevError::NotRfkill`].
+//!
+//! Watching: poll() on the fd, on stdout (a closed pipe shows as POLLERR,
+//! like util-linux) and on a stop self-pipe (SIGINT, and for `verify` also
+//! SIGTERM and SIGHUP), with a timeout that every source honours.
 #![forbid(unsafe_code)]
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,25 +36,95 @@ use crate::sys::event::{Event, EVENT_SIZE_EXT, EVENT_SIZE_V1};
 use crate::sys::os::{poll, set_max_size};
 use crate::sys::source::{EventSource, Next};
 
-/// `_IOW('R', 2, __u32)`: `RFKILL_IOCTL_MAX_SIZE` (same value on every Linux arch
-/// pin13 targets: x86, x86_64, arm, aarch64 use the generic ioctl encoding).
-pub const RFKILL_IOCTL_MAX_SIZE: u32 = (1 << 30) | (4 << 16) | ((b'R' as u32) << 8) | 2;
-
-/// Read buffer: larger than any event the kernel can send us (9 bytes today).
+/// Read buffer of the kernel device: larger than any event it can send us
+/// (9 bytes today).
 const READ_BUF: usize = 64;
+/// Bytes read at once from a capture or a stream.
+const CHUNK: usize = 64 * 1024;
+/// The misc character device major and the rfkill minor (`RFKILL_MINOR`).
+const RFKILL_DEV: (u64, u64) = (10, 242);
+/// The kernel queues one ADD event per radio on open (and caps a queue at
+/// 1000 events); more than this at open is not an rfkill device.
+pub const MAX_INITIAL_EVENTS: usize = 4096;
+/// Largest capture file read (two million events; real ones are a few KB).
+pub const MAX_CAPTURE_BYTES: u64 = 16 * 1024 * 1024;
+/// How long listing waits for a stream to deliver its events.
+const STREAM_DRAIN: Duration = Duration::from_secs(1);
 
-/// An open rfkill control device (or a stand-in: a capture file, a socket).
+/// What the device path turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The kernel's control device (or a test socket): one event per read.
+    Kernel,
+    /// A regular file of 8-byte records.
+    Capture,
+    /// A pipe or FIFO of 8-byte records.
+    Stream,
+}
+
+/// An open rfkill control device (or a stand-in: a capture file, a stream,
+/// a test socket).
 #[derive(Debug)]
 pub struct Device {
     file: File,
     path: PathBuf,
     event_size: usize,
-    records: bool,
+    kind: Kind,
+    /// Bytes of a capture or stream read but not yet decoded.
+    buf: Vec<u8>,
+    /// Records of a capture or stream decoded so far.
+    records: u64,
+    /// A capture or stream gave EOF.
+    eof: bool,
+}
+
+fn metadata_kind(path: &Path, meta: &std::fs::Metadata) -> Result<Kind, DevError> {
+    let ft = meta.file_type();
+    let not = |what: String| DevError::NotRfkill {
+        path: path.to_path_buf(),
+        what,
+    };
+    if ft.is_file() {
+        if meta.len() > MAX_CAPTURE_BYTES {
+            return Err(not(format!(
+                "a file of {} bytes, larger than any capture ({} MiB at most)",
+                meta.len(),
+                MAX_CAPTURE_BYTES >> 20
+            )));
+        }
+        if meta.len() % EVENT_SIZE_V1 as u64 != 0 {
+            return Err(not(format!(
+                "a file of {} bytes, not a whole number of 8-byte events",
+                meta.len()
+            )));
+        }
+        Ok(Kind::Capture)
+    } else if ft.is_fifo() || ft.is_socket() {
+        Ok(Kind::Stream)
+    } else if ft.is_char_device() {
+        let rdev = meta.rdev();
+        let (major, minor) = (libc::major(rdev) as u64, libc::minor(rdev) as u64);
+        if (major, minor) == RFKILL_DEV {
+            Ok(Kind::Kernel)
+        } else {
+            Err(not(format!(
+                "the character device {major}:{minor}, not the rfkill control device (10:242)"
+            )))
+        }
+    } else if ft.is_dir() {
+        Err(DevError::Open {
+            path: path.to_path_buf(),
+            write: false,
+            source: io::Error::from_raw_os_error(libc::EISDIR),
+        })
+    } else {
+        Err(not("a block device".into()))
+    }
 }
 
 impl Device {
     /// Open for listing and watching: read-only, non-blocking, close-on-exec
-    /// (std adds O_CLOEXEC), then opt in to 9-byte events.
+    /// (std adds O_CLOEXEC); on the kernel device, opt in to 9-byte events.
     pub fn open_read(path: &Path) -> Result<Self, DevError> {
         let file = OpenOptions::new()
             .read(true)
@@ -55,10 +135,17 @@ impl Device {
                 write: false,
                 source,
             })?;
-        Self::from_file(file, path)
+        let meta = file.metadata().map_err(|source| DevError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let kind = metadata_kind(path, &meta)?;
+        Self::with_kind(file, path, kind)
     }
 
-    /// Open for changing state: read-write, non-blocking, close-on-exec.
+    /// Open for changing state: read-write, non-blocking, close-on-exec. A
+    /// capture is read to its end first, every record checked, so a file
+    /// that is not a capture is refused before anything is appended.
     pub fn open_write(path: &Path) -> Result<Self, DevError> {
         let file = OpenOptions::new()
             .read(true)
@@ -70,53 +157,49 @@ impl Device {
                 write: true,
                 source,
             })?;
-        let records = file.metadata().map(|m| m.is_file()).unwrap_or(false);
-        let mut dev = Device {
-            file,
+        let meta = file.metadata().map_err(|source| DevError::Read {
             path: path.to_path_buf(),
-            event_size: EVENT_SIZE_V1,
-            records,
-        };
-        if records {
-            // A capture file: skip to its end so writes are appended after it.
+            source,
+        })?;
+        let kind = metadata_kind(path, &meta)?;
+        if kind == Kind::Stream {
+            return Err(DevError::NotRfkill {
+                path: path.to_path_buf(),
+                what: "a pipe or FIFO, which can be read but not changed".into(),
+            });
+        }
+        let mut dev = Device::new(file, path, kind);
+        if kind == Kind::Capture {
             while dev.read_event()?.is_some() {}
         }
         Ok(dev)
     }
 
-    /// Wrap an already open descriptor (tests: one end of a `UnixDatagram`
-    /// pair, which keeps one event per read() like the kernel). It must be
-    /// non-blocking for [`Device::drain`] to end.
+    /// Wrap an already open descriptor as the kernel device (tests: one end
+    /// of a `UnixDatagram` pair, which keeps one event per read() like the
+    /// kernel). It must be non-blocking for [`Device::drain`] to end.
     pub fn from_fd(fd: OwnedFd, name: &Path) -> Result<Self, DevError> {
-        Self::from_file(File::from(fd), name)
+        Self::with_kind(File::from(fd), name, Kind::Kernel)
     }
 
-    fn from_file(file: File, path: &Path) -> Result<Self, DevError> {
-        let records = file.metadata().map(|m| m.is_file()).unwrap_or(false);
-        let mut dev = Device {
+    fn new(file: File, path: &Path, kind: Kind) -> Self {
+        Device {
             file,
             path: path.to_path_buf(),
             event_size: EVENT_SIZE_V1,
-            records,
-        };
-        if !records {
-            dev.event_size = match set_max_size(dev.file.as_fd(), EVENT_SIZE_EXT as u32) {
-                Ok(()) => EVENT_SIZE_EXT,
-                Err(e)
-                    if matches!(
-                        e.raw_os_error(),
-                        Some(libc::ENOTTY) | Some(libc::ENOSYS) | Some(libc::EINVAL)
-                    ) =>
-                {
-                    EVENT_SIZE_V1
-                }
-                Err(source) => {
-                    return Err(DevError::Read {
-                        path: path.to_path_buf(),
-                        source,
-                    })
-                }
-            };
+            kind,
+            buf: Vec::new(),
+            records: 0,
+            eof: false,
+        }
+    }
+
+    fn with_kind(file: File, path: &Path, kind: Kind) -> Result<Self, DevError> {
+        let mut dev = Device::new(file, path, kind);
+        if kind == Kind::Kernel && set_max_size(dev.file.as_fd(), EVENT_SIZE_EXT as u32).is_ok() {
+            // Kernels before 5.11 answer ENOSYS, 6.8 and later ENOTTY for an
+            // ioctl they do not know: either way the events stay 8 bytes.
+            dev.event_size = EVENT_SIZE_EXT;
         }
         Ok(dev)
     }
@@ -132,11 +215,11 @@ impl Device {
 
     /// True when the device is a regular file read as 8-byte records.
     pub fn is_capture(&self) -> bool {
-        self.records
+        self.kind == Kind::Capture
     }
 
     /// Read one event without blocking. `Ok(None)`: nothing queued (EAGAIN)
-    /// or the end of a capture file.
+    /// or the end of a capture file or stream.
     pub fn read_event(&mut self) -> Result<Option<Event>, DevError> {
         Ok(match self.read_one()? {
             Read1::Event(e) => Some(e),
@@ -145,15 +228,23 @@ impl Device {
     }
 
     fn read_one(&mut self) -> Result<Read1, DevError> {
+        match self.kind {
+            Kind::Kernel => self.read_kernel(),
+            Kind::Capture | Kind::Stream => self.read_record(),
+        }
+    }
+
+    fn read_err(&self, source: io::Error) -> DevError {
+        DevError::Read {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn read_kernel(&mut self) -> Result<Read1, DevError> {
         let mut buf = [0u8; READ_BUF];
-        // A capture file keeps no boundaries: take exactly one record.
-        let want = if self.records {
-            self.event_size
-        } else {
-            READ_BUF
-        };
         loop {
-            match self.file.read(&mut buf[..want]) {
+            match self.file.read(&mut buf) {
                 Ok(0) => return Ok(Read1::Eof),
                 Ok(n) => {
                     return Event::decode(&buf[..n])
@@ -165,21 +256,79 @@ impl Device {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Read1::Empty),
-                Err(source) => {
-                    return Err(DevError::Read {
-                        path: self.path.clone(),
-                        source,
-                    })
-                }
+                Err(source) => return Err(self.read_err(source)),
             }
         }
     }
 
-    /// Every event queued right now (after open: one ADD per device).
+    /// The next 8-byte record of a capture or stream, read in chunks.
+    fn read_record(&mut self) -> Result<Read1, DevError> {
+        loop {
+            if self.buf.len() >= EVENT_SIZE_V1 {
+                let mut rec = [0u8; EVENT_SIZE_V1];
+                rec.copy_from_slice(&self.buf[..EVENT_SIZE_V1]);
+                self.buf.drain(..EVENT_SIZE_V1);
+                let ev = Event::decode_record(&rec, self.records).map_err(|source| {
+                    DevError::NotCapture {
+                        path: self.path.clone(),
+                        source,
+                    }
+                })?;
+                self.records += 1;
+                return Ok(Read1::Event(ev));
+            }
+            if self.eof {
+                if self.buf.is_empty() {
+                    return Ok(Read1::Eof);
+                }
+                return Err(DevError::Decode {
+                    path: self.path.clone(),
+                    source: crate::sys::event::DecodeError {
+                        len: self.buf.len(),
+                    },
+                });
+            }
+            let mut chunk = vec![0u8; CHUNK];
+            match self.file.read(&mut chunk) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Read1::Empty),
+                Err(source) => return Err(self.read_err(source)),
+            }
+        }
+    }
+
+    /// Every event queued right now (after open: one ADD per device). A
+    /// stream is read until its end or for at most a second.
     pub fn drain(&mut self) -> Result<Vec<Event>, DevError> {
         let mut out = Vec::new();
-        while let Some(e) = self.read_event()? {
-            out.push(e);
+        let deadline = Instant::now() + STREAM_DRAIN;
+        loop {
+            match self.read_one()? {
+                Read1::Event(e) => out.push(e),
+                Read1::Eof => break,
+                Read1::Empty if self.kind == Kind::Stream => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    match poll(&[(self.file.as_fd(), libc::POLLIN)], Some(left)) {
+                        Ok(_) => {}
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(source) => return Err(DevError::Poll { source }),
+                    }
+                }
+                Read1::Empty => break,
+            }
+            if self.kind == Kind::Kernel && out.len() > MAX_INITIAL_EVENTS {
+                return Err(DevError::NotRfkill {
+                    path: self.path.clone(),
+                    what: format!(
+                        "a device that queued more than {MAX_INITIAL_EVENTS} events at open"
+                    ),
+                });
+            }
         }
         Ok(out)
     }
@@ -218,22 +367,32 @@ enum Read1 {
     Eof,
 }
 
-/// The SIGINT self-pipe: a socket that becomes readable when SIGINT arrives.
-/// Registering it replaces the default action (terminate) for SIGINT, so the
-/// caller decides what Ctrl-C does (pin13 watch: exit 0).
-pub fn sigint_pipe() -> Result<UnixStream, DevError> {
+/// The stop self-pipe: a socket that becomes readable when one of `signals`
+/// arrives. Registering it replaces their default action (terminate), so
+/// the caller decides what they do (pin13 watch: exit 0 on Ctrl-C).
+pub fn stop_pipe(signals: &[i32]) -> Result<UnixStream, DevError> {
     let (read, write) = UnixStream::pair().map_err(|source| DevError::Signal { source })?;
     read.set_nonblocking(true)
         .map_err(|source| DevError::Signal { source })?;
     write
         .set_nonblocking(true)
         .map_err(|source| DevError::Signal { source })?;
-    signal_hook::low_level::pipe::register(signal_hook::consts::SIGINT, write)
-        .map_err(|source| DevError::Signal { source })?;
+    for &sig in signals {
+        let w = write
+            .try_clone()
+            .map_err(|source| DevError::Signal { source })?;
+        signal_hook::low_level::pipe::register(sig, w)
+            .map_err(|source| DevError::Signal { source })?;
+    }
     Ok(read)
 }
 
-/// The real event source: a [`Device`], stdout and an optional SIGINT pipe.
+/// [`stop_pipe`] for SIGINT alone.
+pub fn sigint_pipe() -> Result<UnixStream, DevError> {
+    stop_pipe(&[signal_hook::consts::SIGINT])
+}
+
+/// The real event source: a [`Device`], stdout and an optional stop pipe.
 #[derive(Debug)]
 pub struct DevSource {
     dev: Device,
@@ -251,7 +410,7 @@ impl DevSource {
     }
 
     /// End with [`Next::Interrupted`] when this socket becomes readable
-    /// (see [`sigint_pipe`]).
+    /// (see [`stop_pipe`]).
     pub fn stop_on(mut self, pipe: UnixStream) -> Self {
         self.stop = Some(pipe);
         self
@@ -272,13 +431,6 @@ impl EventSource for DevSource {
     fn next_event(&mut self, timeout: Option<Duration>) -> Result<Next, DevError> {
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
-            // A capture file is always readable; its EOF is the end.
-            if self.dev.records {
-                return Ok(match self.dev.read_event()? {
-                    Some(e) => Next::Event(e),
-                    None => Next::End,
-                });
-            }
             let left = match deadline {
                 Some(d) => {
                     let now = Instant::now();
@@ -289,6 +441,21 @@ impl EventSource for DevSource {
                 }
                 None => None,
             };
+            // A capture file is always readable; its EOF is the end.
+            if self.dev.kind == Kind::Capture {
+                return Ok(match self.dev.read_event()? {
+                    Some(e) => Next::Event(e),
+                    None => Next::End,
+                });
+            }
+            // A stream may hold more decoded-ready bytes than poll can see.
+            if self.dev.kind == Kind::Stream {
+                match self.dev.read_one()? {
+                    Read1::Event(e) => return Ok(Next::Event(e)),
+                    Read1::Eof => return Ok(Next::End),
+                    Read1::Empty => {}
+                }
+            }
             let stdout = io::stdout();
             let mut fds: Vec<(BorrowedFd<'_>, i16)> = vec![(self.dev.file.as_fd(), libc::POLLIN)];
             if let Some(s) = &self.stop {
@@ -312,16 +479,14 @@ impl EventSource for DevSource {
                 return Ok(Next::OutputClosed);
             }
             if revents[0] & (libc::POLLERR | libc::POLLNVAL) != 0 {
-                return Err(DevError::Read {
-                    path: self.dev.path.clone(),
-                    source: io::Error::other("poll reported an error on the device"),
-                });
+                return Err(self
+                    .dev
+                    .read_err(io::Error::other("poll reported an error on the device")));
             }
             if revents[0] & (libc::POLLIN | libc::POLLHUP) != 0 {
                 match self.dev.read_one()? {
                     Read1::Event(e) => return Ok(Next::Event(e)),
-                    // Readable but nothing to read: not rfkill (a file, a pipe
-                    // whose writer has gone); the stream is over.
+                    // Readable but nothing to read: the stream is over.
                     Read1::Eof => return Ok(Next::End),
                     Read1::Empty if revents[0] & libc::POLLHUP != 0 => return Ok(Next::End),
                     Read1::Empty => continue,
@@ -422,8 +587,8 @@ mod tests {
 
     #[test]
     fn capture_files_are_fixed_records_and_writes_append() {
-        let dir = std::env::temp_dir().join(format!("pin13-dev-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let s = Scratch::new("dev");
+        let dir = s.0.clone();
         let f = dir.join("cap.bin");
         let mut data = raw(0, 1, 0, 0, 0);
         data.extend(raw(1, 1, 0, 1, 0));
@@ -438,28 +603,102 @@ mod tests {
             .unwrap();
         let after = std::fs::read(&f).unwrap();
         assert_eq!(&after[16..], &raw(0, 1, 3, 1, 0)[..]);
-        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A scratch directory removed on drop.
+    struct Scratch(PathBuf);
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            let p = std::env::temp_dir().join(format!("pin13-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            Scratch(p)
+        }
+    }
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 
     #[test]
-    fn a_readable_empty_device_ends_instead_of_spinning() {
-        let dev = Device::open_read(Path::new("/dev/null")).unwrap();
-        assert_eq!(dev.event_size(), 8);
-        let mut src = DevSource::new(dev);
+    fn other_character_devices_are_refused_at_open() {
+        for p in ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/full"] {
+            let e = Device::open_read(Path::new(p)).unwrap_err();
+            assert!(matches!(e, DevError::NotRfkill { .. }), "{p}: {e:?}");
+            assert!(e.to_string().contains("not an rfkill device"), "{e}");
+            assert!(e.is_not_rfkill());
+            assert!(Device::open_write(Path::new(p)).is_err());
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_capture_is_refused_and_left_unchanged() {
+        let s = Scratch::new("notcap");
+        let f = s.0.join("notes.txt");
+        std::fs::write(&f, b"hello, world!!!\n").unwrap(); // 16 bytes
+        let e = Device::open_write(&f).unwrap_err();
+        assert!(matches!(e, DevError::NotCapture { .. }), "{e:?}");
+        assert_eq!(std::fs::read(&f).unwrap(), b"hello, world!!!\n");
+        let odd = s.0.join("odd.bin");
+        std::fs::write(&odd, [0u8; 12]).unwrap();
+        assert!(matches!(
+            Device::open_read(&odd),
+            Err(DevError::NotRfkill { .. })
+        ));
+    }
+
+    #[test]
+    fn a_pipe_is_read_as_records_every_event_in_order() {
+        let (mut w, r) = UnixStream::pair().unwrap();
+        r.set_nonblocking(true).unwrap();
+        // A socket stands in for a pipe: a stream without boundaries.
+        let mut dev = Device::new(
+            File::from(OwnedFd::from(r)),
+            Path::new("pipe"),
+            Kind::Stream,
+        );
+        let mut data = Vec::new();
+        for i in 0..10 {
+            data.extend(raw(i, 1, 0, 0, 0));
+        }
+        w.write_all(&data).unwrap();
+        drop(w);
+        let evs = dev.drain().unwrap();
         assert_eq!(
-            src.next_event(Some(Duration::from_secs(30))).unwrap(),
-            Next::End
+            evs.iter().map(|e| e.idx).collect::<Vec<_>>(),
+            (0..10).collect::<Vec<_>>()
         );
     }
 
     #[test]
-    fn missing_device_says_how_to_load_rfkill() {
+    fn a_capture_honours_the_timeout() {
+        let s = Scratch::new("cap-timeout");
+        let f = s.0.join("cap.bin");
+        std::fs::write(&f, raw(0, 1, 0, 0, 0)).unwrap();
+        let mut src = DevSource::new(Device::open_read(&f).unwrap());
+        assert_eq!(
+            src.next_event(Some(Duration::ZERO)).unwrap(),
+            Next::TimedOut
+        );
+        assert!(matches!(src.next_event(None).unwrap(), Next::Event(_)));
+        assert_eq!(src.next_event(None).unwrap(), Next::End);
+    }
+
+    #[test]
+    fn a_typed_missing_path_is_no_such_file_and_the_default_says_modprobe() {
         let e = Device::open_read(Path::new("/nonexistent/rfkill")).unwrap_err();
         assert_eq!(e.io_kind(), Some(io::ErrorKind::NotFound));
         assert_eq!(
             e.to_string(),
             "cannot open /nonexistent/rfkill: No such file or directory"
         );
+        assert!(e.hint().unwrap().starts_with("no such file"));
+        let e = DevError::Open {
+            path: PathBuf::from("/dev/rfkill"),
+            write: false,
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        };
         assert!(e.hint().unwrap().contains("modprobe rfkill"));
     }
 }

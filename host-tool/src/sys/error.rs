@@ -4,8 +4,11 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::sys::event::DecodeError;
+use crate::sys::event::{DecodeError, RecordError};
 use crate::sys::os::os_text;
+
+/// Where the kernel's rfkill control device lives.
+pub const DEFAULT_PATH: &str = "/dev/rfkill";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DevError {
@@ -27,6 +30,12 @@ pub enum DevError {
     },
     #[error("{path}: {source}")]
     Decode { path: PathBuf, source: DecodeError },
+    /// The path is not the rfkill control device nor a capture or stream.
+    #[error("{path} is not an rfkill device: it is {what}")]
+    NotRfkill { path: PathBuf, what: String },
+    /// A capture file or stream holds something that is not rfkill events.
+    #[error("{path} is not an rfkill event capture: {source}")]
+    NotCapture { path: PathBuf, source: RecordError },
     #[error("cannot wait for rfkill events: {}", os_text(.source))]
     Poll { source: io::Error },
     #[error("cannot set up the Ctrl-C handler: {}", os_text(.source))]
@@ -34,6 +43,15 @@ pub enum DevError {
 }
 
 impl DevError {
+    /// True when the path is there but is not rfkill: no fallback to sysfs,
+    /// the user pointed pin13 at the wrong thing.
+    pub fn is_not_rfkill(&self) -> bool {
+        matches!(
+            self,
+            DevError::NotRfkill { .. } | DevError::NotCapture { .. } | DevError::Decode { .. }
+        )
+    }
+
     /// The OS error behind this one, if any.
     pub fn io_kind(&self) -> Option<io::ErrorKind> {
         match self {
@@ -53,10 +71,14 @@ impl DevError {
                 write,
                 source,
             } => match source.kind() {
-                io::ErrorKind::NotFound => Some(format!(
+                io::ErrorKind::NotFound if path == Path::new(DEFAULT_PATH) => Some(format!(
                     "{} does not exist: load the rfkill module (`sudo modprobe rfkill`) or the \
                      driver of your radio (e.g. `sudo modprobe ipw2200`)",
                     path.display()
+                )),
+                io::ErrorKind::NotFound => Some(format!(
+                    "no such file: check the path given to --rfkill-dev (or PIN13_RFKILL_DEV); \
+                     the real device is {DEFAULT_PATH}"
                 )),
                 io::ErrorKind::PermissionDenied if *write => Some(permission_hint(path)),
                 io::ErrorKind::PermissionDenied => Some(format!(
@@ -67,6 +89,10 @@ impl DevError {
                 )),
                 _ => None,
             },
+            DevError::NotRfkill { .. } | DevError::NotCapture { .. } => Some(format!(
+                "--rfkill-dev takes {DEFAULT_PATH}, a capture file (`dd if={DEFAULT_PATH} bs=8 \
+                 of=capture.bin`) or a pipe of such records"
+            )),
             DevError::Write { path, source }
                 if source.kind() == io::ErrorKind::PermissionDenied =>
             {

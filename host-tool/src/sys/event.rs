@@ -245,7 +245,43 @@ pub struct DecodeError {
     pub len: usize,
 }
 
+/// A record of a capture or stream that no kernel would send.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("record {index} is not an rfkill event ({why})")]
+pub struct RecordError {
+    /// Which record (0 = the first).
+    pub index: u64,
+    pub why: &'static str,
+}
+
+/// The largest `enum rfkill_type` value (RFKILL_TYPE_NFC).
+pub const MAX_TYPE: u8 = 8;
+/// The largest `enum rfkill_operation` value (RFKILL_OP_CHANGE_ALL).
+pub const MAX_OP: u8 = 3;
+
 impl Event {
+    /// Decode one 8-byte record of a capture file or stream, refusing what
+    /// the kernel never sends: an unknown type or operation, a soft or hard
+    /// value other than 0 and 1. `index` only names the record in the error.
+    pub fn decode_record(buf: &[u8; EVENT_SIZE_V1], index: u64) -> Result<Self, RecordError> {
+        let why = if buf[4] > MAX_TYPE {
+            Some("unknown type")
+        } else if buf[5] > MAX_OP {
+            Some("unknown operation")
+        } else if buf[6] > 1 || buf[7] > 1 {
+            Some("soft and hard must be 0 or 1")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => Err(RecordError { index, why }),
+            None => Event::decode(buf).map_err(|_| RecordError {
+                index,
+                why: "too short",
+            }),
+        }
+    }
+
     /// Decode one event. Any length >= 8 is accepted (future kernels may grow
     /// the struct); the reasons byte is read only when present.
     pub fn decode(buf: &[u8]) -> Result<Self, DecodeError> {
