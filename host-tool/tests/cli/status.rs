@@ -1,0 +1,318 @@
+//! `pin13 status` through the built binary, on fixture trees, compared with
+//! golden files and with real util-linux 2.38 output (tests/fixtures/util-linux).
+
+use crate::harness::*;
+
+const HARDKILL: &str = "tests/fixtures/sysfs/ipw2200-hardkill";
+
+#[test]
+fn readme_main_command() {
+    let r = run(&[
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    golden("status-ipw2200-hardkill.out", &r.stdout);
+    golden("status-ipw2200-hardkill.err", &r.stderr);
+}
+
+#[test]
+fn json_is_util_linux_shaped_for_the_pin13_machine() {
+    let r = run(&[
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0);
+    golden("status-ipw2200-hardkill.json", &r.stdout);
+    // the note about the fallback goes to stderr only
+    assert!(
+        r.stderr.contains("showing the state from sysfs"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn extra_columns_and_reasons() {
+    let r = run(&[
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "-o",
+        "+DRIVER,REASON",
+    ]);
+    assert_eq!(r.code, 0);
+    golden("status-ipw2200-hardkill-extra.out", &r.stdout);
+    let r = run(&[
+        "--sysfs",
+        "tests/fixtures/sysfs/pre511-ipw2200-btusb",
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "--output-all",
+    ]);
+    assert_eq!(r.code, 0);
+    golden("status-pre511-all.out", &r.stdout);
+    let r = run(&[
+        "--sysfs",
+        "tests/fixtures/sysfs/pre511-ipw2200-btusb",
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "-J",
+        "-o",
+        "id,device,driver,reason",
+    ]);
+    golden("status-pre511-reason.json", &r.stdout);
+}
+
+/// Every util-linux command captured in the QEMU lab that pin13 status has
+/// an equivalent for, on the sysfs tree captured at the same moment (four
+/// scenes: hwsim only, the dell-rbtn switch on and off, all types).
+#[test]
+fn byte_identical_to_util_linux_on_real_captures() {
+    let map: &[(&str, &[&str])] = &[
+        ("rfkill -J", &["--json"]),
+        // pin13's own table adds DRIVER and REASON; ask for util-linux's columns.
+        ("rfkill", &["-o", "ID,TYPE,DEVICE,SOFT,HARD"]),
+        ("rfkill -r", &["-r"]),
+        ("rfkill -n", &["-n", "-o", "ID,TYPE,DEVICE,SOFT,HARD"]),
+        (
+            "rfkill -J -o ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD",
+            &["-J", "-o", "ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD"],
+        ),
+        (
+            "rfkill -o ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD",
+            &["-o", "ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD"],
+        ),
+        (
+            "rfkill -J -o ID,TYPE,DEVICE,SOFT,HARD list wlan",
+            &["--json", "wlan"],
+        ),
+        (
+            "rfkill -o ID,TYPE,DEVICE,SOFT,HARD list 1",
+            &["-o", "ID,TYPE,DEVICE,SOFT,HARD", "1"],
+        ),
+        ("su lab -s /bin/sh -c rfkill -J", &["--json"]),
+    ];
+    let mut compared = 0;
+    for scene in ["hwsim2", "hwsim-rbtn-on", "hwsim-rbtn-off", "all-types"] {
+        let dir = expected().join("util-linux").join(scene);
+        let tsv = std::fs::read_to_string(dir.join("commands.tsv")).unwrap();
+        let sysfs = format!("tests/fixtures/sysfs/qemu-{scene}");
+        for line in tsv.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            let (cmd, status, out) = (f[0], f[1], f[2]);
+            if status != "0" {
+                continue;
+            }
+            let Some((_, extra)) = map.iter().find(|(c, _)| *c == cmd) else {
+                continue;
+            };
+            let mut args = vec![
+                "--sysfs",
+                sysfs.as_str(),
+                "--rfkill-dev",
+                "/nonexistent",
+                "status",
+            ];
+            args.extend_from_slice(extra);
+            let r = run(&args);
+            let want = std::fs::read_to_string(dir.join(out)).unwrap();
+            assert_eq!(r.code, 0, "{scene}: {cmd}: {}", r.stderr);
+            assert_eq!(
+                r.stdout,
+                want,
+                "{scene}: `{cmd}` vs `pin13 {}`",
+                extra.join(" ")
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(
+        compared, 36,
+        "every mapped command of the four scenes was compared"
+    );
+}
+
+#[test]
+fn selectors_by_name_and_alias_match_util_linux_by_index_and_type() {
+    let sysfs = "tests/fixtures/sysfs/qemu-all-types";
+    let want =
+        std::fs::read_to_string(expected().join("util-linux/all-types/rfkill-J-o-list-wlan.out"))
+            .unwrap();
+    for sel in ["wlan", "WiFi", "WLAN"] {
+        let r = run(&[
+            "--sysfs",
+            sysfs,
+            "--rfkill-dev",
+            "/nonexistent",
+            "status",
+            "--json",
+            sel,
+        ]);
+        assert_eq!(r.stdout, want, "{sel}");
+    }
+    let by_index = run(&[
+        "--sysfs",
+        sysfs,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "2",
+    ]);
+    let by_name = run(&[
+        "--sysfs",
+        sysfs,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "dell-rbtn",
+    ]);
+    assert_eq!(by_index.stdout, by_name.stdout);
+    assert!(
+        by_name.stdout.contains(" 2 wlan dell-rbtn blocked blocked"),
+        "{}",
+        by_name.stdout
+    );
+    // hard-blocked rows get a hint on stderr (tables only)
+    assert!(
+        by_name.stderr.contains("dell-rbtn is hard-blocked"),
+        "{}",
+        by_name.stderr
+    );
+}
+
+#[test]
+fn bare_pin13_is_status_and_env_vars_work() {
+    let a = pin13(&[])
+        .env("PIN13_SYSFS", HARDKILL)
+        .env("PIN13_RFKILL_DEV", "/nonexistent")
+        .output()
+        .unwrap();
+    let b = run(&[
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+    ]);
+    let a = finish(a);
+    assert_eq!(a.code, 0);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn no_rfkill_is_an_error_with_the_fix() {
+    let sysfs = TempDir::new("no-rfkill");
+    let sysfs = sysfs.to_str().unwrap();
+    for args in [vec!["status"], vec![], vec!["status", "--json"]] {
+        let mut a = vec!["--sysfs", sysfs, "--rfkill-dev", "/nonexistent/rfkill"];
+        a.extend(args.iter());
+        let r = run(&a);
+        assert_eq!(r.code, 1, "{args:?}");
+        assert!(r.stderr.contains("no rfkill support"), "{}", r.stderr);
+        assert!(r.stderr.contains("sudo modprobe rfkill"), "{}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+        if args.contains(&"--json") {
+            // util-linux prints an empty table too (captured without the module)
+            let want =
+                std::fs::read_to_string(expected().join("util-linux/no-rfkill/rfkill-J.out"))
+                    .unwrap();
+            assert_eq!(r.stdout, want);
+        } else {
+            assert_eq!(r.stdout, "");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_say_what_exists() {
+    let base = [
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+    ];
+    let with = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let r = with(&["nosuchradio"]);
+    assert_eq!(r.code, 2);
+    golden("status-unknown-selector.err", &r.stderr);
+    let r = with(&["7"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown radio `7`"));
+    let r = with(&["-o", "ID,FOO"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown column: FOO"), "{}", r.stderr);
+    let r = with(&["--json", "--raw"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+}
+
+#[test]
+fn a_capture_file_as_device_lists_the_folded_state() {
+    // the real stream: 4 radios, changes, phy0/phy1 removed, two new radios 4 and 5
+    let r = run(&[
+        "--sysfs",
+        "tests/fixtures/sysfs/qemu-all-types",
+        "--rfkill-dev",
+        "tests/fixtures/events/qemu-all-types/events.bin",
+        "status",
+        "-r",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "", "no fallback note: the device was read");
+    assert_eq!(
+        r.stdout,
+        "ID TYPE DEVICE SOFT HARD\n2 wlan dell-rbtn unblocked unblocked\n\
+         3 bluetooth hci0 unblocked unblocked\n4 wlan  unblocked unblocked\n5 wlan  unblocked unblocked\n"
+    );
+}
+
+#[test]
+fn an_unreadable_device_falls_back_to_sysfs_with_a_note() {
+    // a directory stands in for an unreadable node (tests may run as root)
+    let dir = TempDir::new("unreadable");
+    let r = run(&[
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        dir.to_str().unwrap(),
+        "status",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout,
+        std::fs::read_to_string(expected().join("status-ipw2200-hardkill.json"))
+            .unwrap()
+    );
+    assert!(
+        r.stderr.starts_with("pin13: note: cannot read"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_documents_exit_statuses_and_columns() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("2  usage error"));
+    let r = run(&["status", "--help"]);
+    assert!(r.stdout.contains("REASON     why it is hard-blocked"));
+}
