@@ -241,8 +241,10 @@ fn permission_denied_names_the_file_and_the_fix() {
     for (mode, note) in [(0o600, true), (0o644, false)] {
         std::fs::set_permissions(&dev, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
         // status: 0600 falls back to sysfs with a note, 0644 reads the device
-        let Some(r) = as_nobody(stage.as_ref(), &["--sysfs", SYSFS, "--rfkill-dev", dev_s, "status", "--json"])
-        else {
+        let Some(r) = as_nobody(
+            stage.as_ref(),
+            &["--sysfs", SYSFS, "--rfkill-dev", dev_s, "status", "--json"],
+        ) else {
             eprintln!("not root or no setpriv: permission test not run");
             return;
         };

@@ -6,11 +6,8 @@
 //! without the other. The markdown docs repeat no GPIO numbers at all (they
 //! point at jig.toml), so they cannot drift.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
 use crate::harness::{read, root};
-
+use std::collections::BTreeMap;
 
 /// `[line.NAME]` tables of jig.toml with their integer fields. A deliberately
 /// small reader (tables, `key = integer`): the full parser and its checks live

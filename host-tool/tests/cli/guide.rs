@@ -423,9 +423,7 @@ fn every_guide_command_runs_as_documented() {
                         let emu = Emulator::start(&["--wire", wire]);
                         let args: Vec<String> = args
                             .iter()
-                            .map(|a| {
-                                a.replace("serial:/dev/ttyACM0", &emu.backend())
-                            })
+                            .map(|a| a.replace("serial:/dev/ttyACM0", &emu.backend()))
                             .collect();
                         let r = run_in(&args, None, None, &cwd);
                         check_run(
@@ -467,7 +465,8 @@ fn every_guide_command_runs_as_documented() {
                 );
                 dir
             });
-            let cwd: &Path = block_dir.get_or_insert_with(|| TempDir::new(&format!("guide-block{n}")));
+            let cwd: &Path =
+                block_dir.get_or_insert_with(|| TempDir::new(&format!("guide-block{n}")));
             let dev = block.marker.events.as_ref().map(|name| {
                 assert!(sysfs.is_some(), "{what}: events= needs a sysfs= tree");
                 let path = cwd.join(format!("rfkill-{k}.events"));

@@ -51,7 +51,9 @@ pub fn proc(name: &str) -> PathBuf {
 }
 
 pub fn example(name: &str) -> PathBuf {
-    root().join("examples/snapshots").join(format!("{name}.json"))
+    root()
+        .join("examples/snapshots")
+        .join(format!("{name}.json"))
 }
 
 /// The trees made for issue 3 (with a `proc/` twin) and the host-core ones reused here.

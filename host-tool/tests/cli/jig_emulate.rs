@@ -93,8 +93,7 @@ fn kill_line_operations_over_serial() {
     assert_eq!(v["edges"].as_u64(), Some(8));
     let o = run(&["jig", "safe", "--backend", &b]);
     assert_eq!(Some(o.code), Some(0));
-    assert!(o.stdout.clone()
-        .starts_with("every jig line is an input"));
+    assert!(o.stdout.clone().starts_with("every jig line is an input"));
 }
 
 #[test]

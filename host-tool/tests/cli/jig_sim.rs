@@ -92,7 +92,8 @@ fn probe_is_deterministic_per_seed() {
         .stdout
     };
     assert_eq!(probe_text("4"), probe_text("4"));
-    let counts: std::collections::BTreeSet<String> = (1..=8).map(|s| probe_text(&s.to_string())).collect();
+    let counts: std::collections::BTreeSet<String> =
+        (1..=8).map(|s| probe_text(&s.to_string())).collect();
     assert!(counts.len() > 1, "every seed gave the same report");
 }
 
@@ -215,11 +216,7 @@ fn kill_human_output_is_short_and_says_what_the_card_saw() {
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.contains("card: saw 1 assert edge"), "{text}");
     let o = run(&["jig", "kill", "--backend", "sim", "--wire", "powered-open"]);
-    assert!(
-        o.stdout.contains("never reached pin 13"),
-        "{}",
-        o.stdout
-    );
+    assert!(o.stdout.contains("never reached pin 13"), "{}", o.stdout);
     let o = run(&["jig", "pulse", "--backend", "sim", "--wire", "open"]);
     assert!(o.stdout.contains("powered-"), "{}", o.stdout);
     let o = run(&["jig", "safe", "--backend", "sim", "--wire", "open"]);
@@ -333,7 +330,7 @@ fn unreachable_backends_are_a_runtime_error_with_a_hint() {
 #[test]
 fn backend_comes_from_the_environment_too() {
     let o = finish(
-        run(&["jig", "probe", "--wire", "open", "--json"])
+        pin13(&["jig", "probe", "--wire", "open", "--json"])
             .env("PIN13_JIG_BACKEND", "sim")
             .output()
             .unwrap(),

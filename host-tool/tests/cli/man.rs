@@ -171,10 +171,10 @@ fn bash_completion_is_valid_and_offers_every_subcommand() {
 fn zsh_and_fish_completions_mention_every_subcommand() {
     for shell in ["zsh", "fish"] {
         let Run {
-        code,
-        stdout: script,
-        stderr: err,
-    } = run(&["completions", shell]);
+            code,
+            stdout: script,
+            stderr: err,
+        } = run(&["completions", shell]);
         assert_eq!(code, 0, "{shell}: {err}");
         for p in paths(&Cli::command(), &[]) {
             assert!(

@@ -298,8 +298,7 @@ fn an_unreadable_device_falls_back_to_sysfs_with_a_note() {
     assert_eq!(r.code, 0);
     assert_eq!(
         r.stdout,
-        std::fs::read_to_string(expected().join("status-ipw2200-hardkill.json"))
-            .unwrap()
+        std::fs::read_to_string(expected().join("status-ipw2200-hardkill.json")).unwrap()
     );
     assert!(
         r.stderr.starts_with("pin13: note: cannot read"),
