@@ -46,6 +46,24 @@ fn man_page_names_every_command_and_exit_status() {
     }
 }
 
+/// `PROGRAM ARGS` with `input` on stdin; stdout and stderr captured (not shown).
+fn feed(program: &str, args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn man_page_formats_without_groff_warnings() {
     if !have("groff") {
@@ -57,40 +75,14 @@ fn man_page_formats_without_groff_warnings() {
         stdout: page,
         stderr: _,
     } = run(&["man"]);
-    let mut child = Command::new("groff")
-        .args(["-man", "-Tutf8", "-ww", "-Wbreak", "-z"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(page.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = feed("groff", &["-man", "-Tutf8", "-ww", "-Wbreak", "-z"], &page);
     assert!(out.status.success());
     // Every warning but `break` (a long word that cannot be justified: help
     // texts with JSON keys do that, and it is only typesetting).
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
 
     // And the rendered text carries the sections a reader looks for.
-    let mut child = Command::new("groff")
-        .args(["-man", "-Tascii", "-P-cbou"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(page.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = feed("groff", &["-man", "-Tascii", "-P-cbou"], &page);
     let text = String::from_utf8_lossy(&out.stdout);
     for heading in [
         "NAME",
@@ -184,20 +176,11 @@ fn zsh_and_fish_completions_mention_every_subcommand() {
         }
         if have(shell) {
             let flag = if shell == "zsh" { "-n" } else { "--no-execute" };
-            let mut child = Command::new(shell)
-                .arg(flag)
-                .stdin(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(script.as_bytes())
-                .unwrap();
+            let out = feed(shell, &[flag], &script);
             assert!(
-                child.wait().unwrap().success(),
-                "{shell} rejected its completion script"
+                out.status.success(),
+                "{shell} rejected its completion script: {}",
+                String::from_utf8_lossy(&out.stderr)
             );
         }
     }

@@ -5,15 +5,16 @@ use crate::harness::*;
 
 const HARDKILL: &str = "tests/fixtures/sysfs/ipw2200-hardkill";
 
+/// `pin13 --sysfs SYSFS --rfkill-dev /nonexistent status ARGS...` (sysfs alone).
+fn status_on(sysfs: &str, args: &[&str]) -> Run {
+    let mut a = vec!["--sysfs", sysfs, "--rfkill-dev", "/nonexistent", "status"];
+    a.extend_from_slice(args);
+    run(&a)
+}
+
 #[test]
 fn readme_main_command() {
-    let r = run(&[
-        "--sysfs",
-        HARDKILL,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-    ]);
+    let r = status_on(HARDKILL, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     golden("status-ipw2200-hardkill.out", &r.stdout);
     golden("status-ipw2200-hardkill.err", &r.stderr);
@@ -21,14 +22,7 @@ fn readme_main_command() {
 
 #[test]
 fn json_is_util_linux_shaped_for_the_pin13_machine() {
-    let r = run(&[
-        "--sysfs",
-        HARDKILL,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-        "--json",
-    ]);
+    let r = status_on(HARDKILL, &["--json"]);
     assert_eq!(r.code, 0);
     golden("status-ipw2200-hardkill.json", &r.stdout);
     // the note about the fallback goes to stderr only
@@ -41,37 +35,19 @@ fn json_is_util_linux_shaped_for_the_pin13_machine() {
 
 #[test]
 fn extra_columns_and_reasons() {
-    let r = run(&[
-        "--sysfs",
-        HARDKILL,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-        "-o",
-        "+DRIVER,REASON",
-    ]);
+    let r = status_on(HARDKILL, &["-o", "+DRIVER,REASON"]);
     assert_eq!(r.code, 0);
     golden("status-ipw2200-hardkill-extra.out", &r.stdout);
-    let r = run(&[
-        "--sysfs",
+    let r = status_on(
         "tests/fixtures/sysfs/pre511-ipw2200-btusb",
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-        "--output-all",
-    ]);
+        &["--output-all"],
+    );
     assert_eq!(r.code, 0);
     golden("status-pre511-all.out", &r.stdout);
-    let r = run(&[
-        "--sysfs",
+    let r = status_on(
         "tests/fixtures/sysfs/pre511-ipw2200-btusb",
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-        "-J",
-        "-o",
-        "id,device,driver,reason",
-    ]);
+        &["-J", "-o", "id,device,driver,reason"],
+    );
     golden("status-pre511-reason.json", &r.stdout);
 }
 
@@ -151,33 +127,11 @@ fn selectors_by_name_and_alias_match_util_linux_by_index_and_type() {
         std::fs::read_to_string(expected().join("util-linux/all-types/rfkill-J-o-list-wlan.out"))
             .unwrap();
     for sel in ["wlan", "WiFi", "WLAN"] {
-        let r = run(&[
-            "--sysfs",
-            sysfs,
-            "--rfkill-dev",
-            "/nonexistent",
-            "status",
-            "--json",
-            sel,
-        ]);
+        let r = status_on(sysfs, &["--json", sel]);
         assert_eq!(r.stdout, want, "{sel}");
     }
-    let by_index = run(&[
-        "--sysfs",
-        sysfs,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-        "2",
-    ]);
-    let by_name = run(&[
-        "--sysfs",
-        sysfs,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-        "dell-rbtn",
-    ]);
+    let by_index = status_on(sysfs, &["2"]);
+    let by_name = status_on(sysfs, &["dell-rbtn"]);
     assert_eq!(by_index.stdout, by_name.stdout);
     assert!(
         by_name.stdout.contains(" 2 wlan dell-rbtn blocked blocked"),
@@ -199,13 +153,7 @@ fn bare_pin13_is_status_and_env_vars_work() {
         .env("PIN13_RFKILL_DEV", "/nonexistent")
         .output()
         .unwrap();
-    let b = run(&[
-        "--sysfs",
-        HARDKILL,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-    ]);
+    let b = status_on(HARDKILL, &[]);
     let a = finish(a);
     assert_eq!(a.code, 0);
     assert_eq!(a.stdout, b.stdout);
@@ -237,18 +185,7 @@ fn no_rfkill_is_an_error_with_the_fix() {
 
 #[test]
 fn usage_errors_exit_2_and_say_what_exists() {
-    let base = [
-        "--sysfs",
-        HARDKILL,
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-    ];
-    let with = |extra: &[&str]| {
-        let mut a = base.to_vec();
-        a.extend_from_slice(extra);
-        run(&a)
-    };
+    let with = |extra: &[&str]| status_on(HARDKILL, extra);
     let r = with(&["nosuchradio"]);
     assert_eq!(r.code, 2);
     golden("status-unknown-selector.err", &r.stderr);

@@ -183,51 +183,67 @@ fn writer(f: &Fifo) -> std::fs::File {
         .unwrap()
 }
 
-#[test]
-fn ctrl_c_exits_0_after_printing_what_came() {
+/// A watch on a FIFO that has been sent one event: the child, the writer's
+/// end (open until dropped), pin13's stdout and the first line it printed.
+struct Live {
+    _fifo: Fifo,
+    child: Child,
+    w: std::fs::File,
+    out: BufReader<std::process::ChildStdout>,
+    line: String,
+}
+
+fn live_watch(extra: &[&str], event: &[u8]) -> Live {
     let f = fifo();
-    let mut child = spawn_watch(&f, &["--json"]);
+    let mut child = spawn_watch(&f, extra);
     let mut w = writer(&f);
-    // idx 0, wlan, CHANGE, soft 0, hard 1: phy0's kill line goes active
-    w.write_all(&rec(0, 1, 2, 0, 1)).unwrap();
+    w.write_all(event).unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
-    assert!(line.contains(r#""device":"phy0","op":"change","soft":"unblocked","hard":"blocked","reasons":["signal"]"#), "{line}");
+    Live {
+        _fifo: f,
+        child,
+        w,
+        out,
+        line,
+    }
+}
+
+#[test]
+fn ctrl_c_exits_0_after_printing_what_came() {
+    // idx 0, wlan, CHANGE, soft 0, hard 1: phy0's kill line goes active
+    let l = live_watch(&["--json"], &rec(0, 1, 2, 0, 1));
+    assert!(l.line.contains(r#""device":"phy0","op":"change","soft":"unblocked","hard":"blocked","reasons":["signal"]"#), "{}", l.line);
     // pin13 is now in its poll loop with the SIGINT handler installed
     // the shell's builtin kill: no procps needed
     let ok = std::process::Command::new("sh")
-        .args(["-c", &format!("kill -INT {}", child.id())])
+        .args(["-c", &format!("kill -INT {}", l.child.id())])
         .status()
         .unwrap();
     assert!(ok.success());
-    let r = wait_bounded(child, Duration::from_secs(20));
+    let r = wait_bounded(l.child, Duration::from_secs(20));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
-    drop(w);
+    drop(l.w);
 }
 
 #[test]
 fn a_closed_stdout_exits_0_without_waiting_for_events() {
-    let f = fifo();
-    let mut child = spawn_watch(&f, &[]);
-    let mut w = writer(&f);
-    w.write_all(&rec(1, 1, 2, 1, 0)).unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
+    let l = live_watch(&[], &rec(1, 1, 2, 1, 0));
     assert!(
-        line.contains(
+        l.line.contains(
             "change id=1 device=acer-wireless type=wlan soft=blocked hard=unblocked reasons=-"
         ),
-        "{line}"
+        "{}",
+        l.line
     );
     // like `pin13 watch | head -1`: the reader goes away, no more events come
-    drop(out);
-    let r = wait_bounded(child, Duration::from_secs(20));
+    drop(l.out);
+    let r = wait_bounded(l.child, Duration::from_secs(20));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
-    drop(w);
+    drop(l.w);
 }
 
 #[test]
@@ -241,14 +257,8 @@ fn timeout_ends_a_quiet_watch_with_0() {
 
 #[test]
 fn the_writer_going_away_ends_the_stream() {
-    let f = fifo();
-    let mut child = spawn_watch(&f, &["--json", "--count", "5"]);
-    let mut w = writer(&f);
-    w.write_all(&rec(0, 1, 2, 0, 0)).unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    drop(w); // POLLHUP with nothing queued: the end, exit 0
-    let r = wait_bounded(child, Duration::from_secs(20));
+    let l = live_watch(&["--json", "--count", "5"], &rec(0, 1, 2, 0, 0));
+    drop(l.w); // POLLHUP with nothing queued: the end, exit 0
+    let r = wait_bounded(l.child, Duration::from_secs(20));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
