@@ -144,14 +144,17 @@ fn wiring_drawing_matches_jig_toml() {
     }
 }
 
+/// The markdown docs that must repeat no GPIO numbers and whose links must resolve.
+const MARKDOWN_DOCS: &[&str] = &[
+    "hardware/bom.md",
+    "hardware/pin13-reference.md",
+    "docs/guide.md",
+    "docs/architecture.md",
+];
+
 #[test]
 fn markdown_docs_repeat_no_gpio_numbers() {
-    for doc in [
-        "hardware/bom.md",
-        "hardware/pin13-reference.md",
-        "docs/guide.md",
-        "docs/architecture.md",
-    ] {
+    for doc in MARKDOWN_DOCS {
         let text = read(doc);
         for prefix in ["GP", "GPIO", "BCM"] {
             let found = numbers_after(&text, prefix);
@@ -193,12 +196,7 @@ fn drawings_are_complete_svg_documents() {
 /// Relative links `](path)` in the docs point at files that exist.
 #[test]
 fn relative_links_resolve() {
-    for doc in [
-        "hardware/bom.md",
-        "hardware/pin13-reference.md",
-        "docs/guide.md",
-        "docs/architecture.md",
-    ] {
+    for doc in MARKDOWN_DOCS {
         let text = read(doc);
         let base = root().join(doc).parent().unwrap().to_path_buf();
         let mut rest = text.as_str();

@@ -136,7 +136,7 @@ const EXTERNAL: &[(&str, &str)] = &[
         "bash firmware/build.sh",
         "builds the firmware; run by .ci/run",
     ),
-    ("cargo test -p pin13 --test guide_commands", "this test"),
+    ("cargo test -p pin13 --test cli guide", "this test"),
 ];
 const EXTERNAL_TOOLS: &[&str] = &[
     "rfkill", "dmesg", "ip", "sudo", "modprobe", "bash", "sh", "cargo", "lspci",
