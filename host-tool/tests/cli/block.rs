@@ -75,12 +75,7 @@ fn block_by_name_and_all() {
     let (r, w) = change(&dev, &["block", "hci0", "phy0"]);
     assert_eq!(r.code, 0);
     assert_eq!(w, vec![rec(3, 0, 2, 1, 0), rec(0, 0, 2, 1, 0)]);
-    assert!(
-        r.stdout
-            .contains("hci0 (id 3, bluetooth): soft blocked (already)"),
-        "{}",
-        r.stdout
-    );
+    has(&r.stdout, "hci0 (id 3, bluetooth): soft blocked (already)");
     let (r, w) = change(&dev, &["unblock", "all"]);
     assert_eq!(r.code, 0);
     assert_eq!(w.last().unwrap(), &rec(0, 0, 3, 0, 0));
@@ -115,11 +110,9 @@ fn a_bad_selector_writes_nothing() {
         let (r, w) = change(&dev, args);
         assert_eq!(r.code, 2, "{args:?}");
         assert!(w.is_empty(), "{args:?} wrote {w:?}");
-        assert!(
-            r.stderr
-                .contains("0 phy0 (wlan), 1 phy1 (wlan), 2 dell-rbtn (wlan), 3 hci0 (bluetooth)"),
-            "{}",
-            r.stderr
+        has(
+            &r.stderr,
+            "0 phy0 (wlan), 1 phy1 (wlan), 2 dell-rbtn (wlan), 3 hci0 (bluetooth)",
         );
     }
     let r = run(&["block"]);
@@ -139,7 +132,7 @@ fn no_rfkill_says_how_to_load_it() {
             "all",
         ]);
         assert_eq!(r.code, 1, "{cmd}");
-        assert!(r.stderr.contains("sudo modprobe rfkill"), "{}", r.stderr);
+        has(&r.stderr, "sudo modprobe rfkill");
     }
 }
 
@@ -155,11 +148,9 @@ fn a_device_that_cannot_be_opened_for_writing_is_named() {
         "0",
     ]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .contains("cannot open /nonexistent for writing: No such file or directory"),
-        "{}",
-        r.stderr
+    has(
+        &r.stderr,
+        "cannot open /nonexistent for writing: No such file or directory",
     );
     // a directory cannot be written either; the message names it
     let dir = TempDir::new("block-dir");
@@ -172,11 +163,9 @@ fn a_device_that_cannot_be_opened_for_writing_is_named() {
         "0",
     ]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .contains(&format!("cannot open {} for writing", dir.display())),
-        "{}",
-        r.stderr
+    has(
+        &r.stderr,
+        &format!("cannot open {} for writing", dir.display()),
     );
 }
 
@@ -269,12 +258,9 @@ fn permission_denied_names_the_file_and_the_fix() {
             a.extend_from_slice(cmd);
             let r = as_nobody(stage.as_ref(), &a).unwrap();
             assert_eq!(r.code, 1, "{cmd:?}");
-            assert!(
-                r.stderr.contains(&format!(
-                    "cannot open {dev_s} for writing: Permission denied"
-                )),
-                "{}",
-                r.stderr
+            has(
+                &r.stderr,
+                &format!("cannot open {dev_s} for writing: Permission denied"),
             );
             assert!(
                 r.stderr.contains("sudo")

@@ -21,37 +21,23 @@ fn ipw2200_kill_line_is_exit_4_and_names_pin_13() {
         first,
         "phy0 (rfkill 0, wlan): HARD-BLOCKED by the card's own kill line (mini-PCI pin 13)"
     );
-    assert!(r.stdout.contains("  hardware: Intel PRO/Wireless 2200BG, mini-PCI card, PCI 8086:4220, at 0000:06:04.0\n"), "{}", r.stdout);
-    assert!(
-        r.stdout.contains("  driver:   ipw2200 (bus pci)\n"),
-        "{}",
-        r.stdout
+    has(
+        &r.stdout,
+        "  hardware: Intel PRO/Wireless 2200BG, mini-PCI card, PCI 8086:4220, at 0000:06:04.0\n",
     );
-    assert!(
-        r.stdout
-            .contains("reasons signal, rf_kill 2 (hardware kill line active)"),
-        "{}",
-        r.stdout
+    has(&r.stdout, "  driver:   ipw2200 (bus pci)\n");
+    has(
+        &r.stdout,
+        "reasons signal, rf_kill 2 (hardware kill line active)",
     );
-    assert!(
-        r.stdout
-            .contains("cover pin 13 (the 7th contact on the front face"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("`pin13 jig probe`"), "{}", r.stdout);
-    assert!(
-        r.stdout
-            .contains("acer-wireless (rfkill 1, wlan): OK, not blocked\n"),
-        "{}",
-        r.stdout
+    has(&r.stdout, "cover pin 13 (the 7th contact on the front face");
+    has(&r.stdout, "`pin13 jig probe`");
+    has(
+        &r.stdout,
+        "acer-wireless (rfkill 1, wlan): OK, not blocked\n",
     );
     // No /dev/rfkill: answered from sysfs, and said so on stderr.
-    assert!(
-        r.stderr.contains("showing the state from sysfs instead"),
-        "{}",
-        r.stderr
-    );
+    has(&r.stderr, "showing the state from sysfs instead");
 
     let j = fixture("ipw2200-hardkill", &["diagnose", "--json"]);
     assert_eq!(j.code, 4);
@@ -89,11 +75,9 @@ fn the_kill_line_the_soft_block_and_the_free_radio_are_4_3_0() {
         "{}",
         soft.stdout
     );
-    assert!(
-        soft.stdout
-            .contains("1. Lift the soft block: `pin13 unblock phy0`."),
-        "{}",
-        soft.stdout
+    has(
+        &soft.stdout,
+        "1. Lift the soft block: `pin13 unblock phy0`.",
     );
     let v = fixture("ipw2200-taped-softblock", &["diagnose", "--json"]).json();
     assert_eq!(device(&v, "phy0")["cause"], "soft");
@@ -153,22 +137,14 @@ fn dell_rbtn_hard_with_reasons_0x0() {
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout.contains("  driver:   dell-rbtn (bus acpi)\n"),
-        "{}",
-        r.stdout
+    has(&r.stdout, "  driver:   dell-rbtn (bus acpi)\n");
+    has(
+        &r.stdout,
+        "reasons 0x0: the driver sets the state directly (rfkill_set_states)",
     );
-    assert!(
-        r.stdout
-            .contains("reasons 0x0: the driver sets the state directly (rfkill_set_states)"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("Dell: slide the wireless switch or press the airplane-mode key"),
-        "{}",
-        r.stdout
+    has(
+        &r.stdout,
+        "Dell: slide the wireless switch or press the airplane-mode key",
     );
     let v = fixture("dell-rbtn-legacy", &["diagnose", "--json"]).json();
     let rbtn = device(&v, "dell-rbtn");
@@ -218,25 +194,15 @@ fn pre_5_11_kernel_without_reasons() {
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout.contains(
-            "phy0 (rfkill 2, wlan): HARD-BLOCKED by the card's own kill line (mini-PCI pin 13)\n"
-        ),
-        "{}",
-        r.stdout
+    has(
+        &r.stdout,
+        "phy0 (rfkill 2, wlan): HARD-BLOCKED by the card's own kill line (mini-PCI pin 13)\n",
     );
-    assert!(
-        r.stdout
-            .contains("Intel PRO/Wireless 2915ABG, mini-PCI card, PCI 8086:4224"),
-        "{}",
-        r.stdout
+    has(
+        &r.stdout,
+        "Intel PRO/Wireless 2915ABG, mini-PCI card, PCI 8086:4224",
     );
-    assert!(
-        r.stdout
-            .contains("reasons not reported (kernel < 5.11), rf_kill 2"),
-        "{}",
-        r.stdout
-    );
+    has(&r.stdout, "reasons not reported (kernel < 5.11), rf_kill 2");
     assert!(r.stdout.contains("pin 13"));
     let v = fixture("pre511-ipw2200", &["diagnose", "--json"]).json();
     let phy = device(&v, "phy0");
@@ -249,7 +215,7 @@ fn pre_5_11_kernel_without_reasons() {
     assert_eq!(device(&v, "hci0")["cause"], "soft");
     let r = fixture("pre511-ipw2200-btusb", &["diagnose", "hci0"]);
     assert_eq!(r.code, 3);
-    assert!(r.stdout.contains("`pin13 unblock hci0`"), "{}", r.stdout);
+    has(&r.stdout, "`pin13 unblock hci0`");
 }
 
 #[test]
@@ -284,7 +250,7 @@ fn from_the_device_when_it_is_readable() {
 fn bad_input_has_clear_errors() {
     let r = fixture("ipw2200-hardkill", &["diagnose", "nosuchradio"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("nosuchradio"), "{}", r.stderr);
+    has(&r.stderr, "nosuchradio");
     assert!(r.stdout.is_empty());
     // Neither /dev/rfkill nor an rfkill class: exit 1 with how to fix it.
     let dir = TempDir::new("diagnose-empty");
@@ -294,7 +260,7 @@ fn bad_input_has_clear_errors() {
         &["diagnose"],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("modprobe"), "{}", r.stderr);
+    has(&r.stderr, "modprobe");
 }
 
 #[test]
@@ -307,7 +273,7 @@ fn no_radios_registered_is_not_an_error() {
         &["diagnose"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("No radios"), "{}", r.stdout);
+    has(&r.stdout, "No radios");
     let j = on(
         &dir,
         std::path::Path::new("/nonexistent/rfkill"),

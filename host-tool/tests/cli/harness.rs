@@ -282,3 +282,9 @@ impl Drop for Emulator {
         let _ = self.child.wait();
     }
 }
+
+/// Assert that `text` contains `want`; the message shows `text`.
+#[track_caller]
+pub fn has(text: &str, want: &str) {
+    assert!(text.contains(want), "{text}");
+}

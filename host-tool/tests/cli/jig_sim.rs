@@ -125,7 +125,7 @@ fn human_output_says_pass_or_what_to_do() {
     assert!(!text.contains("PASS"));
 
     let o = run(&["jig", "probe", "--backend", "sim", "--wire", "no-contact"]);
-    assert!(o.stdout.contains("SENSE and SENSE_REF"), "{}", o.stdout);
+    has(&o.stdout, "SENSE and SENSE_REF");
 
     let o = run(&["jig", "probe", "--backend", "sim", "--wire", "powered-open"]);
     assert_eq!(o.code, 5, "a powered card never passes");
@@ -216,9 +216,9 @@ fn kill_human_output_is_short_and_says_what_the_card_saw() {
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.contains("card: saw 1 assert edge"), "{text}");
     let o = run(&["jig", "kill", "--backend", "sim", "--wire", "powered-open"]);
-    assert!(o.stdout.contains("never reached pin 13"), "{}", o.stdout);
+    has(&o.stdout, "never reached pin 13");
     let o = run(&["jig", "pulse", "--backend", "sim", "--wire", "open"]);
-    assert!(o.stdout.contains("powered-"), "{}", o.stdout);
+    has(&o.stdout, "powered-");
     let o = run(&["jig", "safe", "--backend", "sim", "--wire", "open"]);
     assert_eq!(o.code, 0);
     assert!(o.stdout.contains("input"));

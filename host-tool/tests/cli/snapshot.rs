@@ -40,7 +40,7 @@ fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "-o: nothing on stdout");
-    assert!(r.stderr.contains("wrote"), "{}", r.stderr);
+    has(&r.stderr, "wrote");
     let v = read_json(&out);
     assert_eq!(v["format"], "pin13-snapshot");
     assert_eq!(v["format_version"], 1);
@@ -104,11 +104,7 @@ fn snapshot_to_stdout_and_kernel_null_without_proc() {
     let v = r.json();
     assert!(v["kernel"]["osrelease"].is_null(), "{}", v["kernel"]);
     assert_eq!(v["devices"].as_array().unwrap().len(), 2);
-    assert!(
-        r.stderr.contains("no events in the snapshot"),
-        "{}",
-        r.stderr
-    );
+    has(&r.stderr, "no events in the snapshot");
 }
 
 #[test]
@@ -235,20 +231,20 @@ fn replay_errors_are_clear() {
     let dir = TempDir::new("snap-errors");
     let r = replay(&dir.join("missing.json"), &["diagnose"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("cannot read snapshot"), "{}", r.stderr);
-    assert!(r.stderr.contains("pin13 snapshot -o FILE"), "{}", r.stderr);
+    has(&r.stderr, "cannot read snapshot");
+    has(&r.stderr, "pin13 snapshot -o FILE");
 
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{\"rfkilldevices\": []}").unwrap();
     let r = replay(&bad, &["status"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("is not a pin13 snapshot"), "{}", r.stderr);
+    has(&r.stderr, "is not a pin13 snapshot");
 
     std::fs::write(&bad, "not json").unwrap();
     let r = replay(&bad, &["diagnose", "--json"]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("not JSON"), "{}", r.stderr);
+    has(&r.stderr, "not JSON");
 
     // snapshot --replay makes no sense; verify --replay neither.
     let r = replay(&example("ipw2200-hardkill"), &["snapshot"]);
@@ -268,7 +264,7 @@ fn no_rfkill_at_all_still_gives_a_snapshot() {
     std::fs::write(dir.join("proc/sys/kernel/osrelease"), "2.6.32-5-686\n").unwrap();
     let r = on(&dir.join("sys"), nodev(), &["snapshot", "--reproducible"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("rfkill not loaded"), "{}", r.stderr);
+    has(&r.stderr, "rfkill not loaded");
     let v = r.json();
     assert_eq!(v["devices"], serde_json::json!([]));
     // proc found beside the sysfs root (DIR/../proc).
@@ -282,7 +278,7 @@ fn output_file_is_all_or_nothing() {
     let target = dir.join("no/such/dir/s.json");
     let r = snap_to(&sysfs("ipw2200-taped"), nodev(), None, &target);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
+    has(&r.stderr, "cannot write");
     assert!(!target.exists());
     // An existing file is replaced whole, and no temp file stays behind.
     let out = dir.join("s.json");

@@ -26,11 +26,7 @@ fn json_is_util_linux_shaped_for_the_pin13_machine() {
     assert_eq!(r.code, 0);
     golden("status-ipw2200-hardkill.json", &r.stdout);
     // the note about the fallback goes to stderr only
-    assert!(
-        r.stderr.contains("showing the state from sysfs"),
-        "{}",
-        r.stderr
-    );
+    has(&r.stderr, "showing the state from sysfs");
 }
 
 #[test]
@@ -133,17 +129,9 @@ fn selectors_by_name_and_alias_match_util_linux_by_index_and_type() {
     let by_index = status_on(sysfs, &["2"]);
     let by_name = status_on(sysfs, &["dell-rbtn"]);
     assert_eq!(by_index.stdout, by_name.stdout);
-    assert!(
-        by_name.stdout.contains(" 2 wlan dell-rbtn blocked blocked"),
-        "{}",
-        by_name.stdout
-    );
+    has(&by_name.stdout, " 2 wlan dell-rbtn blocked blocked");
     // hard-blocked rows get a hint on stderr (tables only)
-    assert!(
-        by_name.stderr.contains("dell-rbtn is hard-blocked"),
-        "{}",
-        by_name.stderr
-    );
+    has(&by_name.stderr, "dell-rbtn is hard-blocked");
 }
 
 #[test]
@@ -168,8 +156,8 @@ fn no_rfkill_is_an_error_with_the_fix() {
         a.extend(args.iter());
         let r = run(&a);
         assert_eq!(r.code, 1, "{args:?}");
-        assert!(r.stderr.contains("no rfkill support"), "{}", r.stderr);
-        assert!(r.stderr.contains("sudo modprobe rfkill"), "{}", r.stderr);
+        has(&r.stderr, "no rfkill support");
+        has(&r.stderr, "sudo modprobe rfkill");
         assert!(!r.stderr.contains("panicked"));
         if args.contains(&"--json") {
             // util-linux prints an empty table too (captured without the module)
@@ -194,10 +182,10 @@ fn usage_errors_exit_2_and_say_what_exists() {
     assert!(r.stderr.contains("unknown radio `7`"));
     let r = with(&["-o", "ID,FOO"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown column: FOO"), "{}", r.stderr);
+    has(&r.stderr, "unknown column: FOO");
     let r = with(&["--json", "--raw"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    has(&r.stderr, "cannot be used with");
 }
 
 #[test]

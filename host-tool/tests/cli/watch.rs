@@ -91,7 +91,7 @@ fn count_and_selectors() {
     let r = run(&["--sysfs", SYSFS, "--rfkill-dev", CAPTURE, "watch", "nosuch"]);
     assert_eq!(r.code, 2);
     // checked against the radios present at the end of the capture
-    assert!(r.stderr.contains("2 dell-rbtn (wlan)"), "{}", r.stderr);
+    has(&r.stderr, "2 dell-rbtn (wlan)");
     let r = run(&[
         "--sysfs",
         SYSFS,
@@ -119,7 +119,7 @@ fn no_rfkill_is_an_error_with_the_fix() {
         "5",
     ]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("sudo modprobe rfkill"), "{}", r.stderr);
+    has(&r.stderr, "sudo modprobe rfkill");
 }
 
 /// A FIFO as the device: no writer connected yet, so poll() blocks.
@@ -214,7 +214,10 @@ fn live_watch(extra: &[&str], event: &[u8]) -> Live {
 fn ctrl_c_exits_0_after_printing_what_came() {
     // idx 0, wlan, CHANGE, soft 0, hard 1: phy0's kill line goes active
     let l = live_watch(&["--json"], &rec(0, 1, 2, 0, 1));
-    assert!(l.line.contains(r#""device":"phy0","op":"change","soft":"unblocked","hard":"blocked","reasons":["signal"]"#), "{}", l.line);
+    has(
+        &l.line,
+        r#""device":"phy0","op":"change","soft":"unblocked","hard":"blocked","reasons":["signal"]"#,
+    );
     // pin13 is now in its poll loop with the SIGINT handler installed
     // the shell's builtin kill: no procps needed
     let ok = std::process::Command::new("sh")
@@ -231,12 +234,9 @@ fn ctrl_c_exits_0_after_printing_what_came() {
 #[test]
 fn a_closed_stdout_exits_0_without_waiting_for_events() {
     let l = live_watch(&[], &rec(1, 1, 2, 1, 0));
-    assert!(
-        l.line.contains(
-            "change id=1 device=acer-wireless type=wlan soft=blocked hard=unblocked reasons=-"
-        ),
-        "{}",
-        l.line
+    has(
+        &l.line,
+        "change id=1 device=acer-wireless type=wlan soft=blocked hard=unblocked reasons=-",
     );
     // like `pin13 watch | head -1`: the reader goes away, no more events come
     drop(l.out);
