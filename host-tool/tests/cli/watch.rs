@@ -210,6 +210,14 @@ fn live_watch(extra: &[&str], event: &[u8]) -> Live {
     }
 }
 
+/// The watch exits 0 with nothing on stderr, the writer still connected.
+fn exits_quietly(child: Child, w: std::fs::File) {
+    let r = wait_bounded(child, Duration::from_secs(20));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    drop(w);
+}
+
 #[test]
 fn ctrl_c_exits_0_after_printing_what_came() {
     // idx 0, wlan, CHANGE, soft 0, hard 1: phy0's kill line goes active
@@ -225,10 +233,7 @@ fn ctrl_c_exits_0_after_printing_what_came() {
         .status()
         .unwrap();
     assert!(ok.success());
-    let r = wait_bounded(l.child, Duration::from_secs(20));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, "");
-    drop(l.w);
+    exits_quietly(l.child, l.w);
 }
 
 #[test]
@@ -240,10 +245,7 @@ fn a_closed_stdout_exits_0_without_waiting_for_events() {
     );
     // like `pin13 watch | head -1`: the reader goes away, no more events come
     drop(l.out);
-    let r = wait_bounded(l.child, Duration::from_secs(20));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, "");
-    drop(l.w);
+    exits_quietly(l.child, l.w);
 }
 
 #[test]
