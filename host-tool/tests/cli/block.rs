@@ -238,10 +238,7 @@ fn permission_denied_names_the_file_and_the_fix() {
             return;
         };
         assert_eq!(r.code, 0, "{mode:o}: {}", r.stderr);
-        assert_eq!(
-            r.stdout,
-            std::fs::read_to_string(expected().join("util-linux/all-types/rfkill-J.out")).unwrap()
-        );
+        assert_eq!(r.stdout, util_linux("all-types/rfkill-J.out"));
         assert_eq!(
             r.stderr
                 .contains("Permission denied; showing the state from sysfs"),

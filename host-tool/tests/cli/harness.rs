@@ -170,6 +170,13 @@ pub fn golden(name: &str, actual: &str) {
     assert_eq!(actual, want, "output differs from {}", path.display());
 }
 
+/// util-linux `rfkill`'s real output `expected/util-linux/REL` (a lab
+/// capture: compared with, never rewritten by the tests).
+pub fn util_linux(rel: &str) -> String {
+    let path = expected().join("util-linux").join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A fresh, empty directory for one test, removed with everything in it
 /// when dropped (keep it alive as long as its files are used).
 pub struct TempDir(PathBuf);
@@ -287,4 +294,37 @@ impl Drop for Emulator {
 #[track_caller]
 pub fn has(text: &str, want: &str) {
     assert!(text.contains(want), "{text}");
+}
+
+/// Every variable the tool reads (`env = "..."` on a clap argument anywhere in
+/// host-tool/src) is one [`clean`] removes, so no test sees the caller's
+/// settings; and the scrub names none that is not read.
+#[test]
+fn the_scrub_covers_every_variable_pin13_reads() {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (i, _) in text.match_indices("env = \"") {
+                    let rest = &text[i + 7..];
+                    out.push(rest[..rest.find('"').unwrap()].to_owned());
+                }
+            }
+        }
+    }
+    let mut read = Vec::new();
+    walk(&root().join("host-tool/src"), &mut read);
+    assert!(
+        !read.is_empty(),
+        "no env = \"...\" found: is the walk broken?"
+    );
+    for v in &read {
+        assert!(PIN13_VARS.contains(&v.as_str()), "{v} is not scrubbed");
+    }
+    for v in PIN13_VARS {
+        assert!(read.iter().any(|r| r == v), "{v} is scrubbed but not read");
+    }
 }

@@ -1,5 +1,5 @@
 //! `pin13 status` through the built binary, on fixture trees, compared with
-//! golden files and with real util-linux 2.38 output (tests/fixtures/util-linux).
+//! golden files and with real util-linux 2.38 output (tests/fixtures/expected/util-linux).
 
 use crate::harness::*;
 
@@ -119,9 +119,7 @@ fn byte_identical_to_util_linux_on_real_captures() {
 #[test]
 fn selectors_by_name_and_alias_match_util_linux_by_index_and_type() {
     let sysfs = "tests/fixtures/sysfs/qemu-all-types";
-    let want =
-        std::fs::read_to_string(expected().join("util-linux/all-types/rfkill-J-o-list-wlan.out"))
-            .unwrap();
+    let want = util_linux("all-types/rfkill-J-o-list-wlan.out");
     for sel in ["wlan", "WiFi", "WLAN"] {
         let r = status_on(sysfs, &["--json", sel]);
         assert_eq!(r.stdout, want, "{sel}");
@@ -161,9 +159,7 @@ fn no_rfkill_is_an_error_with_the_fix() {
         assert!(!r.stderr.contains("panicked"));
         if args.contains(&"--json") {
             // util-linux prints an empty table too (captured without the module)
-            let want =
-                std::fs::read_to_string(expected().join("util-linux/no-rfkill/rfkill-J.out"))
-                    .unwrap();
+            let want = util_linux("no-rfkill/rfkill-J.out");
             assert_eq!(r.stdout, want);
         } else {
             assert_eq!(r.stdout, "");
@@ -221,10 +217,7 @@ fn an_unreadable_device_falls_back_to_sysfs_with_a_note() {
         "--json",
     ]);
     assert_eq!(r.code, 0);
-    assert_eq!(
-        r.stdout,
-        std::fs::read_to_string(expected().join("status-ipw2200-hardkill.json")).unwrap()
-    );
+    golden("status-ipw2200-hardkill.json", &r.stdout);
     assert!(
         r.stderr.starts_with("pin13: note: cannot read"),
         "{}",
