@@ -12,6 +12,13 @@ use std::time::{Duration, Instant};
 const CAPTURE: &str = "tests/fixtures/events/qemu-all-types/events.bin";
 const SYSFS: &str = "tests/fixtures/sysfs/qemu-all-types";
 
+/// `pin13 --sysfs SYSFS --rfkill-dev CAPTURE watch ARGS...`: the real stream.
+fn watch_capture(args: &[&str]) -> Run {
+    let mut a = vec!["--sysfs", SYSFS, "--rfkill-dev", CAPTURE, "watch"];
+    a.extend_from_slice(args);
+    run(&a)
+}
+
 /// Replace the leading timestamp of each line (text) or the "time" value
 /// (JSON) with TIME after checking its format.
 fn strip_times(out: &str, json: bool) -> String {
@@ -40,7 +47,7 @@ fn strip_times(out: &str, json: bool) -> String {
 
 #[test]
 fn replays_the_real_capture_as_json_lines() {
-    let r = run(&["--sysfs", SYSFS, "--rfkill-dev", CAPTURE, "watch", "--json"]);
+    let r = watch_capture(&["--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.lines().count(), 19);
     golden("watch-qemu-all-types.jsonl", &strip_times(&r.stdout, true));
@@ -48,59 +55,28 @@ fn replays_the_real_capture_as_json_lines() {
 
 #[test]
 fn replays_the_real_capture_as_text() {
-    let r = run(&["--sysfs", SYSFS, "--rfkill-dev", CAPTURE, "watch"]);
+    let r = watch_capture(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     golden("watch-qemu-all-types.txt", &strip_times(&r.stdout, false));
 }
 
 #[test]
 fn count_and_selectors() {
-    let r = run(&[
-        "--sysfs",
-        SYSFS,
-        "--rfkill-dev",
-        CAPTURE,
-        "watch",
-        "--json",
-        "--count",
-        "3",
-    ]);
+    let r = watch_capture(&["--json", "--count", "3"]);
     assert_eq!(r.code, 0);
     assert_eq!(r.stdout.lines().count(), 3);
-    let r = run(&[
-        "--sysfs",
-        SYSFS,
-        "--rfkill-dev",
-        CAPTURE,
-        "watch",
-        "dell-rbtn",
-    ]);
+    let r = watch_capture(&["dell-rbtn"]);
     assert_eq!(r.code, 0);
     // the ADD and the three switch flips
     assert_eq!(r.stdout.lines().count(), 4, "{}", r.stdout);
     assert!(r.stdout.lines().all(|l| l.contains("device=dell-rbtn")));
-    let r = run(&[
-        "--sysfs",
-        SYSFS,
-        "--rfkill-dev",
-        CAPTURE,
-        "watch",
-        "bluetooth",
-    ]);
+    let r = watch_capture(&["bluetooth"]);
     assert_eq!(r.stdout.lines().count(), 4, "{}", r.stdout);
-    let r = run(&["--sysfs", SYSFS, "--rfkill-dev", CAPTURE, "watch", "nosuch"]);
+    let r = watch_capture(&["nosuch"]);
     assert_eq!(r.code, 2);
     // checked against the radios present at the end of the capture
     has(&r.stderr, "2 dell-rbtn (wlan)");
-    let r = run(&[
-        "--sysfs",
-        SYSFS,
-        "--rfkill-dev",
-        CAPTURE,
-        "watch",
-        "--count",
-        "0",
-    ]);
+    let r = watch_capture(&["--count", "0"]);
     assert_eq!(r.code, 2);
 }
 
