@@ -2,7 +2,7 @@
 # Rebuild the example snapshots from the fixture trees. They are what
 # `pin13 snapshot --reproducible` writes for each tree (no creation time,
 # no /dev/rfkill), with repository-relative paths.
-# host-tool/tests/cli_snapshot.rs fails when they are out of date.
+# host-tool/tests/cli/snapshot.rs fails when they are out of date.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build -q -p pin13

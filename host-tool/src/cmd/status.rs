@@ -152,7 +152,7 @@ mod tests {
     fn util_linux(scene: &str, file: &str) -> String {
         std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../tests/fixtures/util-linux")
+                .join("../tests/fixtures/expected/util-linux")
                 .join(scene)
                 .join(file),
         )

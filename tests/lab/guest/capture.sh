@@ -1,6 +1,7 @@
 # pin13 lab, capture mode: record util-linux rfkill output, the sysfs rfkill
 # tree and raw /dev/rfkill events from the real kernel, and send them to the
-# host (tests/lab/capture writes them to tests/fixtures/qemu/).
+# host (tests/lab/capture places them under tests/fixtures/: expected/util-linux/,
+# sysfs/qemu-*, events/qemu-all-types).
 . /lab/lib.sh
 
 C=/tmp/cap

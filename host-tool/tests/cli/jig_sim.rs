@@ -1,0 +1,340 @@
+//! `pin13 jig ... --backend sim`, run as the built binary.
+
+use serde_json::Value;
+
+use crate::harness::*;
+
+fn probe_json(wire: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["jig", "probe", "--backend", "sim", "--wire", wire, "--json"];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (o.code, o.json())
+}
+
+#[test]
+fn probe_judges_all_six_models_and_passes_only_open() {
+    let cases = [
+        ("open", "isolated", 0),
+        ("connected", "connected", 5),
+        ("intermittent:0.01", "intermittent", 5),
+        ("stuck-high", "stuck-high", 5),
+        ("stuck-low", "stuck-low", 5),
+        ("no-contact", "no-contact", 5),
+    ];
+    for (wire, verdict, exit) in cases {
+        let (c, v) = probe_json(wire, &[]);
+        assert_eq!(v["verdict"], verdict, "{wire}: {v}");
+        assert_eq!(c, exit, "{wire}: exit status");
+        assert_eq!(v["pass"], exit == 0);
+        let samples = v["samples"].as_u64().unwrap();
+        let hits = v["contact_hits"].as_u64().unwrap();
+        match verdict {
+            "isolated" => assert_eq!((samples, hits), (1000, 0)),
+            "connected" => assert_eq!((samples, hits), (1000, 1000)),
+            "intermittent" => assert!(samples == 1000 && hits > 0 && hits < 1000, "{v}"),
+            _ => assert_eq!((samples, hits), (0, 0), "{wire}: decided before isolation"),
+        }
+        // Default sampling finishes inside 100 ms of modelled time.
+        assert!(v["duration_us"].as_u64().unwrap() <= 100_000, "{v}");
+    }
+}
+
+#[test]
+fn one_percent_intermittent_is_caught_on_every_one_of_50_seeds() {
+    for seed in 1..=50u32 {
+        let s = seed.to_string();
+        let (c, v) = probe_json("intermittent:0.01", &["--seed", &s]);
+        assert_eq!(v["verdict"], "intermittent", "seed {seed}: {v}");
+        assert_eq!(c, 5, "seed {seed}");
+    }
+}
+
+#[test]
+fn probe_json_has_the_stable_keys() {
+    let (_, v) = probe_json(
+        "open",
+        &["--samples", "700", "--settle-us", "20", "--seed", "9"],
+    );
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "verdict",
+            "pass",
+            "samples",
+            "contact_hits",
+            "duration_us",
+            "samples_requested",
+            "settle_us",
+            "backend"
+        ]
+    );
+    assert_eq!(v["samples"], 700);
+    assert_eq!(v["settle_us"], 20);
+    assert_eq!(v["duration_us"], (700 + 4) * 20);
+    assert_eq!(v["backend"], "sim:open seed 9");
+}
+
+#[test]
+fn probe_is_deterministic_per_seed() {
+    let probe_text = |seed: &str| {
+        run(&[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            "intermittent:5%",
+            "--seed",
+            seed,
+            "--json",
+        ])
+        .stdout
+    };
+    assert_eq!(probe_text("4"), probe_text("4"));
+    let counts: std::collections::BTreeSet<String> =
+        (1..=8).map(|s| probe_text(&s.to_string())).collect();
+    assert!(counts.len() > 1, "every seed gave the same report");
+}
+
+#[test]
+fn human_output_says_pass_or_what_to_do() {
+    let o = run(&["jig", "probe", "--backend", "sim", "--wire", "open"]);
+    assert_eq!(o.code, 0);
+    let text = o.stdout;
+    assert!(
+        text.starts_with("isolated: the tape isolates pin 13 -- PASS\n"),
+        "{text}"
+    );
+
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "intermittent:0.05",
+    ]);
+    assert_eq!(o.code, 5);
+    let text = o.stdout;
+    assert!(text.starts_with("intermittent: "), "{text}");
+    assert!(
+        text.contains("FAIL") && text.contains("probe again"),
+        "{text}"
+    );
+    assert!(!text.contains("PASS"));
+
+    let o = run(&["jig", "probe", "--backend", "sim", "--wire", "no-contact"]);
+    has(&o.stdout, "SENSE and SENSE_REF");
+
+    let o = run(&["jig", "probe", "--backend", "sim", "--wire", "powered-open"]);
+    assert_eq!(o.code, 5, "a powered card never passes");
+    assert!(o.stdout.contains("probe an unpowered card"));
+}
+
+#[test]
+fn equal_series_resistors_spoil_the_connected_verdict() {
+    // The design choice made visible: SENSE_REF at 1 kΩ like the other lines.
+    let (_, v) = probe_json("connected", &["--r-sense-ref", "1000"]);
+    assert_eq!(v["verdict"], "intermittent", "{v}");
+    let (_, v) = probe_json("connected", &["--r-sense-ref", "3900"]);
+    assert_eq!(v["verdict"], "connected", "{v}");
+}
+
+fn kill_json(op: &[&str], wire: &str) -> Value {
+    let mut args = vec!["jig"];
+    args.extend_from_slice(op);
+    args.extend_from_slice(&["--backend", "sim", "--wire", wire, "--json"]);
+    let o = run(&args);
+    assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+    o.json()
+}
+
+#[test]
+fn kill_operations_report_what_the_card_saw() {
+    let v = kill_json(&["pulse", "--width", "100ms"], "powered-connected");
+    assert_eq!(v["op"], "pulse");
+    assert_eq!(v["width_us"], 100_000);
+    assert_eq!(v["edges"], 2);
+    assert_eq!(v["left_asserted"], false);
+    assert_eq!(v["card"]["powered"], true);
+    assert_eq!(v["card"]["assert_edges"], 1);
+    assert_eq!(v["card"]["asserted_us"], 100_000);
+    assert_eq!(v["card"]["level"], "high");
+
+    let v = kill_json(
+        &["toggle", "--period", "10ms", "--count", "4"],
+        "powered-connected",
+    );
+    assert_eq!(v["card"]["assert_edges"], 4);
+    assert_eq!(v["card"]["asserted_us"], 20_000);
+    assert_eq!(v["card"]["edges"].as_array().unwrap().len(), 8);
+
+    let v = kill_json(
+        &["bounce", "--transitions", "6", "--width", "300us"],
+        "powered-connected",
+    );
+    assert_eq!(v["left_asserted"], true);
+    assert_eq!(v["card"]["level"], "low");
+    assert_eq!(v["card"]["assert_edges"], 4);
+
+    let v = kill_json(&["bounce", "--end", "released"], "powered-connected");
+    assert_eq!(v["left_asserted"], false);
+    assert_eq!(v["card"]["level"], "high");
+
+    let v = kill_json(&["kill"], "powered-connected");
+    assert_eq!(v["op"], "assert");
+    assert_eq!(v["left_asserted"], true);
+    assert_eq!(v["card"]["level"], "low");
+
+    let v = kill_json(&["release"], "powered-connected");
+    assert_eq!(v["op"], "release");
+    assert_eq!(v["card"]["level"], "high");
+
+    // Good tape: the card never sees the kill line.
+    let v = kill_json(&["pulse"], "powered-open");
+    assert_eq!(v["card"]["assert_edges"], 0);
+    assert_eq!(v["card"]["asserted_us"], 0);
+
+    // Unpowered card: nothing to see.
+    let v = kill_json(&["pulse"], "open");
+    assert_eq!(v["card"]["powered"], false);
+    assert_eq!(v["card"]["level"], Value::Null);
+}
+
+#[test]
+fn kill_human_output_is_short_and_says_what_the_card_saw() {
+    let o = run(&[
+        "jig",
+        "pulse",
+        "--backend",
+        "sim",
+        "--wire",
+        "powered-connected",
+    ]);
+    let text = o.stdout;
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("card: saw 1 assert edge"), "{text}");
+    let o = run(&["jig", "kill", "--backend", "sim", "--wire", "powered-open"]);
+    has(&o.stdout, "never reached pin 13");
+    let o = run(&["jig", "pulse", "--backend", "sim", "--wire", "open"]);
+    has(&o.stdout, "powered-");
+    let o = run(&["jig", "safe", "--backend", "sim", "--wire", "open"]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("input"));
+}
+
+#[test]
+fn bad_input_is_a_usage_error_with_a_message() {
+    let cases: [&[&str]; 12] = [
+        &["jig", "probe", "--backend", "sim"],
+        &["jig", "probe", "--backend", "sim", "--wire", "bogus"],
+        &[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            "intermittent:2",
+        ],
+        &["jig", "probe", "--backend", "bogus"],
+        &["jig", "probe", "--backend", "serial:"],
+        &[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--samples",
+            "0",
+        ],
+        &[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--samples",
+            "x",
+        ],
+        &[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--r-drive",
+            "-5",
+        ],
+        &[
+            "jig",
+            "pulse",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--width",
+            "0ms",
+        ],
+        &[
+            "jig",
+            "pulse",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--width",
+            "100",
+        ],
+        &[
+            "jig",
+            "toggle",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--count",
+            "0",
+        ],
+        &["jig", "probe", "--backend", "rpi", "--wire", "open"],
+    ];
+    for args in cases {
+        let o = run(args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(!o.stderr.trim().is_empty(), "{args:?}");
+        assert!(!o.stderr.contains("panicked"), "{args:?}");
+    }
+    // A missing --backend is a usage error too (clap).
+    assert_eq!(run(&["jig", "probe"]).code, 2);
+}
+
+#[test]
+fn unreachable_backends_are_a_runtime_error_with_a_hint() {
+    // No Pico on this path; and this machine is no Raspberry Pi (or pin13 was
+    // built without the `rpi` feature).
+    for (spec, says) in [
+        ("serial:/dev/ttyACM-pin13-none", "no jig at"),
+        ("rpi", "Raspberry Pi"),
+    ] {
+        let o = run(&["jig", "probe", "--backend", spec]);
+        assert_eq!(o.code, 1, "{spec}");
+        let err = o.stderr;
+        assert!(err.contains(says) && err.contains("hint:"), "{err}");
+    }
+}
+
+#[test]
+fn backend_comes_from_the_environment_too() {
+    let o = finish(
+        pin13(&["jig", "probe", "--wire", "open", "--json"])
+            .env("PIN13_JIG_BACKEND", "sim")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.json()["verdict"], "isolated");
+}

@@ -1,0 +1,18 @@
+#![forbid(unsafe_code)]
+//! The CLI tests: one binary, one harness ([`harness`]), one module per
+//! command or document.
+
+mod harness;
+
+mod block;
+mod diagnose;
+mod docs;
+mod guide;
+mod jig_emulate;
+mod jig_serial;
+mod jig_sim;
+mod man;
+mod snapshot;
+mod status;
+mod verify;
+mod watch;
