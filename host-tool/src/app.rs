@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::model::plan::Action;
+use crate::render::escape;
 use crate::sys::sysfs::Sysfs;
 
 pub fn run() -> ExitCode {
@@ -33,9 +34,9 @@ pub fn run() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "pin13: {e}");
+            let _ = writeln!(err, "pin13: {}", escape::text(&e.to_string()));
             if let Some(h) = e.hint() {
-                let _ = writeln!(err, "hint: {h}");
+                let _ = writeln!(err, "hint: {}", escape::text(&h));
             }
             e.status().into()
         }

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::exit::Status;
 use crate::model::duration;
 use crate::model::watcher::{pick_target, Ending, Entry, Verdict, Watcher, What};
+use crate::render::escape;
 use crate::render::verify::{
     msecs, render_entry, render_header, render_json, render_verdict, TargetInfo,
 };
@@ -125,7 +126,8 @@ where
                         shown_left = None;
                     }
                     for e in &entries {
-                        writeln!(out, "{}", render_entry(e)).map_err(Error::Output)?;
+                        writeln!(out, "{}", escape::text(&render_entry(e)))
+                            .map_err(Error::Output)?;
                     }
                     out.flush().map_err(Error::Output)?;
                 }
@@ -200,10 +202,11 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
         &mut sink
     };
     let header = render_header(&info, args.duration);
-    live.write_all(header.as_bytes()).map_err(Error::Output)?;
+    live.write_all(escape::text(&header).as_bytes())
+        .map_err(Error::Output)?;
     let mut watcher = Watcher::new(&radios, target);
     for e in watcher_start_lines(&watcher) {
-        writeln!(live, "{}", render_entry(&e)).map_err(Error::Output)?;
+        writeln!(live, "{}", escape::text(&render_entry(&e))).map_err(Error::Output)?;
     }
     let mut cd_err = std::io::stderr();
     let countdown: Option<&mut dyn Write> = if stderr_tty && (stdout_tty || args.json) {
@@ -239,7 +242,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
         render_verdict(&info, &verdict, ending, args.duration)
     };
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
+    out.write_all(escape::text(&text).as_bytes())
         .and_then(|_| out.flush())
         .map_err(Error::Output)?;
     outcome(&verdict, ending)

@@ -115,7 +115,10 @@ pub fn watch_loop(
             }
         }
         let line = fmt.line(&ev, t);
-        match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+        match out
+            .write_all(crate::render::escape::text(&line).as_bytes())
+            .and_then(|()| out.flush())
+        {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Ended::OutputClosed),
             Err(e) => return Err(Error::Output(e)),

@@ -244,6 +244,19 @@ pub fn table(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> S
     if rows.is_empty() {
         return String::new();
     }
+    // Cells are escaped before widths are measured, as libsmartcols does.
+    let escaped: Vec<Vec<Option<String>>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    c.as_deref()
+                        .map(|s| crate::render::escape::cell(s).into_owned())
+                })
+                .collect()
+        })
+        .collect();
+    let rows = &escaped[..];
     let width = |i: usize| {
         let cells = rows
             .iter()
@@ -395,7 +408,7 @@ pub fn json(name: &str, cols: &[Column], rows: &[Vec<Option<String>>]) -> String
 /// Write `s` to `out` and flush; a closed pipe becomes [`Error::Output`]
 /// with `BrokenPipe`, which `app::run` turns into a quiet exit 0.
 pub fn emit(out: &mut dyn std::io::Write, s: &str) -> Result<(), Error> {
-    out.write_all(s.as_bytes())
+    out.write_all(crate::render::escape::text(s).as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::Output)
 }
@@ -403,13 +416,21 @@ pub fn emit(out: &mut dyn std::io::Write, s: &str) -> Result<(), Error> {
 /// A `pin13: note: ...` line on stderr (never fails, never panics).
 pub fn note(msg: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "pin13: note: {msg}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "pin13: note: {}",
+        crate::render::escape::text(msg)
+    );
 }
 
 /// A `hint: ...` line on stderr.
 pub fn hint(msg: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "hint: {msg}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "hint: {}",
+        crate::render::escape::text(msg)
+    );
 }
 
 #[cfg(test)]
@@ -428,6 +449,19 @@ mod tests {
             reasons: reasons.map(Reasons),
             sys: None,
         }
+    }
+
+    #[test]
+    fn control_characters_in_cells_are_escaped_and_aligned() {
+        let cols = [Column::Id, Column::Device];
+        let rows = vec![
+            vec![Some("0".to_string()), Some("ph\x1b[31my0".to_string())],
+            vec![Some("1".to_string()), Some("phy1".to_string())],
+        ];
+        assert_eq!(
+            table(&cols, &rows, true),
+            "ID DEVICE\n 0 ph\\x1b[31my0\n 1 phy1\n"
+        );
     }
 
     #[test]

@@ -156,7 +156,10 @@ fn no_rfkill_is_an_error_with_the_fix() {
         assert_eq!(r.code, 1, "{args:?}");
         // The paths were typed: say which file is missing, not "load a module".
         has(&r.stderr, "no such file: /nonexistent/rfkill");
-        has(&r.stderr, "check the paths given to --rfkill-dev and --sysfs");
+        has(
+            &r.stderr,
+            "check the paths given to --rfkill-dev and --sysfs",
+        );
         assert!(!r.stderr.contains("panicked"));
         if args.contains(&"--json") {
             // util-linux prints an empty table too (captured without the module)
