@@ -16,7 +16,7 @@ use crate::sys::kernel::{proc_root, read_kernel, read_module_parameters};
 
 #[derive(Debug, clap::Args)]
 pub struct SnapshotArgs {
-    /// Write the snapshot to FILE (atomically) instead of stdout.
+    /// Write the snapshot to FILE (atomically; `-` is stdout) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -123,7 +123,7 @@ pub fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Status, Error> {
         }
     }
     let text = to_json(&snap)?;
-    match &args.output {
+    match args.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => {
             crate::sys::files::write_atomic(path, &text)?;
             crate::render::table::note(&format!(

@@ -206,17 +206,26 @@ pub fn from_snapshot(snap: &Snapshot) -> Vec<Radio> {
 /// `--replay FILE`: the inventory a snapshot describes.
 pub fn load_replay(path: &Path) -> Result<Inventory, Error> {
     let hint = Some("make one with `pin13 snapshot -o FILE` on the machine to examine".to_string());
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::runtime(
-            format!(
+    let bytes = crate::sys::files::read_regular(path, snapshot::MAX_BYTES).map_err(|e| {
+        use crate::sys::files::ReadError;
+        let message = match e {
+            ReadError::Io { source, .. } => format!(
                 "cannot read snapshot {}: {}",
                 path.display(),
-                crate::sys::os::os_text(&e)
+                crate::sys::os::os_text(&source)
             ),
-            hint.clone(),
-        )
+            ReadError::NotRegular { .. } => {
+                format!("snapshot {} is not a regular file", path.display())
+            }
+            ReadError::TooLarge { cap, .. } => format!(
+                "snapshot {} is larger than {} MiB: snapshots are a few KB, this is not one",
+                path.display(),
+                cap >> 20
+            ),
+        };
+        Error::runtime(message, hint.clone())
     })?;
-    let snap = snapshot::parse(&text).map_err(|why| {
+    let snap = snapshot::parse(&bytes).map_err(|why| {
         Error::runtime(
             format!("{} is not a pin13 snapshot: {why}", path.display()),
             hint.clone(),

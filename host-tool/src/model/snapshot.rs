@@ -163,16 +163,26 @@ impl Snapshot {
     }
 }
 
-/// Parse and check a snapshot document.
-pub fn parse(text: &str) -> Result<Snapshot, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    match value.get("format").and_then(|f| f.as_str()) {
+/// The largest snapshot read: real ones are a few KB.
+pub const MAX_BYTES: u64 = 1024 * 1024;
+
+/// Parse and check a snapshot document, straight into [`Snapshot`].
+pub fn parse(bytes: impl AsRef<[u8]>) -> Result<Snapshot, String> {
+    let bytes = bytes.as_ref();
+    /// The two keys that say what the document is, read first so a wrong
+    /// or newer document gets its own message.
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<String>,
+        format_version: Option<u64>,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    match head.format.as_deref() {
         Some(FORMAT) => {}
         Some(other) => return Err(format!("format is {other:?}, not {FORMAT:?}")),
         None => return Err(format!("no \"format\": \"{FORMAT}\" key")),
     }
-    match value.get("format_version").and_then(|v| v.as_u64()) {
+    match head.format_version {
         Some(v) if v >= 1 && v <= u64::from(FORMAT_VERSION) => {}
         Some(v) => {
             return Err(format!(
@@ -181,7 +191,7 @@ pub fn parse(text: &str) -> Result<Snapshot, String> {
         }
         None => return Err("no \"format_version\" number".into()),
     }
-    serde_json::from_value(value).map_err(|e| format!("malformed: {e}"))
+    serde_json::from_slice(bytes).map_err(|e| format!("malformed: {e}"))
 }
 
 /// The rfkill-related words of a kernel command line.
@@ -236,7 +246,7 @@ mod tests {
         let rs = two();
         let snap = snap_of(&rs, vec![]);
         let text = to_json(&snap).unwrap();
-        let back = parse(&text).unwrap();
+        let back = parse(text.as_bytes()).unwrap();
         assert_eq!(back, snap);
         assert_eq!(crate::model::inventory::from_snapshot(&back), rs);
     }

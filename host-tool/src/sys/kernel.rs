@@ -32,7 +32,7 @@ pub fn proc_root(explicit: Option<&Path>, sysfs_root: &Path) -> Option<PathBuf> 
 }
 
 fn read_trimmed(path: &Path) -> Option<String> {
-    let b = std::fs::read(path).ok()?;
+    let b = crate::sys::files::read_head(path, crate::sys::sysfs::ATTR_MAX).ok()?;
     Some(
         String::from_utf8_lossy(&b)
             .trim_end_matches('\n')

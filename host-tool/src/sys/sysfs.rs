@@ -311,6 +311,9 @@ fn parent_of(path: &str) -> Option<&str> {
 // ---------------------------------------------------------------------------
 // I/O on the tree.
 
+/// The most of one attribute that is read: a page, as the kernel gives.
+pub const ATTR_MAX: u64 = 4096;
+
 impl Sysfs {
     /// `class/rfkill` under the root.
     pub fn class_dir(&self) -> PathBuf {
@@ -328,10 +331,11 @@ impl Sysfs {
 
     /// Read a file relative to the root: `Ok(None)` when it does not exist.
     pub fn read_rel(&self, rel: &str) -> Result<Option<Vec<u8>>, SysfsError> {
+        use crate::sys::files::{read_head, ReadError};
         let path = self.abs(rel);
-        match std::fs::read(&path) {
+        match read_head(&path, ATTR_MAX) {
             Ok(b) => Ok(Some(b)),
-            Err(e)
+            Err(ReadError::Io { source: e, .. })
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
@@ -339,7 +343,11 @@ impl Sysfs {
             {
                 Ok(None)
             }
-            Err(source) => Err(SysfsError::Io { path, source }),
+            Err(ReadError::Io { source, .. }) => Err(SysfsError::Io { path, source }),
+            Err(other) => Err(SysfsError::Io {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+            }),
         }
     }
 
