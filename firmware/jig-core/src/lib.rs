@@ -10,6 +10,7 @@
 //!   electrical reasoning behind series resistors and settle time.
 //! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
 //! - [`jig`]: [`Jig`], which owns the three lines and keeps them safe.
+//! - [`selftest`]: the jig's check of its own lines (probes off the card).
 //! - [`rng`]: a small seeded PRNG (PCG32) for the polarity order and the sim.
 //! - `sim` (feature `sim`, host only): the simulated bench.
 //!
@@ -29,12 +30,14 @@ pub mod kill;
 pub mod line;
 pub mod probe;
 pub mod rng;
+pub mod selftest;
 #[cfg(feature = "sim")]
 pub mod sim;
 
 pub use error::{ConfigError, Error};
 pub use jig::Jig;
 pub use line::{Bias, InputLine, JigLine, Level, OpenDrainLine};
+pub use selftest::SelfTestReport;
 
 /// The verdict of one isolation probe. Only `Isolated` is a PASS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -350,7 +350,7 @@ pub struct KillReport {
     pub duration_us: u64,
 }
 
-/// The jig's check of its own lines.
+/// Mirror of [`jig_core::SelfTestReport`]: the jig's check of its own lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SelfTestReport {
@@ -360,9 +360,21 @@ pub struct SelfTestReport {
     pub failed: u32,
 }
 
-impl SelfTestReport {
-    pub const fn passed(&self) -> bool {
-        self.failed == 0
+impl From<jig_core::SelfTestReport> for SelfTestReport {
+    fn from(r: jig_core::SelfTestReport) -> Self {
+        SelfTestReport {
+            checks: r.checks,
+            failed: r.failed,
+        }
+    }
+}
+
+impl From<SelfTestReport> for jig_core::SelfTestReport {
+    fn from(r: SelfTestReport) -> Self {
+        jig_core::SelfTestReport {
+            checks: r.checks,
+            failed: r.failed,
+        }
     }
 }
 
