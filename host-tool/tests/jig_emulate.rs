@@ -104,7 +104,7 @@ fn text_output_matches_too() {
     let text = String::from_utf8(serial.stdout).unwrap();
     assert!(text.starts_with("connected: "), "{text}");
     assert!(
-        text.contains(&format!("({} (emulator ", emu.backend())),
+        text.contains(&format!("({} emulator ", emu.backend())),
         "{text}"
     );
     let strip = |s: &str| {
