@@ -211,3 +211,32 @@ fn self_test_over_serial_matches_the_sim_backend() {
         assert_eq!(a["failed"].as_array().unwrap().is_empty(), status == 0);
     }
 }
+
+#[test]
+fn emulate_serves_on_when_stderr_cannot_be_written() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pin13"))
+        .args(["jig", "emulate", "--wire", "open"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(full))
+        .spawn()
+        .expect("start pin13 jig emulate");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let backend = format!("serial:{}", first.trim_end());
+    let (status, v) = probe(&["--backend", &backend]);
+    let alive = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        alive,
+        "the emulator died when its note could not be written"
+    );
+    assert_eq!((status, v["verdict"].as_str()), (0, Some("isolated")));
+}

@@ -102,9 +102,7 @@ fn arb_kill() -> impl Strategy<Value = KillOp> {
             }
         }),
         // Over the protocol's limits.
-        Just(KillOp::Pulse {
-            width_us: u32::MAX
-        }),
+        Just(KillOp::Pulse { width_us: u32::MAX }),
     ]
 }
 
@@ -146,8 +144,7 @@ fn info() -> HelloInfo {
 
 /// Whether the kill line may be left asserted after this answer.
 fn may_leave_asserted(resp: &Response) -> bool {
-    matches!(resp, Response::Kill(r) if r.left_asserted)
-        || matches!(resp, Response::Hello(_))
+    matches!(resp, Response::Kill(r) if r.left_asserted) || matches!(resp, Response::Hello(_))
 }
 
 fn run_steps(model: &str, seed: u64, steps: &[Step]) {
@@ -169,7 +166,10 @@ fn run_steps(model: &str, seed: u64, steps: &[Step]) {
         },
     )
     .unwrap();
-    let mut stream = StreamServer::new(Server::new(JigDevice::new(jig, bench.delay(), seed), info()));
+    let mut stream = StreamServer::new(Server::new(
+        JigDevice::new(jig, bench.delay(), seed),
+        info(),
+    ));
     let mut kill_held = false;
     for step in steps {
         let bytes: Vec<u8> = match step {
@@ -205,7 +205,10 @@ fn run_steps(model: &str, seed: u64, steps: &[Step]) {
             _ => kill_held = false,
         }
         if !may_leave_asserted(&resp) && !kill_held {
-            assert!(bench.all_inputs(), "{step:?} -> {resp:?}: a line left driven");
+            assert!(
+                bench.all_inputs(),
+                "{step:?} -> {resp:?}: a line left driven"
+            );
         }
     }
 }
@@ -241,7 +244,9 @@ fn corrupt_unknown_and_overlong_frames_release_an_asserted_kill_line() {
     assert_then(Step::Garbage(vec![9, 1]));
     assert_then(Step::Garbage(vec![3, 7, 42]));
     assert_then(Step::Overlong(MAX_FRAME + 5));
-    assert_then(Step::Request(Request::Kill(KillOp::Pulse { width_us: u32::MAX })));
+    assert_then(Step::Request(Request::Kill(KillOp::Pulse {
+        width_us: u32::MAX,
+    })));
     assert_then(Step::Request(Request::Kill(KillOp::Pulse { width_us: 0 })));
 }
 

@@ -310,7 +310,9 @@ pub fn run(_ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
 }
 
 /// Print with `print` to stdout.
-fn emit(print: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>) -> Result<(), Error> {
+fn emit(
+    print: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     print(&mut out)
         .and_then(|()| out.flush())
@@ -403,7 +405,12 @@ mod tests {
             Ok(BackendSpec::Serial("/dev/ttyACM0".into()))
         );
         for bad in ["serial:", "serial", "sim:x", "bogus", ""] {
-            assert!(parse_backend(bad).unwrap_err().contains("unknown jig backend"), "{bad}");
+            assert!(
+                parse_backend(bad)
+                    .unwrap_err()
+                    .contains("unknown jig backend"),
+                "{bad}"
+            );
         }
     }
 }

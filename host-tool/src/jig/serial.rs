@@ -204,8 +204,7 @@ impl SerialBackend {
     pub fn open_with_slack(path: &Path, slack: Duration) -> Result<SerialBackend, JigError> {
         guard::catch_signals();
         let tty = Tty::open(path)?;
-        let client =
-            Client::connect_with_margin(tty, slack).map_err(|e| connect_error(path, e))?;
+        let client = Client::connect_with_margin(tty, slack).map_err(|e| connect_error(path, e))?;
         Ok(SerialBackend {
             path: path.to_path_buf(),
             client,
@@ -387,7 +386,11 @@ mod tests {
         // 500 ms of the greeting's own budget plus the 50 ms slack.
         assert!(e.to_string().contains("within 550 ms"), "{e}");
         let after = termios::tcgetattr(&slave).unwrap();
-        assert!(after.local_modes.contains(cooked), "{:?}", after.local_modes);
+        assert!(
+            after.local_modes.contains(cooked),
+            "{:?}",
+            after.local_modes
+        );
         assert!(after.output_modes.contains(OutputModes::OPOST));
         assert_eq!(after.local_modes, before.local_modes);
         assert_eq!(after.input_modes, before.input_modes);

@@ -317,7 +317,10 @@ pub fn safe(out: &mut impl Write, backend: &str, as_json: bool) -> io::Result<()
     if as_json {
         return write_json(out, &json!({ "safe": true, "backend": backend }));
     }
-    writeln!(out, "every jig line is an input (high impedance) ({backend})")
+    writeln!(
+        out,
+        "every jig line is an input (high impedance) ({backend})"
+    )
 }
 
 #[cfg(test)]
@@ -380,8 +383,21 @@ mod tests {
     #[test]
     fn a_powered_card_is_told_to_be_unpowered_not_to_retape() {
         let cfg = ProbeConfig::DEFAULT;
-        for verdict in [Verdict::Intermittent, Verdict::StuckHigh, Verdict::Connected] {
-            let t = text(|o| probe(o, &report(verdict), &cfg, "sim:powered-open seed 1", true, false));
+        for verdict in [
+            Verdict::Intermittent,
+            Verdict::StuckHigh,
+            Verdict::Connected,
+        ] {
+            let t = text(|o| {
+                probe(
+                    o,
+                    &report(verdict),
+                    &cfg,
+                    "sim:powered-open seed 1",
+                    true,
+                    false,
+                )
+            });
             assert!(t.contains("must be unpowered for a probe"), "{t}");
             assert!(!t.contains("thin, torn or lifting"), "{t}");
             assert!(!t.contains("Re-tape"), "{t}");
@@ -401,7 +417,10 @@ mod tests {
             t.starts_with("self-test: FAIL, 2 of 16 checks failed (sim:open seed 1)\n"),
             "{t}"
         );
-        assert!(t.contains("  failed: SENSE stays low while DRIVE is high"), "{t}");
+        assert!(
+            t.contains("  failed: SENSE stays low while DRIVE is high"),
+            "{t}"
+        );
         let ok = SelfTestReport {
             checks: 16,
             failed: 0,
@@ -450,7 +469,16 @@ mod tests {
         let t = text(|o| safe(o, "rpi DRIVE BCM 17, SENSE BCM 27, SENSE_REF BCM 22", false));
         assert!(depth_ok(&t), "{t}");
         for v in [Verdict::Connected, Verdict::NoContact, Verdict::StuckHigh] {
-            let t = text(|o| probe(o, &report(v), &ProbeConfig::DEFAULT, "sim:open seed 1", false, false));
+            let t = text(|o| {
+                probe(
+                    o,
+                    &report(v),
+                    &ProbeConfig::DEFAULT,
+                    "sim:open seed 1",
+                    false,
+                    false,
+                )
+            });
             assert!(depth_ok(&t), "{t}");
         }
     }
