@@ -23,11 +23,15 @@ struct Emulator {
 
 impl Emulator {
     fn start(wire: &str, seed: &str) -> Emulator {
+        Self::start_with_stderr(wire, seed, Stdio::piped())
+    }
+
+    fn start_with_stderr(wire: &str, seed: &str, stderr: Stdio) -> Emulator {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pin13"))
             .args(["jig", "emulate", "--wire", wire, "--seed", seed])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(stderr)
             .spawn()
             .expect("start pin13 jig emulate");
         let mut first = String::new();
@@ -218,22 +222,9 @@ fn emulate_serves_on_when_stderr_cannot_be_written() {
         .write(true)
         .open("/dev/full")
         .expect("/dev/full");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pin13"))
-        .args(["jig", "emulate", "--wire", "open"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(full))
-        .spawn()
-        .expect("start pin13 jig emulate");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let backend = format!("serial:{}", first.trim_end());
-    let (status, v) = probe(&["--backend", &backend]);
-    let alive = child.try_wait().unwrap().is_none();
-    let _ = child.kill();
-    let _ = child.wait();
+    let mut emu = Emulator::start_with_stderr("open", "1", Stdio::from(full));
+    let (status, v) = probe(&["--backend", &emu.backend()]);
+    let alive = emu.child.try_wait().unwrap().is_none();
     assert!(
         alive,
         "the emulator died when its note could not be written"

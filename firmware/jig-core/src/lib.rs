@@ -41,6 +41,7 @@ pub use selftest::SelfTestReport;
 
 /// The verdict of one isolation probe. Only `Isolated` is a PASS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Verdict {
     /// SENSE never followed DRIVE: the tape isolates pin 13.
@@ -77,6 +78,7 @@ impl Verdict {
 
 /// Probe parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ProbeConfig {
     /// Isolation samples (DRIVE polarity changes).
@@ -87,6 +89,7 @@ pub struct ProbeConfig {
 
 /// The result of one probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ProbeReport {
     pub verdict: Verdict,
@@ -101,6 +104,7 @@ pub struct ProbeReport {
 /// A kill-line operation on DRIVE. Open-drain only: assert = pull low,
 /// release = input (high impedance). DRIVE is never driven high.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum KillOp {
     /// Pull the kill line low and leave it asserted.
@@ -122,6 +126,7 @@ pub enum KillOp {
 
 /// What a kill-line operation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct KillReport {
     pub op: KillOp,

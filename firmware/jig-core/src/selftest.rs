@@ -37,6 +37,7 @@ pub const DURATION_US: u64 = CHECKS.len() as u64 * SETTLE_US as u64;
 
 /// What the self-test found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SelfTestReport {
     /// Checks run.

@@ -170,16 +170,16 @@ impl<T: Transport> Client<T> {
         &mut self,
         cfg: &jig_core::ProbeConfig,
     ) -> Result<jig_core::ProbeReport, ClientError> {
-        match self.request(Request::Probe((*cfg).into()))? {
-            Response::Probe(r) => Ok(r.into()),
+        match self.request(Request::Probe(*cfg))? {
+            Response::Probe(r) => Ok(r),
             _ => Err(ClientError::Unexpected("not a probe report")),
         }
     }
 
     /// Run one kill-line operation.
     pub fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, ClientError> {
-        match self.request(Request::Kill((*op).into()))? {
-            Response::Kill(r) => Ok(r.into()),
+        match self.request(Request::Kill(*op))? {
+            Response::Kill(r) => Ok(r),
             _ => Err(ClientError::Unexpected("not a kill-line report")),
         }
     }
@@ -187,7 +187,7 @@ impl<T: Transport> Client<T> {
     /// Run the jig's self-test.
     pub fn self_test(&mut self) -> Result<jig_core::SelfTestReport, ClientError> {
         match self.request(Request::SelfTest)? {
-            Response::SelfTest(r) => Ok(r.into()),
+            Response::SelfTest(r) => Ok(r),
             _ => Err(ClientError::Unexpected("not a self-test report")),
         }
     }

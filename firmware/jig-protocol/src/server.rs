@@ -21,7 +21,7 @@ impl From<DeviceError> for WireError {
     fn from(e: DeviceError) -> Self {
         match e {
             DeviceError::Pin => WireError::Pin,
-            DeviceError::Config(c) => WireError::Config(c.into()),
+            DeviceError::Config(c) => WireError::Config(c),
         }
     }
 }
@@ -82,18 +82,9 @@ where
         let result = match req {
             // The host checks the version; the jig answers whatever it was asked.
             Request::Hello { .. } => Ok(Response::Hello(self.info)),
-            Request::Probe(cfg) => self
-                .device
-                .probe(&cfg.into())
-                .map(|r| Response::Probe(r.into())),
-            Request::Kill(op) => self
-                .device
-                .kill(&op.into())
-                .map(|r| Response::Kill(r.into())),
-            Request::SelfTest => self
-                .device
-                .self_test()
-                .map(|r| Response::SelfTest(r.into())),
+            Request::Probe(cfg) => self.device.probe(&cfg).map(Response::Probe),
+            Request::Kill(op) => self.device.kill(&op).map(Response::Kill),
+            Request::SelfTest => self.device.self_test().map(Response::SelfTest),
             Request::Abort => self.device.safe().map(|()| Response::Aborted),
         };
         result.unwrap_or_else(|e| self.fail(e.into()))

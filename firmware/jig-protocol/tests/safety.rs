@@ -3,6 +3,8 @@
 //! failing GPIO line) every jig line is an input. The server runs jig-core on
 //! the simulated bench, with lines that fail on request.
 
+mod common;
+
 use core::cell::Cell;
 
 use embedded_hal::digital::{ErrorKind, ErrorType};
@@ -10,8 +12,8 @@ use jig_core::sim::{SimBench, SimConfig};
 use jig_core::{Bias, InputLine, Jig, JigLine, OpenDrainLine};
 use jig_protocol::frame::FrameReader;
 use jig_protocol::{
-    decode, encode, FirmwareVersion, HelloInfo, JigDevice, JigKind, KillOp, ProbeConfig, Request,
-    Response, Server, StreamServer, MAX_FRAME,
+    decode, encode, JigDevice, KillOp, ProbeConfig, Request, Response, Server, StreamServer,
+    MAX_FRAME,
 };
 use proptest::prelude::*;
 
@@ -47,6 +49,10 @@ fn spend(budget: &Budget) -> Result<(), Fault> {
 struct Flaky<'a, L> {
     line: L,
     budget: &'a Budget,
+}
+
+fn flaky<L>(line: L, budget: &Budget) -> Flaky<'_, L> {
+    Flaky { line, budget }
 }
 
 impl<L> ErrorType for Flaky<'_, L> {
@@ -130,18 +136,6 @@ fn arb_step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn info() -> HelloInfo {
-    HelloInfo {
-        protocol: 0,
-        firmware: FirmwareVersion {
-            major: 0,
-            minor: 1,
-            patch: 0,
-        },
-        kind: JigKind::InProcess,
-    }
-}
-
 /// Whether the kill line may be left asserted after this answer.
 fn may_leave_asserted(resp: &Response) -> bool {
     matches!(resp, Response::Kill(r) if r.left_asserted) || matches!(resp, Response::Hello(_))
@@ -150,25 +144,15 @@ fn may_leave_asserted(resp: &Response) -> bool {
 fn run_steps(model: &str, seed: u64, steps: &[Step]) {
     let bench = SimBench::new(model.parse().unwrap(), SimConfig::DEFAULT, seed).unwrap();
     let budget: Budget = Cell::new(None);
-    let flaky = |line| Flaky {
-        line,
-        budget: &budget,
-    };
     let jig = Jig::new(
-        flaky(bench.drive()),
-        Flaky {
-            line: bench.sense_ref(),
-            budget: &budget,
-        },
-        Flaky {
-            line: bench.sense(),
-            budget: &budget,
-        },
+        flaky(bench.drive(), &budget),
+        flaky(bench.sense_ref(), &budget),
+        flaky(bench.sense(), &budget),
     )
     .unwrap();
     let mut stream = StreamServer::new(Server::new(
         JigDevice::new(jig, bench.delay(), seed),
-        info(),
+        common::info(),
     ));
     let mut kill_held = false;
     for step in steps {

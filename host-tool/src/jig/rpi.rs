@@ -334,7 +334,7 @@ mod imp {
 
         fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
             // The serial protocol's cap on a probe's duration holds here too.
-            Request::Probe((*cfg).into())
+            Request::Probe(*cfg)
                 .validate()
                 .map_err(|inv| JigError::Failed {
                     message: format!("the jig cannot run this: {inv}"),
