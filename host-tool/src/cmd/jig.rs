@@ -101,7 +101,8 @@ const WIRE_HELP: &str =
 /// with the simulated bench's options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BackendArgs {
-    /// The jig: `sim` (simulated bench), `serial:PATH` (Pico over USB) or `rpi`
+    /// The jig: `sim` (simulated bench), `serial:PATH` (Pico over USB; every
+    /// answer may take --slack-ms longer than the operation) or `rpi`
     /// (Raspberry Pi GPIO).
     #[arg(long, value_name = "SPEC", env = "PIN13_JIG_BACKEND", value_parser = parse_backend)]
     pub backend: BackendSpec,
