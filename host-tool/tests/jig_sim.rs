@@ -474,7 +474,11 @@ fn slack_comes_from_the_environment_and_bad_values_are_usage_errors() {
     for bad in ["soon", "-1", "1.5", "600001"] {
         let o = run(bad, "sim");
         assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
-        assert!(stderr(&o).contains("--slack-ms"), "{bad}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("PIN13_JIG_SLACK_MS"),
+            "{bad}: {}",
+            stderr(&o)
+        );
     }
     // /dev/ptmx opens a fresh pseudo-terminal nobody answers on: the greeting
     // waits its own 500 ms plus the slack.

@@ -80,6 +80,19 @@ fn parse_wire(s: &str) -> Result<WireModel, String> {
     s.parse::<WireModel>().map_err(|e| e.to_string())
 }
 
+/// Most slack a serial answer may get: 10 minutes.
+const MAX_SLACK_MS: u64 = 600_000;
+
+fn parse_slack_ms(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(ms) if ms <= MAX_SLACK_MS => Ok(ms),
+        _ => Err(format!(
+            "`{s}` is not a whole number of milliseconds from 0 to {MAX_SLACK_MS} \
+             (--slack-ms, or PIN13_JIG_SLACK_MS in the environment)"
+        )),
+    }
+}
+
 fn parse_ohms(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0e9 => Ok(v),
@@ -149,7 +162,7 @@ pub struct BackendArgs {
         value_name = "MS",
         env = "PIN13_JIG_SLACK_MS",
         default_value_t = 1000,
-        value_parser = clap::value_parser!(u64).range(0..=600_000),
+        value_parser = parse_slack_ms,
         help_heading = "Serial backend"
     )]
     pub slack_ms: u64,
@@ -395,6 +408,21 @@ mod tests {
         assert!(parse_width_us("ms").is_err());
         assert!(parse_width_us("1.2.3ms").is_err());
         assert!(parse_width_us("5000s").unwrap_err().contains("too long"));
+    }
+
+    #[test]
+    fn slack_is_whole_milliseconds_up_to_ten_minutes() {
+        assert_eq!(parse_slack_ms("0"), Ok(0));
+        assert_eq!(parse_slack_ms(" 2500 "), Ok(2500));
+        assert_eq!(parse_slack_ms("600000"), Ok(600_000));
+        for bad in ["", "1.5", "-1", "600001", "soon", "1s"] {
+            assert!(
+                parse_slack_ms(bad)
+                    .unwrap_err()
+                    .contains("PIN13_JIG_SLACK_MS"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

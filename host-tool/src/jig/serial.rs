@@ -115,6 +115,10 @@ fn interrupted() -> TransportError {
 /// (see [`guard`]) ends the wait with an `Interrupted` error.
 fn wait(fd: &OwnedFd, flags: PollFlags, deadline: Instant) -> Result<bool, TransportError> {
     loop {
+        // A signal that arrived outside poll() must not wait out the deadline.
+        if guard::interrupted() {
+            return Err(interrupted());
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         let mut fds = [PollFd::new(fd, flags)];
         match poll(&mut fds, Some(&timespec(left))) {
@@ -128,7 +132,6 @@ fn wait(fd: &OwnedFd, flags: PollFlags, deadline: Instant) -> Result<bool, Trans
                     return Err(TransportError::Disconnected);
                 }
             }
-            Err(Errno::INTR) if guard::interrupted() => return Err(interrupted()),
             Err(Errno::INTR) => {}
             Err(e) => return Err(TransportError::Io(e.into())),
         }
