@@ -1,7 +1,9 @@
 //! pin13 jig core: pin-13 isolation probe and open-drain kill-line simulator.
 //!
 //! `#![no_std]`, no alloc, generic over embedded-hal 1.0 pins and `DelayNs`.
-//! The type names below are shared with `jig-protocol` and the host tool.
+//! The types below are the ones `jig-protocol` puts on the wire and the host
+//! tool reports: feature `serde` derives their encoding (field and variant
+//! order is then the wire format, pinned by jig-protocol's golden tests).
 //!
 //! # Module map
 //! - [`line`](mod@line): the pin abstraction ([`InputLine`], [`OpenDrainLine`],
