@@ -5,6 +5,7 @@ use core::fmt;
 
 /// A probe or kill-line request the core refuses before touching any line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigError {
     /// `samples` is 0.

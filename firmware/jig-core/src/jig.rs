@@ -1,18 +1,19 @@
 //! [`Jig`]: owns the three lines and keeps the safety invariants.
 //!
-//! - every line is an input when the `Jig` is built, after every probe, and
-//!   after every kill-line operation except one that deliberately leaves the
-//!   kill line asserted (pulled low, open-drain);
+//! - every line is an input when the `Jig` is built, after every probe and
+//!   self-test, after any error (a refused request included), and after every
+//!   kill-line operation except one that deliberately leaves the kill line
+//!   asserted (pulled low, open-drain);
 //! - `SENSE` is an [`InputLine`]: nothing here can drive it;
 //! - kill-line operations see `DRIVE` only as an [`crate::OpenDrainLine`].
 #![forbid(unsafe_code)]
 
 use embedded_hal::delay::DelayNs;
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::kill::KillLine;
 use crate::line::{self, InputLine, JigLine};
-use crate::{probe, KillOp, KillReport, ProbeConfig, ProbeReport};
+use crate::{probe, selftest, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
 
 /// The bench jig: `DRIVE`, `SENSE_REF` and `SENSE`.
 #[derive(Debug)]
@@ -46,14 +47,17 @@ where
         line::safe(&mut self.drive, &mut self.sense_ref, &mut self.sense)
     }
 
-    /// Run one isolation probe (see [`probe::run`]). Releases the kill line.
+    /// Run one isolation probe (see [`probe::run`]). Releases the kill line;
+    /// every line is an input afterwards, also after any error.
     pub fn probe<T: DelayNs>(
         &mut self,
         delay: &mut T,
         cfg: &ProbeConfig,
         seed: u64,
     ) -> Result<ProbeReport, Error<D::Error>> {
-        cfg.validate()?;
+        if let Err(e) = cfg.validate() {
+            return Err(self.refuse(e));
+        }
         self.kill_asserted = false;
         probe::run(
             &mut self.drive,
@@ -66,13 +70,16 @@ where
     }
 
     /// Run one kill-line operation on `DRIVE`; `SENSE_REF` and `SENSE` are
-    /// made inputs first.
+    /// made inputs first. After any error (a refused operation included)
+    /// every line is an input.
     pub fn kill<T: DelayNs>(
         &mut self,
         delay: &mut T,
         op: &KillOp,
     ) -> Result<KillReport, Error<D::Error>> {
-        op.validate()?;
+        if let Err(e) = op.validate() {
+            return Err(self.refuse(e));
+        }
         let others = self
             .sense_ref
             .set_input(crate::Bias::None)
@@ -88,6 +95,22 @@ where
             let _ = self.safe();
         }
         result
+    }
+
+    /// A refused request: every line an input (the rule after any error),
+    /// then the refusal.
+    fn refuse(&mut self, e: ConfigError) -> Error<D::Error> {
+        match self.safe() {
+            Ok(()) => Error::Config(e),
+            Err(line) => Error::Line(line),
+        }
+    }
+
+    /// Run the self-test (see [`selftest::run`]; probes off the card).
+    /// Releases the kill line; every line is an input afterwards.
+    pub fn self_test<T: DelayNs>(&mut self, delay: &mut T) -> Result<SelfTestReport, D::Error> {
+        self.kill_asserted = false;
+        selftest::run(&mut self.drive, &mut self.sense_ref, &mut self.sense, delay)
     }
 
     /// Whether the kill line is asserted now.

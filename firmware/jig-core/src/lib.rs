@@ -1,7 +1,9 @@
 //! pin13 jig core: pin-13 isolation probe and open-drain kill-line simulator.
 //!
 //! `#![no_std]`, no alloc, generic over embedded-hal 1.0 pins and `DelayNs`.
-//! The type names below are shared with `jig-protocol` and the host tool.
+//! The types below are the ones `jig-protocol` puts on the wire and the host
+//! tool reports: feature `serde` derives their encoding (field and variant
+//! order is then the wire format, pinned by jig-protocol's golden tests).
 //!
 //! # Module map
 //! - [`line`](mod@line): the pin abstraction ([`InputLine`], [`OpenDrainLine`],
@@ -10,6 +12,7 @@
 //!   electrical reasoning behind series resistors and settle time.
 //! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
 //! - [`jig`]: [`Jig`], which owns the three lines and keeps them safe.
+//! - [`selftest`]: the jig's check of its own lines (probes off the card).
 //! - [`rng`]: a small seeded PRNG (PCG32) for the polarity order and the sim.
 //! - `sim` (feature `sim`, host only): the simulated bench.
 //!
@@ -29,15 +32,18 @@ pub mod kill;
 pub mod line;
 pub mod probe;
 pub mod rng;
+pub mod selftest;
 #[cfg(feature = "sim")]
 pub mod sim;
 
 pub use error::{ConfigError, Error};
 pub use jig::Jig;
 pub use line::{Bias, InputLine, JigLine, Level, OpenDrainLine};
+pub use selftest::SelfTestReport;
 
 /// The verdict of one isolation probe. Only `Isolated` is a PASS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Verdict {
     /// SENSE never followed DRIVE: the tape isolates pin 13.
@@ -74,6 +80,7 @@ impl Verdict {
 
 /// Probe parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ProbeConfig {
     /// Isolation samples (DRIVE polarity changes).
@@ -84,6 +91,7 @@ pub struct ProbeConfig {
 
 /// The result of one probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ProbeReport {
     pub verdict: Verdict,
@@ -98,6 +106,7 @@ pub struct ProbeReport {
 /// A kill-line operation on DRIVE. Open-drain only: assert = pull low,
 /// release = input (high impedance). DRIVE is never driven high.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum KillOp {
     /// Pull the kill line low and leave it asserted.
@@ -119,6 +128,7 @@ pub enum KillOp {
 
 /// What a kill-line operation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct KillReport {
     pub op: KillOp,

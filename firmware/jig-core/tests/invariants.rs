@@ -211,3 +211,38 @@ fn kill_line_through_a_bare_kill_line_never_drives_high() {
     assert_eq!(bench.drive_high_calls(LineId::Drive), 0);
     assert!(!ops_of(&log, DRIVE).contains(&Op::DriveHigh));
 }
+
+#[test]
+fn a_refused_request_and_the_self_test_leave_every_line_an_input() {
+    let bench = SimBench::new("powered-connected".parse().unwrap(), SimConfig::DEFAULT, 5).unwrap();
+    let mut jig = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
+    let mut delay = bench.delay();
+    let refused: [&dyn Fn(&mut Jig<_, _, _>) -> bool; 2] = [
+        &|j| {
+            j.kill(&mut bench.delay(), &KillOp::Pulse { width_us: 0 })
+                .is_err()
+        },
+        &|j| {
+            let none = ProbeConfig {
+                samples: 0,
+                settle_us: 1,
+            };
+            j.probe(&mut bench.delay(), &none, 1).is_err()
+        },
+    ];
+    for refuse in refused {
+        jig.kill(&mut delay, &KillOp::Assert).unwrap();
+        assert_eq!(bench.mode(LineId::Drive), Mode::DriveLow);
+        assert!(refuse(&mut jig));
+        assert!(
+            bench.all_inputs(),
+            "a refusal leaves the kill line released"
+        );
+        assert!(!jig.kill_asserted());
+    }
+    jig.kill(&mut delay, &KillOp::Assert).unwrap();
+    let report = jig.self_test(&mut delay).unwrap();
+    assert_eq!(report.checks as usize, jig_core::selftest::CHECKS.len());
+    assert!(bench.all_inputs());
+    assert!(!jig.kill_asserted());
+}

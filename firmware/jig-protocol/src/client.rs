@@ -7,16 +7,18 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use crate::frame::{decode, encode, FrameReader};
-use crate::wire::{
-    FirmwareVersion, HelloInfo, Invalid, Request, Response, SelfTestReport, WireError,
-};
+use crate::wire::{FirmwareVersion, HelloInfo, Invalid, Request, Response, WireError};
 use crate::{MAX_FRAME, PROTOCOL_VERSION};
 
-/// How long the jig has to answer `Hello`.
-pub const HELLO_TIMEOUT: Duration = Duration::from_millis(1500);
+/// The jig's own time budget for answering `Hello` (the margin comes on top).
+pub const HELLO_BUDGET: Duration = Duration::from_millis(500);
 
-/// Added to every request's own time budget (USB latency, host scheduling).
+/// Added to every request's own time budget, `Hello` included (USB latency,
+/// host scheduling, a slow emulator).
 pub const DEFAULT_MARGIN: Duration = Duration::from_millis(1000);
+
+/// How long the jig has to answer `Hello` with the default margin.
+pub const HELLO_TIMEOUT: Duration = HELLO_BUDGET.saturating_add(DEFAULT_MARGIN);
 
 /// A byte link to a jig.
 pub trait Transport {
@@ -88,7 +90,8 @@ impl<T: Transport> Client<T> {
         Self::connect_with_margin(transport, DEFAULT_MARGIN)
     }
 
-    /// Like [`Client::connect`] with another timeout margin.
+    /// Like [`Client::connect`] with another timeout margin: `margin` is
+    /// added to every answer's deadline, the greeting's included.
     pub fn connect_with_margin(transport: T, margin: Duration) -> Result<Client<T>, ClientError> {
         let placeholder = HelloInfo {
             protocol: 0,
@@ -133,7 +136,7 @@ impl<T: Transport> Client<T> {
         })?;
         // Id 0 is not accepted here: line noise left in the jig before our
         // resync byte is answered with an id-0 error that is not about Hello.
-        let mut frame = self.wait_frame(id, HELLO_TIMEOUT, false)?;
+        let mut frame = self.wait_frame(id, HELLO_BUDGET + self.margin, false)?;
         let raw = frame.clone();
         match decode::<Response>(&mut frame) {
             Ok(env) => match env.body {
@@ -167,22 +170,22 @@ impl<T: Transport> Client<T> {
         &mut self,
         cfg: &jig_core::ProbeConfig,
     ) -> Result<jig_core::ProbeReport, ClientError> {
-        match self.request(Request::Probe((*cfg).into()))? {
-            Response::Probe(r) => Ok(r.into()),
+        match self.request(Request::Probe(*cfg))? {
+            Response::Probe(r) => Ok(r),
             _ => Err(ClientError::Unexpected("not a probe report")),
         }
     }
 
     /// Run one kill-line operation.
     pub fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, ClientError> {
-        match self.request(Request::Kill((*op).into()))? {
-            Response::Kill(r) => Ok(r.into()),
+        match self.request(Request::Kill(*op))? {
+            Response::Kill(r) => Ok(r),
             _ => Err(ClientError::Unexpected("not a kill-line report")),
         }
     }
 
     /// Run the jig's self-test.
-    pub fn self_test(&mut self) -> Result<SelfTestReport, ClientError> {
+    pub fn self_test(&mut self) -> Result<jig_core::SelfTestReport, ClientError> {
         match self.request(Request::SelfTest)? {
             Response::SelfTest(r) => Ok(r),
             _ => Err(ClientError::Unexpected("not a self-test report")),

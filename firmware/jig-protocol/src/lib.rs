@@ -29,7 +29,7 @@ pub mod client;
 #[cfg(feature = "std")]
 pub mod mem;
 
-pub use device::{self_test, JigDevice, SELF_TEST_CHECKS};
+pub use device::JigDevice;
 pub use frame::{decode, encode, FrameError, FrameReader};
 pub use server::{Device, DeviceError, Server, StreamServer};
 pub use wire::{

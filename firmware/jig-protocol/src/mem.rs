@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::client::{Transport, TransportError};
 use crate::server::{Device, Server, StreamServer};
+use crate::wire::WireError;
 
 /// A byte pipe with a protocol server on the far end.
 #[derive(Debug)]
@@ -22,7 +23,11 @@ pub struct Loopback<D> {
     pub sent: Vec<u8>,
 }
 
-impl<D: Device> Loopback<D> {
+impl<D> Loopback<D>
+where
+    D: Device,
+    WireError: From<D::Error>,
+{
     pub fn new(server: Server<D>) -> Self {
         Loopback {
             server: StreamServer::new(server),
@@ -56,7 +61,11 @@ impl<D: Device> Loopback<D> {
     }
 }
 
-impl<D: Device> Transport for Loopback<D> {
+impl<D> Transport for Loopback<D>
+where
+    D: Device,
+    WireError: From<D::Error>,
+{
     fn send(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
         if self.unplugged {
             return Err(TransportError::Disconnected);

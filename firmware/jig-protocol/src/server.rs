@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use crate::frame::{decode, encode, peek_id, FrameError, FrameReader};
-use crate::wire::{HelloInfo, Request, Response, SelfTestReport, WireError};
+use crate::wire::{HelloInfo, Request, Response, WireError};
 use crate::{MAX_FRAME, PROTOCOL_VERSION};
 
 /// What a device reports when the jig core fails.
@@ -21,20 +21,29 @@ impl From<DeviceError> for WireError {
     fn from(e: DeviceError) -> Self {
         match e {
             DeviceError::Pin => WireError::Pin,
-            DeviceError::Config(c) => WireError::Config(c.into()),
+            DeviceError::Config(c) => WireError::Config(c),
         }
     }
 }
 
 /// Something that runs the jig core: jig-core's `Jig` over real pins (Pico,
-/// Raspberry Pi) or over the simulated bench (emulator, tests).
+/// Raspberry Pi) or over the simulated bench, or a link to a jig (the host's
+/// serial backend). The one device interface of pin13: the protocol server
+/// serves one, the host tool's backends are ones.
+///
+/// Rule for every implementation: after any error every jig line is an input.
 pub trait Device {
-    fn probe(&mut self, cfg: &jig_core::ProbeConfig) -> Result<jig_core::ProbeReport, DeviceError>;
-    fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, DeviceError>;
-    fn self_test(&mut self) -> Result<SelfTestReport, DeviceError>;
+    /// What a failed operation reports ([`DeviceError`] on the jig; the host
+    /// tool's backends carry messages and hints).
+    type Error;
+    fn probe(&mut self, cfg: &jig_core::ProbeConfig) -> Result<jig_core::ProbeReport, Self::Error>;
+    fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, Self::Error>;
+    /// Check the jig's own lines with the probes off the card (see
+    /// `jig_core::selftest`). Every line is an input afterwards.
+    fn self_test(&mut self) -> Result<jig_core::SelfTestReport, Self::Error>;
     /// Make every jig line an input (high impedance). Must not fail silently:
     /// the server calls it after every error.
-    fn safe(&mut self) -> Result<(), DeviceError>;
+    fn safe(&mut self) -> Result<(), Self::Error>;
 }
 
 /// The protocol server: validates requests, runs them on the device and
@@ -45,7 +54,11 @@ pub struct Server<D> {
     info: HelloInfo,
 }
 
-impl<D: Device> Server<D> {
+impl<D> Server<D>
+where
+    D: Device,
+    WireError: From<D::Error>,
+{
     /// `info.protocol` is overwritten with [`PROTOCOL_VERSION`].
     pub fn new(device: D, mut info: HelloInfo) -> Self {
         info.protocol = PROTOCOL_VERSION;
@@ -60,30 +73,27 @@ impl<D: Device> Server<D> {
         self.device
     }
 
-    /// Answer one request.
+    /// Answer one request. Every error answer makes every line an input
+    /// first (the protocol's rule).
     pub fn handle(&mut self, req: Request) -> Response {
         if let Err(inv) = req.validate() {
-            let _ = self.device.safe();
-            return Response::Error(WireError::Invalid(inv));
+            return self.fail(WireError::Invalid(inv));
         }
         let result = match req {
             // The host checks the version; the jig answers whatever it was asked.
             Request::Hello { .. } => Ok(Response::Hello(self.info)),
-            Request::Probe(cfg) => self
-                .device
-                .probe(&cfg.into())
-                .map(|r| Response::Probe(r.into())),
-            Request::Kill(op) => self
-                .device
-                .kill(&op.into())
-                .map(|r| Response::Kill(r.into())),
+            Request::Probe(cfg) => self.device.probe(&cfg).map(Response::Probe),
+            Request::Kill(op) => self.device.kill(&op).map(Response::Kill),
             Request::SelfTest => self.device.self_test().map(Response::SelfTest),
             Request::Abort => self.device.safe().map(|()| Response::Aborted),
         };
-        result.unwrap_or_else(|e| {
-            let _ = self.device.safe();
-            Response::Error(e.into())
-        })
+        result.unwrap_or_else(|e| self.fail(e.into()))
+    }
+
+    /// The answer to any error: every line an input, then `Error(e)`.
+    fn fail(&mut self, e: WireError) -> Response {
+        let _ = self.device.safe();
+        Response::Error(e)
     }
 
     /// Answer one frame (without or with its terminator) with an encoded
@@ -97,19 +107,21 @@ impl<D: Device> Server<D> {
             Ok(env) => (env.id, self.handle(env.body)),
             Err(_) => (
                 peek_id(&mut copy[..n]).unwrap_or(0),
-                Response::Error(WireError::Decode),
+                self.fail(WireError::Decode),
             ),
         };
         self.encode_response(id, &resp, out)
     }
 
-    /// The response to a frame that arrived too long to read.
+    /// The response to a frame that arrived too long to read (every line is
+    /// made an input first, as after any error).
     pub fn frame_error<'o>(&mut self, err: FrameError, out: &'o mut [u8; MAX_FRAME]) -> &'o [u8] {
         let code = match err {
             FrameError::TooLong => WireError::FrameTooLong,
             FrameError::Corrupt | FrameError::NoRoom => WireError::Decode,
         };
-        self.encode_response(0, &Response::Error(code), out)
+        let resp = self.fail(code);
+        self.encode_response(0, &resp, out)
     }
 
     fn encode_response<'o>(
@@ -124,6 +136,7 @@ impl<D: Device> Server<D> {
         match fits {
             Some(n) => &out[..n],
             None => {
+                let _ = self.device.safe();
                 let n = encode(id, &Response::Error(WireError::FrameTooLong), &mut out[..])
                     .map(|f| f.len())
                     .unwrap_or(0);
@@ -141,7 +154,11 @@ pub struct StreamServer<D> {
     out: [u8; MAX_FRAME],
 }
 
-impl<D: Device> StreamServer<D> {
+impl<D> StreamServer<D>
+where
+    D: Device,
+    WireError: From<D::Error>,
+{
     pub fn new(server: Server<D>) -> Self {
         StreamServer {
             server,

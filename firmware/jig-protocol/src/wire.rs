@@ -1,13 +1,18 @@
-//! The messages on the wire, mirrored from jig-core's types.
-//!
-//! jig-core stays free of serde; these types carry the same data and convert
-//! both ways with `From`. Field and variant order is the wire format: append
-//! only, and bump [`crate::PROTOCOL_VERSION`] when anything changes.
+//! The messages on the wire. The reports and requests are jig-core's own
+//! types (its `serde` feature derives their encoding); this module adds the
+//! envelope, the requests and responses, `Hello` and the error codes. Field
+//! and variant order is the wire format, jig-core's types included: append
+//! only, and bump [`crate::PROTOCOL_VERSION`] when anything changes
+//! (`tests/golden.rs` pins the bytes).
 #![forbid(unsafe_code)]
 
 use serde::{Deserialize, Serialize};
 
 use crate::limits;
+
+pub use jig_core::{
+    ConfigError, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport, Verdict,
+};
 
 /// A request or response with the id that pairs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,57 +145,8 @@ pub enum WireError {
     #[error("a jig GPIO operation failed")]
     Pin,
     /// The jig core refused the configuration.
-    #[error("the jig refused the request: {}", jig_core::ConfigError::from(*.0).message())]
+    #[error("the jig refused the request: {}", .0.message())]
     Config(ConfigError),
-}
-
-/// Mirror of [`jig_core::ConfigError`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum ConfigError {
-    NoSamples,
-    TooManySamples,
-    SettleTooLong,
-    ZeroWidth,
-    PeriodTooShort,
-    ZeroCount,
-    CountTooLarge,
-    WidthTooLong,
-    TooLong,
-}
-
-impl From<jig_core::ConfigError> for ConfigError {
-    fn from(e: jig_core::ConfigError) -> Self {
-        use jig_core::ConfigError as C;
-        match e {
-            C::NoSamples => ConfigError::NoSamples,
-            C::TooManySamples => ConfigError::TooManySamples,
-            C::SettleTooLong => ConfigError::SettleTooLong,
-            C::ZeroWidth => ConfigError::ZeroWidth,
-            C::PeriodTooShort => ConfigError::PeriodTooShort,
-            C::ZeroCount => ConfigError::ZeroCount,
-            C::CountTooLarge => ConfigError::CountTooLarge,
-            C::WidthTooLong => ConfigError::WidthTooLong,
-            C::TooLong => ConfigError::TooLong,
-        }
-    }
-}
-
-impl From<ConfigError> for jig_core::ConfigError {
-    fn from(e: ConfigError) -> Self {
-        use jig_core::ConfigError as C;
-        match e {
-            ConfigError::NoSamples => C::NoSamples,
-            ConfigError::TooManySamples => C::TooManySamples,
-            ConfigError::SettleTooLong => C::SettleTooLong,
-            ConfigError::ZeroWidth => C::ZeroWidth,
-            ConfigError::PeriodTooShort => C::PeriodTooShort,
-            ConfigError::ZeroCount => C::ZeroCount,
-            ConfigError::CountTooLarge => C::CountTooLarge,
-            ConfigError::WidthTooLong => C::WidthTooLong,
-            ConfigError::TooLong => C::TooLong,
-        }
-    }
 }
 
 /// Which limit a request broke.
@@ -285,215 +241,5 @@ fn kill_bounds(op: KillOp) -> (u64, u64, u32) {
             (transitions as u64 + 1) * width_us as u64,
             width_us,
         ),
-    }
-}
-
-// ---- mirrors of jig-core's types -------------------------------------------
-
-/// Mirror of [`jig_core::Verdict`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Verdict {
-    Isolated,
-    Connected,
-    Intermittent,
-    StuckHigh,
-    StuckLow,
-    NoContact,
-}
-
-/// Mirror of [`jig_core::ProbeConfig`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct ProbeConfig {
-    pub samples: u32,
-    pub settle_us: u32,
-}
-
-/// Mirror of [`jig_core::ProbeReport`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct ProbeReport {
-    pub verdict: Verdict,
-    pub samples: u32,
-    pub contact_hits: u32,
-    pub duration_us: u64,
-}
-
-/// Mirror of [`jig_core::KillOp`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum KillOp {
-    Assert,
-    Release,
-    Pulse {
-        width_us: u32,
-    },
-    Toggle {
-        period_us: u32,
-        count: u32,
-    },
-    Bounce {
-        transitions: u32,
-        width_us: u32,
-        end_asserted: bool,
-    },
-}
-
-/// Mirror of [`jig_core::KillReport`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct KillReport {
-    pub op: KillOp,
-    pub edges: u32,
-    pub left_asserted: bool,
-    pub duration_us: u64,
-}
-
-/// The jig's check of its own lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct SelfTestReport {
-    /// Checks run.
-    pub checks: u8,
-    /// Bit n set = check n failed (0 = all passed).
-    pub failed: u32,
-}
-
-impl SelfTestReport {
-    pub const fn passed(&self) -> bool {
-        self.failed == 0
-    }
-}
-
-impl From<jig_core::Verdict> for Verdict {
-    fn from(v: jig_core::Verdict) -> Self {
-        use jig_core::Verdict as C;
-        match v {
-            C::Isolated => Verdict::Isolated,
-            C::Connected => Verdict::Connected,
-            C::Intermittent => Verdict::Intermittent,
-            C::StuckHigh => Verdict::StuckHigh,
-            C::StuckLow => Verdict::StuckLow,
-            C::NoContact => Verdict::NoContact,
-        }
-    }
-}
-
-impl From<Verdict> for jig_core::Verdict {
-    fn from(v: Verdict) -> Self {
-        use jig_core::Verdict as C;
-        match v {
-            Verdict::Isolated => C::Isolated,
-            Verdict::Connected => C::Connected,
-            Verdict::Intermittent => C::Intermittent,
-            Verdict::StuckHigh => C::StuckHigh,
-            Verdict::StuckLow => C::StuckLow,
-            Verdict::NoContact => C::NoContact,
-        }
-    }
-}
-
-impl From<jig_core::ProbeConfig> for ProbeConfig {
-    fn from(c: jig_core::ProbeConfig) -> Self {
-        ProbeConfig {
-            samples: c.samples,
-            settle_us: c.settle_us,
-        }
-    }
-}
-
-impl From<ProbeConfig> for jig_core::ProbeConfig {
-    fn from(c: ProbeConfig) -> Self {
-        jig_core::ProbeConfig {
-            samples: c.samples,
-            settle_us: c.settle_us,
-        }
-    }
-}
-
-impl From<jig_core::ProbeReport> for ProbeReport {
-    fn from(r: jig_core::ProbeReport) -> Self {
-        ProbeReport {
-            verdict: r.verdict.into(),
-            samples: r.samples,
-            contact_hits: r.contact_hits,
-            duration_us: r.duration_us,
-        }
-    }
-}
-
-impl From<ProbeReport> for jig_core::ProbeReport {
-    fn from(r: ProbeReport) -> Self {
-        jig_core::ProbeReport {
-            verdict: r.verdict.into(),
-            samples: r.samples,
-            contact_hits: r.contact_hits,
-            duration_us: r.duration_us,
-        }
-    }
-}
-
-impl From<jig_core::KillOp> for KillOp {
-    fn from(op: jig_core::KillOp) -> Self {
-        use jig_core::KillOp as C;
-        match op {
-            C::Assert => KillOp::Assert,
-            C::Release => KillOp::Release,
-            C::Pulse { width_us } => KillOp::Pulse { width_us },
-            C::Toggle { period_us, count } => KillOp::Toggle { period_us, count },
-            C::Bounce {
-                transitions,
-                width_us,
-                end_asserted,
-            } => KillOp::Bounce {
-                transitions,
-                width_us,
-                end_asserted,
-            },
-        }
-    }
-}
-
-impl From<KillOp> for jig_core::KillOp {
-    fn from(op: KillOp) -> Self {
-        use jig_core::KillOp as C;
-        match op {
-            KillOp::Assert => C::Assert,
-            KillOp::Release => C::Release,
-            KillOp::Pulse { width_us } => C::Pulse { width_us },
-            KillOp::Toggle { period_us, count } => C::Toggle { period_us, count },
-            KillOp::Bounce {
-                transitions,
-                width_us,
-                end_asserted,
-            } => C::Bounce {
-                transitions,
-                width_us,
-                end_asserted,
-            },
-        }
-    }
-}
-
-impl From<jig_core::KillReport> for KillReport {
-    fn from(r: jig_core::KillReport) -> Self {
-        KillReport {
-            op: r.op.into(),
-            edges: r.edges,
-            left_asserted: r.left_asserted,
-            duration_us: r.duration_us,
-        }
-    }
-}
-
-impl From<KillReport> for jig_core::KillReport {
-    fn from(r: KillReport) -> Self {
-        jig_core::KillReport {
-            op: r.op.into(),
-            edges: r.edges,
-            left_asserted: r.left_asserted,
-            duration_us: r.duration_us,
-        }
     }
 }

@@ -1,11 +1,12 @@
 //! Host client <-> protocol server <-> jig-core on the simulated bench, all
 //! in memory: the firmware's request path without hardware.
 
+use jig_core::selftest::CHECKS as SELF_TEST_CHECKS;
 use jig_core::sim::{SimBench, SimConfig, SimDelay, SimLine, SimSense, WireModel};
 use jig_core::{Jig, KillOp, ProbeConfig, Verdict};
 use jig_protocol::client::Client;
 use jig_protocol::mem::Loopback;
-use jig_protocol::{FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, SELF_TEST_CHECKS};
+use jig_protocol::{FirmwareVersion, HelloInfo, JigDevice, JigKind, Server};
 
 fn info() -> HelloInfo {
     HelloInfo {

@@ -205,7 +205,7 @@ fn show_result(frame: &[u8]) {
     f[..frame.len()].copy_from_slice(frame);
     if let Ok(env) = jig_protocol::decode::<jig_protocol::Response>(&mut f[..frame.len()]) {
         if let jig_protocol::Response::Probe(r) = env.body {
-            led::show(Pattern::for_verdict(r.verdict.into()));
+            led::show(Pattern::for_verdict(r.verdict));
         }
     }
 }

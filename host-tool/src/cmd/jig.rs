@@ -1,25 +1,27 @@
 //! `pin13 jig`: probe the tape over pin 13 and simulate the kill line
-//! through a [`backend::Backend`].
+//! through a [`Backend`].
 //!
-//! Every subcommand takes the backend options ([`BackendArgs`]); the backend is
-//! built from `--backend SPEC` in one place, [`open_backend`]. Add a
-//! subcommand by adding a variant to [`JigCommand`] and a match arm in
+//! The clap structs, the one backend factory ([`with_backend`]) and thin
+//! runners; option conflicts are clap's, the output is [`crate::render::jig`]'s.
+//! Add a subcommand by adding a variant to [`JigCommand`] and a match arm in
 //! [`run`].
 #![forbid(unsafe_code)]
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use jig_core::sim::{CardLog, SimConfig, WireModel};
-use jig_core::{probe, KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdict};
-use serde_json::{json, Value};
+use jig_core::sim::{SimConfig, WireModel};
+use jig_core::{probe, KillOp, ProbeConfig};
 
 use crate::cmd::args::Deferred;
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
-
 use crate::jig::backend::Backend;
 use crate::jig::{emulate, rpi, serial, sim};
+use crate::model::duration::{self, Spec};
+use crate::render::jig as render;
 
 #[derive(Debug, clap::Args)]
 pub struct JigArgs {
@@ -44,31 +46,92 @@ pub enum JigCommand {
     Bounce(Deferred<BounceArgs>),
     /// Make every jig line an input (high impedance).
     Safe(Deferred<OpArgs>),
-    /// Check the jig's own wiring with the probes lifted off the card (exit 0
-    /// PASS, 1 FAIL).
+    /// Check the jig's own wiring; every probe must be lifted off the card
+    /// first (exit 0 PASS; 1 FAIL, "N of 16 checks failed", as for a runtime
+    /// error).
     SelfTest(Deferred<OpArgs>),
     /// Serve the simulated bench on a pseudo-terminal, for `--backend
     /// serial:PATH` without hardware (prints the path first).
     Emulate(Deferred<emulate::EmulateArgs>),
 }
 
-const BACKEND_HELP: &str = "use --backend sim, --backend serial:/dev/ttyACM0 (Pico jig) or --backend rpi (Raspberry Pi GPIO)";
+/// What `--backend` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendSpec {
+    /// The simulated bench, in process.
+    Sim,
+    /// A Pico (or `pin13 jig emulate`) on a serial port.
+    Serial(PathBuf),
+    /// Raspberry Pi GPIO.
+    Rpi,
+}
+
+fn parse_backend(s: &str) -> Result<BackendSpec, String> {
+    match s.trim().split_once(':') {
+        None if s.trim() == "sim" => Ok(BackendSpec::Sim),
+        None if s.trim() == "rpi" => Ok(BackendSpec::Rpi),
+        Some(("serial", path)) if !path.is_empty() => Ok(BackendSpec::Serial(path.into())),
+        _ => Err(format!(
+            "unknown jig backend `{s}`: use sim, serial:/dev/ttyACM0 (Pico jig) or rpi (Raspberry Pi GPIO)"
+        )),
+    }
+}
+
+fn parse_wire(s: &str) -> Result<WireModel, String> {
+    s.parse::<WireModel>().map_err(|e| e.to_string())
+}
+
+/// Most slack a serial answer may get: 10 minutes.
+const MAX_SLACK_MS: u64 = 600_000;
+
+fn parse_slack_ms(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(ms) if ms <= MAX_SLACK_MS => Ok(ms),
+        _ => Err(format!(
+            "`{s}` is not a whole number of milliseconds from 0 to {MAX_SLACK_MS} \
+             (--slack-ms, or PIN13_JIG_SLACK_MS in the environment)"
+        )),
+    }
+}
+
+fn parse_ohms(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0e9 => Ok(v),
+        _ => Err(format!("`{s}` is not a resistance in ohms above 0")),
+    }
+}
+
+/// The Raspberry Pi pins' ids, which the simulated bench's options conflict
+/// with (the `--r-*` resistors through the `--wire` they require).
+const RPI_OPTIONS: [&str; 4] = ["drive", "sense", "sense_ref", "led"];
+
 const WIRE_HELP: &str =
     "models: open, connected, intermittent:P, stuck-high, stuck-low, no-contact; \
      prefix powered- for a powered card (e.g. powered-connected)";
 
-/// Where the jig is, and the simulated bench's options.
+/// Where the jig is, and the simulated bench's options. Conflicts between
+/// backends' options are clap's: `--wire` is required with `--backend sim`,
+/// the `--r-*` resistors need `--wire`, and the Raspberry Pi pins conflict
+/// with the simulated bench's options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BackendArgs {
-    /// The jig: `sim` (simulated bench), `serial:PATH` (Pico over USB) or `rpi`
+    /// The jig: `sim` (simulated bench), `serial:PATH` (Pico over USB; every
+    /// answer may take --slack-ms longer than the operation) or `rpi`
     /// (Raspberry Pi GPIO).
-    #[arg(long, value_name = "SPEC", env = "PIN13_JIG_BACKEND")]
-    pub backend: String,
+    #[arg(long, value_name = "SPEC", env = "PIN13_JIG_BACKEND", value_parser = parse_backend)]
+    pub backend: BackendSpec,
 
     /// Wire model of the simulated bench: open, connected, intermittent:P (e.g.
     /// intermittent:0.01 or intermittent:1%), stuck-high, stuck-low, no-contact;
     /// prefix `powered-` for a card powered in a test host (e.g. powered-connected).
-    #[arg(long, value_name = "MODEL", value_parser = parse_wire, help_heading = "Simulated bench")]
+    #[arg(
+        long,
+        value_name = "MODEL",
+        value_parser = parse_wire,
+        required_if_eq("backend", "sim"),
+        conflicts_with_all = RPI_OPTIONS,
+        help_heading = "Simulated bench"
+    )]
     pub wire: Option<WireModel>,
 
     /// Seed of the simulated bench and of the probe's polarity order.
@@ -81,16 +144,29 @@ pub struct BackendArgs {
     pub seed: u64,
 
     /// Series resistor on DRIVE, in ohms [default: 1000].
-    #[arg(long, value_name = "OHMS", help_heading = "Simulated bench")]
+    #[arg(long, value_name = "OHMS", value_parser = parse_ohms, requires = "wire", help_heading = "Simulated bench")]
     pub r_drive: Option<f64>,
 
     /// Series resistor on SENSE, in ohms [default: 1000].
-    #[arg(long, value_name = "OHMS", help_heading = "Simulated bench")]
+    #[arg(long, value_name = "OHMS", value_parser = parse_ohms, requires = "wire", help_heading = "Simulated bench")]
     pub r_sense: Option<f64>,
 
     /// Series resistor on SENSE_REF, in ohms [default: 3900].
-    #[arg(long, value_name = "OHMS", help_heading = "Simulated bench")]
+    #[arg(long, value_name = "OHMS", value_parser = parse_ohms, requires = "wire", help_heading = "Simulated bench")]
     pub r_sense_ref: Option<f64>,
+
+    /// Extra time the serial backend waits for every answer, on top of the
+    /// operation's own duration, in milliseconds (0 to 600000; raise it for a
+    /// slow emulator).
+    #[arg(
+        long,
+        value_name = "MS",
+        env = "PIN13_JIG_SLACK_MS",
+        default_value_t = 1000,
+        value_parser = parse_slack_ms,
+        help_heading = "Serial backend"
+    )]
+    pub slack_ms: u64,
 
     /// Raspberry Pi backend pins (BCM), overriding hardware/jig.toml.
     #[command(flatten)]
@@ -99,10 +175,6 @@ pub struct BackendArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-fn parse_wire(s: &str) -> Result<WireModel, String> {
-    s.parse::<WireModel>().map_err(|e| e.to_string())
 }
 
 #[derive(Debug, clap::Args)]
@@ -128,7 +200,7 @@ pub struct PulseArgs {
     #[command(flatten)]
     pub backend: BackendArgs,
     /// How long to assert: a number with us, ms or s (e.g. 100ms).
-    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_duration_us)]
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_width_us)]
     pub width: u32,
 }
 
@@ -137,7 +209,7 @@ pub struct ToggleArgs {
     #[command(flatten)]
     pub backend: BackendArgs,
     /// One assert + release cycle (asserted for the first half), e.g. 1s.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration_us)]
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_width_us)]
     pub period: u32,
     /// Number of cycles.
     #[arg(long, value_name = "N", default_value_t = 3)]
@@ -152,7 +224,7 @@ pub struct BounceArgs {
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub transitions: u32,
     /// Time between transitions, e.g. 500us.
-    #[arg(long, value_name = "DURATION", default_value = "500us", value_parser = parse_duration_us)]
+    #[arg(long, value_name = "DURATION", default_value = "500us", value_parser = parse_width_us)]
     pub width: u32,
     /// Where the switch settles.
     #[arg(long, value_enum, default_value_t = BounceEnd::Asserted)]
@@ -167,123 +239,62 @@ pub enum BounceEnd {
     Released,
 }
 
-/// Parse `250us`, `100ms`, `1.5s` (also `µs`) into whole microseconds.
-pub fn parse_duration_us(text: &str) -> Result<u32, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let scale = match unit.trim() {
-        "us" | "µs" => 1.0,
-        "ms" => 1_000.0,
-        "s" => 1_000_000.0,
-        "" => return Err(format!("`{text}` needs a unit: e.g. 500us, 100ms or 2s")),
-        other => return Err(format!("unknown unit `{other}`: use us, ms or s")),
+/// Kill-line widths and periods: the one duration grammar with a unit
+/// required, in whole microseconds (jig-core's unit) up to `u32::MAX`.
+fn parse_width_us(text: &str) -> Result<u32, String> {
+    const WIDTH: Spec = Spec {
+        bare_is_secs: false,
+        min: Duration::ZERO,
+        min_inclusive: true,
+        max: Duration::from_micros(u32::MAX as u64),
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (e.g. 100ms)"))?;
-    let us = (value * scale).round();
-    if !(0.0..=f64::from(u32::MAX)).contains(&us) {
-        return Err(format!("`{text}` is too long"));
-    }
+    let d = duration::parse(text, &WIDTH)?;
+    let us = d.as_nanos().div_ceil(1_000).min(u128::from(u32::MAX));
     Ok(us as u32)
 }
 
-/// Build the backend named by `--backend`. The one place that turns a spec
-/// string into a [`Backend`]:
-/// - `sim` → [`sim::SimBackend`] (needs `--wire`);
+/// Run `f` on the backend named by `--backend`: the one place that turns a
+/// spec into a [`Backend`]. The simulated bench lives on this stack frame
+/// for as long as `f` runs.
+/// - `sim` → [`sim::SimBackend`] (jig-core's `Jig` on the bench);
 /// - `serial:PATH` → [`serial::SerialBackend`], the Pico jig over USB serial
-///   (or `pin13 jig emulate`'s pty);
+///   (or `pin13 jig emulate`'s pty), with `--slack-ms` on every deadline;
 /// - `rpi` → [`rpi::open`], jig-core on Raspberry Pi GPIO (cargo feature `rpi`).
-pub fn open_backend(args: &BackendArgs) -> Result<Box<dyn Backend>, Error> {
-    let spec = args.backend.trim();
-    let (kind, rest) = match spec.split_once(':') {
-        Some((kind, rest)) => (kind, Some(rest)),
-        None => (spec, None),
+pub fn with_backend<T>(
+    args: &BackendArgs,
+    f: impl FnOnce(&mut dyn Backend) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let misplaced = |option: &str, backend: &str| {
+        Error::usage(
+            format!("{option} only applies to --backend {backend}"),
+            Some(format!("drop it, or use --backend {backend}")),
+        )
     };
-    match (kind, rest) {
-        ("sim", None) => {
-            let Some(wire) = args.wire else {
-                return Err(Error::usage(
-                    "--backend sim needs --wire MODEL",
-                    Some(WIRE_HELP.to_string()),
-                ));
+    match &args.backend {
+        BackendSpec::Sim => {
+            let wire = args.wire.ok_or_else(|| {
+                Error::usage("--backend sim needs --wire MODEL", Some(WIRE_HELP.into()))
+            })?;
+            let cfg = SimConfig {
+                r_drive: args.r_drive.unwrap_or(SimConfig::DEFAULT.r_drive),
+                r_sense: args.r_sense.unwrap_or(SimConfig::DEFAULT.r_sense),
+                r_sense_ref: args.r_sense_ref.unwrap_or(SimConfig::DEFAULT.r_sense_ref),
+                ..SimConfig::DEFAULT
             };
-            reject_rpi_options(args)?;
-            let cfg = sim_config(args)?;
-            Ok(Box::new(sim::SimBackend::new(wire, cfg, args.seed)?))
+            let bench = sim::bench(wire, cfg, args.seed)?;
+            f(&mut sim::SimBackend::new(&bench, args.seed))
         }
-        ("serial", Some(path)) if !path.is_empty() => {
-            reject_sim_options(args)?;
-            reject_rpi_options(args)?;
-            Ok(Box::new(serial::SerialBackend::open(
-                std::path::Path::new(path),
-            )?))
+        // The resistors require --wire (clap), so --wire stands for them all.
+        _ if args.wire.is_some() => Err(misplaced("--wire", "sim")),
+        BackendSpec::Serial(_) if args.rpi.any() => {
+            Err(misplaced("--drive, --sense, --sense-ref or --led", "rpi"))
         }
-        ("rpi", None) => {
-            reject_sim_options(args)?;
-            Ok(rpi::open(&args.rpi)?)
+        BackendSpec::Serial(path) => {
+            let slack = Duration::from_millis(args.slack_ms);
+            f(&mut serial::SerialBackend::open_with_slack(path, slack)?)
         }
-        _ => Err(Error::usage(
-            format!("unknown jig backend `{spec}`"),
-            Some(BACKEND_HELP.to_string()),
-        )),
+        BackendSpec::Rpi => f(rpi::open(&args.rpi)?.as_mut()),
     }
-}
-
-fn reject_rpi_options(args: &BackendArgs) -> Result<(), Error> {
-    let r = &args.rpi;
-    let given = [
-        ("--drive", r.drive.is_some()),
-        ("--sense", r.sense.is_some()),
-        ("--sense-ref", r.sense_ref.is_some()),
-        ("--led", r.led.is_some()),
-    ];
-    match given.iter().find(|(_, set)| *set) {
-        Some((name, _)) => Err(Error::usage(
-            format!("{name} only applies to --backend rpi"),
-            Some("drop it, or use --backend rpi".to_string()),
-        )),
-        None => Ok(()),
-    }
-}
-
-fn reject_sim_options(args: &BackendArgs) -> Result<(), Error> {
-    let given = [
-        ("--wire", args.wire.is_some()),
-        ("--r-drive", args.r_drive.is_some()),
-        ("--r-sense", args.r_sense.is_some()),
-        ("--r-sense-ref", args.r_sense_ref.is_some()),
-    ];
-    match given.iter().find(|(_, set)| *set) {
-        Some((name, _)) => Err(Error::usage(
-            format!("{name} only applies to --backend sim"),
-            Some("drop it, or use --backend sim".to_string()),
-        )),
-        None => Ok(()),
-    }
-}
-
-fn sim_config(args: &BackendArgs) -> Result<SimConfig, Error> {
-    let mut cfg = SimConfig::DEFAULT;
-    for (name, value, field) in [
-        ("--r-drive", args.r_drive, &mut cfg.r_drive),
-        ("--r-sense", args.r_sense, &mut cfg.r_sense),
-        ("--r-sense-ref", args.r_sense_ref, &mut cfg.r_sense_ref),
-    ] {
-        if let Some(v) = value {
-            if !(v.is_finite() && v > 0.0 && v <= 1.0e9) {
-                return Err(Error::usage(
-                    format!("{name} must be a resistance in ohms above 0 (got {v})"),
-                    None,
-                ));
-            }
-            *field = v;
-        }
-    }
-    Ok(cfg)
 }
 
 pub fn run(_ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
@@ -313,6 +324,16 @@ pub fn run(_ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
     }
 }
 
+/// Print with `print` to stdout.
+fn emit(
+    print: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    print(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(Error::Output)
+}
+
 fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
     let cfg = ProbeConfig {
         samples: args.samples,
@@ -320,164 +341,41 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
     };
     cfg.validate()
         .map_err(|e| Error::usage(format!("bad probe settings: {e}"), None))?;
-    let mut backend = open_backend(&args.backend)?;
-    let report = backend.probe(&cfg)?;
-    let described = backend.describe();
-    let mut out = std::io::stdout().lock();
-    if args.backend.json {
-        let v = probe_json(&report, &cfg, &described);
-        writeln!(out, "{v}").map_err(Error::Output)?;
-    } else {
-        let powered = args.backend.wire.is_some_and(|w| w.powered);
-        write_probe_text(&mut out, &report, &described, powered).map_err(Error::Output)?;
-    }
-    Ok(if report.verdict.is_pass() {
+    let b = &args.backend;
+    let powered = b.wire.is_some_and(|w| w.powered);
+    let pass = with_backend(b, |jig| {
+        let report = jig.probe(&cfg)?;
+        let label = jig.describe();
+        emit(|out| render::probe(out, &report, &cfg, &label, powered, b.json))?;
+        Ok(report.verdict.is_pass())
+    })?;
+    Ok(if pass {
         Status::Success
     } else {
         Status::JigNotIsolated
     })
 }
 
-/// The probe's JSON object (stable keys).
-pub fn probe_json(report: &ProbeReport, cfg: &ProbeConfig, backend: &str) -> Value {
-    json!({
-        "verdict": report.verdict.name(),
-        "pass": report.verdict.is_pass(),
-        "samples": report.samples,
-        "contact_hits": report.contact_hits,
-        "duration_us": report.duration_us,
-        "samples_requested": cfg.samples,
-        "settle_us": cfg.settle_us,
-        "backend": backend,
-    })
-}
-
-/// The verdict line and what to do about it.
-pub fn verdict_text(report: &ProbeReport) -> (String, &'static str) {
-    let (n, k) = (report.samples, report.contact_hits);
-    match report.verdict {
-        Verdict::Isolated => (
-            "isolated: the tape isolates pin 13 -- PASS".to_string(),
-            "Put the card back; `pin13 verify` on the laptop confirms the kill switch no longer blocks it.",
-        ),
-        Verdict::Connected => (
-            format!("connected: pin 13 reaches the socket contact on every sample ({k}/{n}) -- FAIL"),
-            "The tape does not cover pin 13 (7th contact on the front face, counting pin 1). Re-tape it and probe again.",
-        ),
-        Verdict::Intermittent => (
-            format!("intermittent: pin 13 touched the socket contact through the tape on {k} of {n} samples -- FAIL"),
-            "The tape is thin, torn or lifting at an edge. Replace it with one clean layer over the whole pin-13 contact and probe again.",
-        ),
-        Verdict::StuckHigh => (
-            "stuck-high: the pin-13 net stays high whatever the jig does -- FAIL, tape not checked".to_string(),
-            "Pin 13 is tied to a supply: look for solder, foil or a probe touching pin 19 (3.3 V) or 18 (5 V), and make sure the card is not powered.",
-        ),
-        Verdict::StuckLow => (
-            "stuck-low: the pin-13 net stays low whatever the jig does -- FAIL, tape not checked".to_string(),
-            "Pin 13 is tied to ground: look for a solder bridge, foil or a probe touching a ground contact next to it.",
-        ),
-        Verdict::NoContact => (
-            "no-contact: SENSE does not follow SENSE_REF, the probes do not touch pin 13 -- tape not checked".to_string(),
-            "Seat the card so SENSE and SENSE_REF rest on the bare part of the pin-13 contact (outside the tape), then probe again.",
-        ),
-    }
-}
-
-fn write_probe_text(
-    out: &mut impl Write,
-    report: &ProbeReport,
-    backend: &str,
-    powered: bool,
-) -> std::io::Result<()> {
-    let (line, todo) = verdict_text(report);
-    writeln!(out, "{line}")?;
-    writeln!(out, "  {todo}")?;
-    if report.samples == 0 {
-        writeln!(
-            out,
-            "  decided before the isolation samples, {} settle time ({backend})",
-            fmt_us(report.duration_us)
-        )?;
-    } else {
-        writeln!(
-            out,
-            "  {} samples, {} through the tape, {} settle time ({backend})",
-            report.samples,
-            report.contact_hits,
-            fmt_us(report.duration_us)
-        )?;
-    }
-    if powered {
-        writeln!(
-            out,
-            "  note: the card is powered in this wire model; probe an unpowered card (on a powered one the probe only promises never to PASS)."
-        )?;
-    }
-    Ok(())
-}
-
 fn run_kill(args: &BackendArgs, op: KillOp) -> Result<Status, Error> {
     op.validate()
         .map_err(|e| Error::usage(format!("bad {} settings: {e}", op.name()), None))?;
-    let mut backend = open_backend(args)?;
-    let report = backend.kill(&op)?;
-    let card = backend.card_view();
-    let described = backend.describe();
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let v = kill_json(&report, card.as_ref(), &described);
-        writeln!(out, "{v}").map_err(Error::Output)?;
-    } else {
-        write_kill_text(&mut out, &report, card.as_ref(), args.wire, &described)
-            .map_err(Error::Output)?;
-    }
+    with_backend(args, |jig| {
+        let report = jig.kill(&op)?;
+        let (card, label) = (jig.card_view(), jig.describe());
+        emit(|out| render::kill(out, &report, card.as_ref(), args.wire, &label, args.json))
+    })?;
     Ok(Status::Success)
 }
 
+/// PASS exits 0, FAIL exits 1 (the help says so).
 fn run_self_test(args: &BackendArgs) -> Result<Status, Error> {
-    let mut backend = open_backend(args)?;
-    let report = backend.self_test()?;
-    let described = backend.describe();
-    let failed: Vec<&str> = jig_protocol::SELF_TEST_CHECKS
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| report.failed & (1 << i) != 0)
-        .map(|(_, name)| *name)
-        .collect();
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let v = json!({
-            "pass": report.passed(),
-            "checks": report.checks,
-            "failed": failed,
-            "backend": described,
-        });
-        writeln!(out, "{v}").map_err(Error::Output)?;
-    } else if report.passed() {
-        writeln!(
-            out,
-            "self-test: PASS, all {} checks ({described})",
-            report.checks
-        )
-        .map_err(Error::Output)?;
-    } else {
-        writeln!(
-            out,
-            "self-test: FAIL, {} of {} checks ({described})",
-            failed.len(),
-            report.checks
-        )
-        .map_err(Error::Output)?;
-        for name in &failed {
-            writeln!(out, "  failed: {name}").map_err(Error::Output)?;
-        }
-        writeln!(
-            out,
-            "  Lift every probe off the card and run it again; if it still fails, check that line's wire, series resistor and solder joints."
-        )
-        .map_err(Error::Output)?;
-    }
-    Ok(if report.passed() {
+    let passed = with_backend(args, |jig| {
+        let report = jig.self_test()?;
+        let label = jig.describe();
+        emit(|out| render::self_test(out, &report, &label, args.json))?;
+        Ok(report.passed())
+    })?;
+    Ok(if passed {
         Status::Success
     } else {
         Status::Failure
@@ -485,185 +383,12 @@ fn run_self_test(args: &BackendArgs) -> Result<Status, Error> {
 }
 
 fn run_safe(args: &BackendArgs) -> Result<Status, Error> {
-    let mut backend = open_backend(args)?;
-    backend.safe()?;
-    let described = backend.describe();
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        writeln!(out, "{}", json!({ "safe": true, "backend": described }))
-            .map_err(Error::Output)?;
-    } else {
-        writeln!(
-            out,
-            "every jig line is an input (high impedance) ({described})"
-        )
-        .map_err(Error::Output)?;
-    }
+    with_backend(args, |jig| {
+        jig.safe()?;
+        let label = jig.describe();
+        emit(|out| render::safe(out, &label, args.json))
+    })?;
     Ok(Status::Success)
-}
-
-fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::Low => "low",
-        Level::High => "high",
-    }
-}
-
-/// The kill operation's JSON object (stable keys; `card` is null unless the
-/// backend can see the card).
-pub fn kill_json(report: &KillReport, card: Option<&CardLog>, backend: &str) -> Value {
-    let mut v = json!({ "op": report.op.name() });
-    if let Value::Object(map) = &mut v {
-        match report.op {
-            KillOp::Assert | KillOp::Release => {}
-            KillOp::Pulse { width_us } => {
-                map.insert("width_us".into(), width_us.into());
-            }
-            KillOp::Toggle { period_us, count } => {
-                map.insert("period_us".into(), period_us.into());
-                map.insert("count".into(), count.into());
-            }
-            KillOp::Bounce {
-                transitions,
-                width_us,
-                end_asserted,
-            } => {
-                map.insert("transitions".into(), transitions.into());
-                map.insert("width_us".into(), width_us.into());
-                map.insert("end_asserted".into(), end_asserted.into());
-            }
-        }
-        map.insert("edges".into(), report.edges.into());
-        map.insert("left_asserted".into(), report.left_asserted.into());
-        map.insert("duration_us".into(), report.duration_us.into());
-        map.insert("backend".into(), backend.into());
-        map.insert("card".into(), card.map_or(Value::Null, card_json));
-    }
-    v
-}
-
-fn card_json(card: &CardLog) -> Value {
-    let edges: Vec<Value> = card
-        .edges()
-        .iter()
-        .map(|e| json!({ "at_us": e.at_ns / 1000, "level": level_name(e.level) }))
-        .collect();
-    json!({
-        "powered": card.powered(),
-        "level": card.level().map(level_name),
-        "assert_edges": card.assert_edges(),
-        "release_edges": card.release_edges(),
-        "asserted_us": card.asserted_ns() / 1000,
-        "observed_us": card.observed_ns() / 1000,
-        "edges": edges,
-        "dropped_edges": card.dropped_edges(),
-    })
-}
-
-fn op_text(report: &KillReport) -> String {
-    match report.op {
-        KillOp::Assert => "kill line asserted: DRIVE pulled low (open-drain)".to_string(),
-        KillOp::Release => "kill line released: DRIVE is an input".to_string(),
-        KillOp::Pulse { width_us } => {
-            format!(
-                "pulsed the kill line low for {}, then released it",
-                fmt_us(width_us.into())
-            )
-        }
-        KillOp::Toggle { period_us, count } => format!(
-            "toggled the kill line {count} time{} (period {}), then released it",
-            if count == 1 { "" } else { "s" },
-            fmt_us(period_us.into())
-        ),
-        KillOp::Bounce {
-            transitions,
-            width_us,
-            end_asserted,
-        } => format!(
-            "bounced the kill line: {transitions} transitions {} apart, settled {}",
-            fmt_us(width_us.into()),
-            if end_asserted { "asserted" } else { "released" }
-        ),
-    }
-}
-
-fn write_kill_text(
-    out: &mut impl Write,
-    report: &KillReport,
-    card: Option<&CardLog>,
-    wire: Option<WireModel>,
-    backend: &str,
-) -> std::io::Result<()> {
-    let timing = if report.duration_us > 0 {
-        format!(", {}", fmt_us(report.duration_us))
-    } else {
-        String::new()
-    };
-    writeln!(
-        out,
-        "{} ({} edge{}{timing}; {backend})",
-        op_text(report),
-        report.edges,
-        if report.edges == 1 { "" } else { "s" },
-    )?;
-    let Some(card) = card else {
-        return writeln!(
-            out,
-            "  On the test host, `pin13 watch` shows whether the card followed."
-        );
-    };
-    if !card.powered() {
-        let model = wire.map_or_else(|| "this".to_string(), |w| format!("`{w}`"));
-        return writeln!(
-            out,
-            "  card: unpowered in wire model {model}, it saw nothing. Use a powered- model (e.g. powered-connected) to watch its kill input."
-        );
-    }
-    let now = match card.level() {
-        Some(Level::Low) => "low (radio killed)",
-        Some(Level::High) => "high (radio allowed)",
-        None => "unknown",
-    };
-    if !card.ever_asserted() {
-        if report.op == KillOp::Release {
-            writeln!(out, "  card: kill input {now}.")
-        } else {
-            writeln!(
-                out,
-                "  card: kill input stayed {now}: the kill line never reached pin 13."
-            )
-        }
-    } else {
-        let low_for = if card.asserted_ns() >= 1000 {
-            format!(
-                ", kill input low for {} in total",
-                fmt_us(card.asserted_ns() / 1000)
-            )
-        } else {
-            String::new()
-        };
-        writeln!(
-            out,
-            "  card: saw {} assert edge{}{low_for}; now {now}.",
-            card.assert_edges(),
-            if card.assert_edges() == 1 { "" } else { "s" },
-        )
-    }
-}
-
-/// `850 us`, `50.2 ms`, `1.5 s` (ASCII only: old consoles).
-pub fn fmt_us(us: u64) -> String {
-    fn trim(v: f64) -> String {
-        let s = format!("{v:.1}");
-        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-    }
-    if us < 1_000 {
-        format!("{us} us")
-    } else if us < 1_000_000 {
-        format!("{} ms", trim(us as f64 / 1_000.0))
-    } else {
-        format!("{} s", trim(us as f64 / 1_000_000.0))
-    }
 }
 
 #[cfg(test)]
@@ -671,71 +396,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_parse_with_units() {
-        assert_eq!(parse_duration_us("250us"), Ok(250));
-        assert_eq!(parse_duration_us("250µs"), Ok(250));
-        assert_eq!(parse_duration_us("100ms"), Ok(100_000));
-        assert_eq!(parse_duration_us("1.5s"), Ok(1_500_000));
-        assert_eq!(parse_duration_us(" 2 s "), Ok(2_000_000));
-        assert!(parse_duration_us("100").unwrap_err().contains("unit"));
-        assert!(parse_duration_us("5min")
+    fn widths_use_the_one_duration_grammar_in_microseconds() {
+        assert_eq!(parse_width_us("250us"), Ok(250));
+        assert_eq!(parse_width_us("250µs"), Ok(250));
+        assert_eq!(parse_width_us("100ms"), Ok(100_000));
+        assert_eq!(parse_width_us("1.5s"), Ok(1_500_000));
+        assert_eq!(parse_width_us(" 2 s "), Ok(2_000_000));
+        assert!(parse_width_us("100").unwrap_err().contains("needs a unit"));
+        assert!(parse_width_us("5parsecs")
             .unwrap_err()
             .contains("unknown unit"));
-        assert!(parse_duration_us("ms").is_err());
-        assert!(parse_duration_us("1.2.3ms").is_err());
-        assert!(parse_duration_us("5000s").unwrap_err().contains("too long"));
+        assert!(parse_width_us("ms").is_err());
+        assert!(parse_width_us("1.2.3ms").is_err());
+        assert!(parse_width_us("5000s").unwrap_err().contains("too long"));
     }
 
     #[test]
-    fn durations_print_short() {
-        assert_eq!(fmt_us(850), "850 us");
-        assert_eq!(fmt_us(50_200), "50.2 ms");
-        assert_eq!(fmt_us(100_000), "100 ms");
-        assert_eq!(fmt_us(1_500_000), "1.5 s");
-    }
-
-    #[test]
-    fn every_verdict_says_what_to_do() {
-        for verdict in [
-            Verdict::Isolated,
-            Verdict::Connected,
-            Verdict::Intermittent,
-            Verdict::StuckHigh,
-            Verdict::StuckLow,
-            Verdict::NoContact,
-        ] {
-            let r = ProbeReport {
-                verdict,
-                samples: 10,
-                contact_hits: 3,
-                duration_us: 1,
-            };
-            let (line, todo) = verdict_text(&r);
-            assert!(line.starts_with(verdict.name()), "{line}");
-            assert_eq!(line.contains("PASS"), verdict.is_pass());
-            assert!(!todo.is_empty());
-            assert!(line.is_ascii() && todo.is_ascii());
+    fn slack_is_whole_milliseconds_up_to_ten_minutes() {
+        assert_eq!(parse_slack_ms("0"), Ok(0));
+        assert_eq!(parse_slack_ms(" 2500 "), Ok(2500));
+        assert_eq!(parse_slack_ms("600000"), Ok(600_000));
+        for bad in ["", "1.5", "-1", "600001", "soon", "1s"] {
+            assert!(
+                parse_slack_ms(bad)
+                    .unwrap_err()
+                    .contains("PIN13_JIG_SLACK_MS"),
+                "{bad}"
+            );
         }
     }
 
     #[test]
-    fn kill_json_names_every_parameter() {
-        let op = KillOp::Bounce {
-            transitions: 4,
-            width_us: 30,
-            end_asserted: true,
-        };
-        let r = KillReport {
-            op,
-            edges: 5,
-            left_asserted: true,
-            duration_us: 120,
-        };
-        let v = kill_json(&r, None, "x");
-        assert_eq!(v["op"], "bounce");
-        assert_eq!(v["transitions"], 4);
-        assert_eq!(v["width_us"], 30);
-        assert_eq!(v["end_asserted"], true);
-        assert_eq!(v["card"], Value::Null);
+    fn backend_specs() {
+        assert_eq!(parse_backend("sim"), Ok(BackendSpec::Sim));
+        assert_eq!(parse_backend(" rpi "), Ok(BackendSpec::Rpi));
+        assert_eq!(
+            parse_backend("serial:/dev/ttyACM0"),
+            Ok(BackendSpec::Serial("/dev/ttyACM0".into()))
+        );
+        for bad in ["serial:", "serial", "sim:x", "bogus", ""] {
+            assert!(
+                parse_backend(bad)
+                    .unwrap_err()
+                    .contains("unknown jig backend"),
+                "{bad}"
+            );
+        }
     }
 }

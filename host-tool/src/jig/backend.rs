@@ -1,9 +1,11 @@
-//! The one interface every jig backend implements: `sim` (jig-core on the
-//! simulated bench, in process), `serial:PATH` (a Pico over USB CDC-ACM
-//! speaking jig-protocol) and `rpi` (jig-core on Raspberry Pi GPIO via rppal).
+//! The one device interface, [`jig_protocol::Device`], as every jig backend
+//! implements it: `sim` (jig-core on the simulated bench, in process),
+//! `serial:PATH` (a Pico over USB CDC-ACM speaking jig-protocol) and `rpi`
+//! (jig-core on Raspberry Pi GPIO via rppal). [`Backend`] adds only what the
+//! host shows: a label and, for the simulated bench, what the card saw.
 #![forbid(unsafe_code)]
 
-use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport};
+pub use jig_protocol::Device;
 
 /// A failure talking to or running the jig. Backends convert their own
 /// errors into a message and, where known, a hint saying what to do.
@@ -37,29 +39,41 @@ impl JigError {
             | JigError::Failed { hint, .. } => hint.clone(),
         }
     }
+
+    /// An operation that failed, with no hint.
+    pub fn failed(message: impl Into<String>) -> JigError {
+        JigError::Failed {
+            message: message.into(),
+            hint: None,
+        }
+    }
 }
 
-/// Something that runs the jig core: in process, over a wire, or on GPIO.
-pub trait Backend {
-    /// A short description for output, e.g. `sim:open seed 7` or `serial:/dev/ttyACM0`.
+/// What jig-core's [`jig_protocol::DeviceError`] means to a user.
+impl From<jig_protocol::DeviceError> for JigError {
+    fn from(e: jig_protocol::DeviceError) -> Self {
+        match e {
+            jig_protocol::DeviceError::Pin => JigError::failed("a jig GPIO operation failed"),
+            jig_protocol::DeviceError::Config(c) => {
+                JigError::failed(format!("the jig refused the request: {c}"))
+            }
+        }
+    }
+}
+
+/// What to do when a request breaks the protocol's limits
+/// (`jig_protocol::limits`), which every backend with real lines keeps.
+pub const LIMITS_HINT: &str =
+    "Lower --samples or --settle-us, or split a long kill-line run into several commands.";
+
+/// A jig backend: a [`Device`] with a label.
+pub trait Backend: Device<Error = JigError> {
+    /// A short label for output, without parentheses, e.g. `sim:open seed 7`
+    /// or `serial:/dev/ttyACM0 pico 0.1.0`.
     fn describe(&self) -> String;
-    /// Run one isolation probe.
-    fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError>;
-    /// Run one kill-line operation.
-    fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError>;
-    /// Make every jig line an input (high impedance).
-    fn safe(&mut self) -> Result<(), JigError>;
     /// What the card's kill input saw, when the backend can know it (only the
     /// simulated bench can; real backends keep the default `None`).
     fn card_view(&self) -> Option<jig_core::sim::CardLog> {
         None
-    }
-    /// Check the jig's own lines with the probes off the card (see
-    /// `jig_protocol::SELF_TEST_CHECKS`). Every line is an input afterwards.
-    fn self_test(&mut self) -> Result<jig_protocol::SelfTestReport, JigError> {
-        Err(JigError::Unavailable {
-            message: format!("{} has no self-test", self.describe()),
-            hint: None,
-        })
     }
 }

@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use jig_core::sim::{SimBench, SimConfig, WireModel, MODEL_NAMES, POWERED_PREFIX};
 use jig_core::Jig;
 use jig_protocol::{
-    Device, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer, PROTOCOL_VERSION,
+    Device, DeviceError, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer,
+    WireError, PROTOCOL_VERSION,
 };
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
@@ -79,7 +80,11 @@ pub fn open_pty() -> Result<Pty, Error> {
 }
 
 /// Serve protocol requests arriving on the pty master until an I/O error.
-pub fn serve<D: Device>(pty: &Pty, stream: &mut StreamServer<D>) -> Result<Status, Error> {
+pub fn serve<D>(pty: &Pty, stream: &mut StreamServer<D>) -> Result<Status, Error>
+where
+    D: Device,
+    WireError: From<D::Error>,
+{
     let mut buf = [0u8; 256];
     loop {
         let n = match rustix::io::read(&pty.master, &mut buf) {
@@ -97,7 +102,7 @@ pub fn serve<D: Device>(pty: &Pty, stream: &mut StreamServer<D>) -> Result<Statu
 }
 
 /// The emulator's server: jig-core on `bench` behind the protocol.
-pub fn server(bench: &SimBench, seed: u64) -> StreamServer<impl Device + '_> {
+pub fn server(bench: &SimBench, seed: u64) -> StreamServer<impl Device<Error = DeviceError> + '_> {
     let jig = match Jig::new(bench.drive(), bench.sense_ref(), bench.sense()) {
         Ok(j) => j,
         Err(never) => match never {},
@@ -140,7 +145,10 @@ pub fn run(args: &EmulateArgs) -> Result<Status, Error> {
         writeln!(out, "{}", pty.path.display()).map_err(Error::Output)?;
         out.flush().map_err(Error::Output)?;
     }
-    eprintln!(
+    // A note for people; the emulator serves on whether or not stderr can be
+    // written (closed, a full disk, a pipe nobody reads).
+    let _ = writeln!(
+        std::io::stderr(),
         "pin13 jig emulate: simulated bench `{model}` on {p}; try `pin13 jig probe --backend serial:{p}`. \
          Ctrl-C stops it.",
         p = pty.path.display()

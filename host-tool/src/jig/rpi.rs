@@ -14,12 +14,18 @@
 //! every kill-line operation except one that deliberately leaves DRIVE pulled
 //! low (open-drain, never driven high).
 //!
-//! Ctrl-C (SIGINT) and SIGTERM: while the Pi backend holds the pins, these
-//! signals only set a flag. From then on every line refuses to drive (it
-//! becomes an input instead) and every delay returns at once, so the running
-//! operation winds down in microseconds with every line an input, and the
-//! command fails with "interrupted". SIGKILL cannot be caught: after one, run
-//! any jig command again (each starts by making every line an input).
+//! Every way out makes every line an input first ([`super::guard`]):
+//! SIGINT, SIGTERM, SIGHUP (an ssh session dropping) and SIGQUIT only set a
+//! flag while the Pi backend holds the pins. From then on every line refuses
+//! to drive (it becomes an input instead) and every delay returns at once, so
+//! the running operation winds down in microseconds with every line an input,
+//! and the command fails with "interrupted". A panic runs a hook that makes
+//! every line an input before the panic is reported (and before a release
+//! build aborts). SIGKILL cannot be caught: after one, run any jig command
+//! again (each starts by making every line an input).
+//!
+//! Probes have the serial protocol's caps (`jig_protocol::limits`), so no
+//! backend runs a longer probe than the Pico would.
 #![forbid(unsafe_code)]
 
 use crate::error::Error;
@@ -55,6 +61,15 @@ pub struct RpiPinArgs {
         help_heading = "Raspberry Pi backend"
     )]
     pub led: Option<u8>,
+}
+
+impl RpiPinArgs {
+    /// Whether any pin was given.
+    pub fn any(&self) -> bool {
+        [self.drive, self.sense, self.sense_ref, self.led]
+            .iter()
+            .any(Option::is_some)
+    }
 }
 
 #[cfg(feature = "rpi")]
@@ -95,6 +110,7 @@ pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, Error> {
     Ok(pins)
 }
 
+/// Without the `rpi` feature: a clear error saying how to build it.
 #[cfg(not(feature = "rpi"))]
 pub fn open(_args: &RpiPinArgs) -> Result<Box<dyn super::backend::Backend>, Error> {
     Err(Error::Jig(super::backend::JigError::Unavailable {
@@ -113,26 +129,21 @@ pub use imp::{open, RpiBackend, RpiLine};
 #[cfg(feature = "rpi")]
 mod imp {
     use std::convert::Infallible;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex, MutexGuard};
     use std::time::{Duration, Instant};
 
     use embedded_hal::delay::DelayNs;
 
     use jig_core::{
         Bias, InputLine, Jig, JigLine, KillOp, KillReport, OpenDrainLine, ProbeConfig, ProbeReport,
+        SelfTestReport,
     };
-    use jig_protocol::{Device, DeviceError, JigDevice};
+    use jig_protocol::{JigDevice, Request};
     use rppal::gpio::{self, Gpio, IoPin, Mode, OutputPin};
 
     use super::{resolve_pins, RpiPinArgs};
-    use crate::jig::backend::{Backend, JigError};
-
-    /// Set by SIGINT/SIGTERM while the backend holds the pins.
-    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-    fn interrupted() -> bool {
-        INTERRUPTED.load(Ordering::SeqCst)
-    }
+    use crate::jig::backend::{Backend, Device, JigError, LIMITS_HINT};
+    use crate::jig::guard::{self, interrupted, PanicGuard};
 
     /// A delay that ends early once a signal arrived.
     #[derive(Debug)]
@@ -153,15 +164,44 @@ mod imp {
         }
     }
 
-    /// A jig line on a Pi GPIO: rppal `IoPin`, reset-on-drop disabled.
-    #[derive(Debug)]
-    pub struct RpiLine(IoPin);
+    /// A jig line on a Pi GPIO: rppal `IoPin`, reset-on-drop disabled,
+    /// shared with the panic hook (which makes it an input).
+    #[derive(Debug, Clone)]
+    pub struct RpiLine(Arc<Mutex<IoPin>>);
+
+    /// Driver off first, then no pull: the line's safe state.
+    fn release(pin: &mut IoPin) {
+        pin.set_mode(Mode::Input);
+        pin.set_bias(gpio::Bias::Off);
+    }
 
     impl RpiLine {
         fn new(mut pin: IoPin) -> RpiLine {
             pin.set_reset_on_drop(false);
             pin.set_bias(gpio::Bias::Off);
-            RpiLine(pin)
+            RpiLine(Arc::new(Mutex::new(pin)))
+        }
+
+        fn pin(&self) -> MutexGuard<'_, IoPin> {
+            // A poisoned lock still holds a usable pin.
+            self.0.lock().unwrap_or_else(|p| p.into_inner())
+        }
+
+        /// Drive to `high` unless a signal arrived (then: an input).
+        fn drive_to(&mut self, high: bool) -> Result<(), Infallible> {
+            if interrupted() {
+                return self.set_input(Bias::None);
+            }
+            let mut pin = self.pin();
+            // Level first, so switching to output never glitches.
+            pin.set_bias(gpio::Bias::Off);
+            if high {
+                pin.set_high();
+            } else {
+                pin.set_low();
+            }
+            pin.set_mode(Mode::Output);
+            Ok(())
         }
     }
 
@@ -171,9 +211,9 @@ mod imp {
 
     impl InputLine for RpiLine {
         fn set_input(&mut self, bias: Bias) -> Result<(), Infallible> {
-            // Driver off first, then the pull.
-            self.0.set_mode(Mode::Input);
-            self.0.set_bias(match bias {
+            let mut pin = self.pin();
+            release(&mut pin);
+            pin.set_bias(match bias {
                 Bias::None => gpio::Bias::Off,
                 Bias::PullUp => gpio::Bias::PullUp,
                 Bias::PullDown => gpio::Bias::PullDown,
@@ -182,32 +222,19 @@ mod imp {
         }
 
         fn is_high(&mut self) -> Result<bool, Infallible> {
-            Ok(self.0.is_high())
+            Ok(self.pin().is_high())
         }
     }
 
     impl OpenDrainLine for RpiLine {
         fn drive_low(&mut self) -> Result<(), Infallible> {
-            if interrupted() {
-                return self.set_input(Bias::None);
-            }
-            // Level first, so switching to output never glitches high.
-            self.0.set_bias(gpio::Bias::Off);
-            self.0.set_low();
-            self.0.set_mode(Mode::Output);
-            Ok(())
+            self.drive_to(false)
         }
     }
 
     impl JigLine for RpiLine {
         fn drive_high(&mut self) -> Result<(), Infallible> {
-            if interrupted() {
-                return self.set_input(Bias::None);
-            }
-            self.0.set_bias(gpio::Bias::Off);
-            self.0.set_high();
-            self.0.set_mode(Mode::Output);
-            Ok(())
+            self.drive_to(true)
         }
     }
 
@@ -219,6 +246,7 @@ mod imp {
         device: Dev,
         led: OutputPin,
         pins: jig_wiring::RpiPins,
+        _on_panic: PanicGuard,
     }
 
     fn gpio_error(e: gpio::Error) -> JigError {
@@ -247,14 +275,13 @@ mod imp {
         }
     }
 
-    /// Take the jig's pins (every line an input, no pull).
+    /// Take the jig's pins (every line an input, no pull). From here until
+    /// pin13 exits, the usual signals and a panic make every line an input
+    /// first (see [`crate::jig::guard`]).
     pub fn open(args: &RpiPinArgs) -> Result<Box<dyn Backend>, crate::error::Error> {
         let pins = resolve_pins(args)?;
         let gpio = Gpio::new().map_err(gpio_error)?;
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // Best effort: without the handler a signal kills pin13 as usual.
-            let _ = signal_hook::flag::register(sig, &INTERRUPTED);
-        }
+        guard::catch_signals();
         let line = |bcm: u8| -> Result<RpiLine, JigError> {
             Ok(RpiLine::new(
                 gpio.get(bcm).map_err(gpio_error)?.into_io(Mode::Input),
@@ -263,6 +290,15 @@ mod imp {
         let drive = line(pins.drive)?;
         let sense_ref = line(pins.sense_ref)?;
         let sense = line(pins.sense)?;
+        let shared = [drive.clone(), sense_ref.clone(), sense.clone()];
+        let on_panic = guard::on_panic(move || {
+            for line in &shared {
+                // try_lock: the panic may have come from inside a line call.
+                if let Ok(mut pin) = line.0.try_lock() {
+                    release(&mut pin);
+                }
+            }
+        });
         let mut led = gpio.get(pins.led).map_err(gpio_error)?.into_output_low();
         led.set_reset_on_drop(false);
         let jig = match Jig::new(drive, sense_ref, sense) {
@@ -277,20 +313,8 @@ mod imp {
             device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new()), seed),
             led,
             pins,
+            _on_panic: on_panic,
         }))
-    }
-
-    fn dev_error(e: DeviceError) -> JigError {
-        match e {
-            DeviceError::Pin => JigError::Failed {
-                message: "a GPIO operation failed".into(),
-                hint: None,
-            },
-            DeviceError::Config(c) => JigError::Failed {
-                message: format!("the jig refused: {c}"),
-                hint: None,
-            },
-        }
     }
 
     impl RpiBackend {
@@ -301,24 +325,22 @@ mod imp {
             }
             let _ = self.device.safe();
             self.led.set_low();
-            Err(JigError::Failed {
-                message: "interrupted by a signal; every jig line is an input".into(),
-                hint: None,
-            })
+            Err(guard::interrupted_error("every jig line is an input"))
         }
     }
 
-    impl Backend for RpiBackend {
-        fn describe(&self) -> String {
-            let p = self.pins;
-            format!(
-                "rpi (DRIVE BCM {}, SENSE BCM {}, SENSE_REF BCM {})",
-                p.drive, p.sense, p.sense_ref
-            )
-        }
+    impl Device for RpiBackend {
+        type Error = JigError;
 
         fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
-            let r = self.device.probe(cfg).map_err(dev_error);
+            // The serial protocol's cap on a probe's duration holds here too.
+            Request::Probe(*cfg)
+                .validate()
+                .map_err(|inv| JigError::Failed {
+                    message: format!("the jig cannot run this: {inv}"),
+                    hint: Some(LIMITS_HINT.into()),
+                })?;
+            let r = self.device.probe(cfg);
             self.check_interrupted()?;
             let r = r?;
             // The LED stays on after pin13 exits: steady = isolated.
@@ -331,19 +353,29 @@ mod imp {
         }
 
         fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
-            let r = self.device.kill(op).map_err(dev_error);
+            let r = self.device.kill(op);
             self.check_interrupted()?;
-            r
+            Ok(r?)
+        }
+
+        fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
+            let r = self.device.self_test();
+            self.check_interrupted()?;
+            Ok(r?)
         }
 
         fn safe(&mut self) -> Result<(), JigError> {
-            self.device.safe().map_err(dev_error)
+            Ok(self.device.safe()?)
         }
+    }
 
-        fn self_test(&mut self) -> Result<jig_protocol::SelfTestReport, JigError> {
-            let r = self.device.self_test().map_err(dev_error);
-            self.check_interrupted()?;
-            r
+    impl Backend for RpiBackend {
+        fn describe(&self) -> String {
+            let p = self.pins;
+            format!(
+                "rpi DRIVE BCM {}, SENSE BCM {}, SENSE_REF BCM {}",
+                p.drive, p.sense, p.sense_ref
+            )
         }
     }
 }

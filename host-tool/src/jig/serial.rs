@@ -3,23 +3,28 @@
 //! jig-protocol.
 //!
 //! The port is opened raw (no echo, no line editing) with rustix's safe
-//! termios calls; every read and write has a deadline. Errors say what to do:
-//! no device, permission, not a pin13 jig, another protocol version, unplugged.
+//! termios calls and gets its original settings back when pin13 lets go of
+//! it, on every way out (an answer, an error, a caught signal: see
+//! [`super::guard`]). Every read and write has a deadline: the operation's
+//! own duration plus the slack (`--slack-ms`, `PIN13_JIG_SLACK_MS`, default
+//! 1000 ms). Errors say what to do: no device, permission, not a pin13 jig,
+//! another protocol version, unplugged.
 #![forbid(unsafe_code)]
 
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport};
-use jig_protocol::client::{Client, ClientError, Transport, TransportError};
-use jig_protocol::{HelloInfo, SelfTestReport, WireError, PROTOCOL_VERSION};
+use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
+use jig_protocol::client::{Client, ClientError, Transport, TransportError, DEFAULT_MARGIN};
+use jig_protocol::{HelloInfo, WireError, PROTOCOL_VERSION};
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
-use rustix::termios::{self, ControlModes, OptionalActions, QueueSelector};
+use rustix::termios::{self, ControlModes, OptionalActions, QueueSelector, Termios};
 
-use super::backend::{Backend, JigError};
+use super::backend::{Backend, Device, JigError, LIMITS_HINT};
+use super::guard;
 
 /// How long one write may wait for the port to take the bytes.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -27,10 +32,19 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 const FLASH_HINT: &str = "Flash the pin13 firmware: run `bash firmware/build.sh`, hold BOOTSEL while \
                           plugging in the Pico and copy target/firmware/pin13-jig.uf2 to the RPI-RP2 drive.";
 
-/// A raw serial port (or pty) with deadlines.
+/// A raw serial port (or pty) with deadlines. Dropping it gives the port its
+/// original termios settings back.
 #[derive(Debug)]
 pub struct Tty {
     fd: OwnedFd,
+    original: Termios,
+}
+
+impl Drop for Tty {
+    fn drop(&mut self) {
+        // Best effort: the port may be gone (unplugged) by now.
+        let _ = termios::tcsetattr(&self.fd, OptionalActions::Now, &self.original);
+    }
 }
 
 impl Tty {
@@ -38,20 +52,23 @@ impl Tty {
     pub fn open(path: &Path) -> Result<Tty, JigError> {
         let flags = OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC | OFlags::NONBLOCK;
         let fd = rustix::fs::open(path, flags, Mode::empty()).map_err(|e| open_error(path, e))?;
-        let mut t = termios::tcgetattr(&fd).map_err(|e| match e {
+        let original = termios::tcgetattr(&fd).map_err(|e| match e {
             Errno::NOTTY => JigError::Unavailable {
                 message: format!("{} is not a serial port", path.display()),
                 hint: Some("Give the Pico's port, e.g. --backend serial:/dev/ttyACM0.".into()),
             },
             e => open_error(path, e),
         })?;
+        let mut t = original.clone();
         t.make_raw();
         t.control_modes |= ControlModes::CLOCAL | ControlModes::CREAD;
-        termios::tcsetattr(&fd, OptionalActions::Now, &t).map_err(|e| open_error(path, e))?;
+        // From here on `Tty`'s drop restores `original`, whatever happens.
+        let tty = Tty { fd, original };
+        termios::tcsetattr(&tty.fd, OptionalActions::Now, &t).map_err(|e| open_error(path, e))?;
         // No TIOCEXCL: a client killed while holding it would lock every later
         // client out of `pin13 jig emulate`'s pty (the emulator keeps it open).
-        let _ = termios::tcflush(&fd, QueueSelector::IFlush);
-        Ok(Tty { fd })
+        let _ = termios::tcflush(&tty.fd, QueueSelector::IFlush);
+        Ok(tty)
     }
 }
 
@@ -89,9 +106,19 @@ fn timespec(d: Duration) -> Timespec {
     }
 }
 
-/// Wait for `flags` until `deadline`; Ok(false) = timed out.
+/// The transport error of a wait cut short by a caught signal.
+fn interrupted() -> TransportError {
+    TransportError::Io(std::io::Error::from(std::io::ErrorKind::Interrupted))
+}
+
+/// Wait for `flags` until `deadline`; Ok(false) = timed out. A caught signal
+/// (see [`guard`]) ends the wait with an `Interrupted` error.
 fn wait(fd: &OwnedFd, flags: PollFlags, deadline: Instant) -> Result<bool, TransportError> {
     loop {
+        // A signal that arrived outside poll() must not wait out the deadline.
+        if guard::interrupted() {
+            return Err(interrupted());
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         let mut fds = [PollFd::new(fd, flags)];
         match poll(&mut fds, Some(&timespec(left))) {
@@ -169,10 +196,18 @@ pub struct SerialBackend {
 }
 
 impl SerialBackend {
-    /// Open the port and check that a pin13 jig speaking our protocol answers.
+    /// Open the port and check that a pin13 jig speaking our protocol answers,
+    /// with the default slack (1 s) on every answer's deadline.
     pub fn open(path: &Path) -> Result<SerialBackend, JigError> {
+        Self::open_with_slack(path, DEFAULT_MARGIN)
+    }
+
+    /// Like [`SerialBackend::open`], with `slack` added to every answer's
+    /// deadline (the greeting's included).
+    pub fn open_with_slack(path: &Path, slack: Duration) -> Result<SerialBackend, JigError> {
+        guard::catch_signals();
         let tty = Tty::open(path)?;
-        let client = Client::connect(tty).map_err(|e| connect_error(path, e))?;
+        let client = Client::connect_with_margin(tty, slack).map_err(|e| connect_error(path, e))?;
         Ok(SerialBackend {
             path: path.to_path_buf(),
             client,
@@ -185,8 +220,18 @@ impl SerialBackend {
     }
 }
 
+/// A client error caused by a caught signal (the port is restored as the
+/// error unwinds).
+fn was_interrupted(e: &ClientError) -> bool {
+    matches!(e, ClientError::Transport(TransportError::Io(io)) if io.kind() == std::io::ErrorKind::Interrupted)
+        && guard::interrupted()
+}
+
 fn connect_error(path: &Path, e: ClientError) -> JigError {
     let p = path.display();
+    if was_interrupted(&e) {
+        return guard::interrupted_error(&format!("{p} has its settings back"));
+    }
     match e {
         ClientError::NoAnswer { waited } => JigError::Unavailable {
             message: format!(
@@ -227,6 +272,11 @@ fn connect_error(path: &Path, e: ClientError) -> JigError {
 
 fn op_error(path: &Path, what: &str, e: ClientError) -> JigError {
     let p = path.display();
+    if was_interrupted(&e) {
+        return guard::interrupted_error(&format!(
+            "stopped waiting for {what}; {p} has its settings back"
+        ));
+    }
     match e {
         ClientError::Transport(TransportError::Disconnected) => JigError::Failed {
             message: format!("the jig on {p} disconnected during {what}"),
@@ -245,11 +295,11 @@ fn op_error(path: &Path, what: &str, e: ClientError) -> JigError {
         },
         ClientError::Invalid(inv) => JigError::Failed {
             message: format!("the Pico jig cannot run this: {inv}"),
-            hint: Some("Lower --samples or --settle, or split a long kill-line run into several commands.".into()),
+            hint: Some(LIMITS_HINT.into()),
         },
         ClientError::Refused(WireError::Invalid(inv)) => JigError::Failed {
             message: format!("the jig refused {what}: {inv}"),
-            hint: Some("Lower --samples or --settle, or split a long kill-line run into several commands.".into()),
+            hint: Some(LIMITS_HINT.into()),
         },
         ClientError::Refused(e) => JigError::Failed { message: format!("{e} (during {what})"), hint: None },
         ClientError::VersionMismatch { .. } | ClientError::Unexpected(_) => JigError::Protocol {
@@ -259,16 +309,8 @@ fn op_error(path: &Path, what: &str, e: ClientError) -> JigError {
     }
 }
 
-impl Backend for SerialBackend {
-    fn describe(&self) -> String {
-        let info = self.client.info();
-        format!(
-            "serial:{} ({} {})",
-            self.path.display(),
-            info.kind.name(),
-            info.firmware
-        )
-    }
+impl Device for SerialBackend {
+    type Error = JigError;
 
     fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
         let path = self.path.clone();
@@ -284,17 +326,76 @@ impl Backend for SerialBackend {
             .map_err(|e| op_error(&path, "the kill-line operation", e))
     }
 
+    fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
+        let path = self.path.clone();
+        self.client
+            .self_test()
+            .map_err(|e| op_error(&path, "the self-test", e))
+    }
+
     fn safe(&mut self) -> Result<(), JigError> {
         let path = self.path.clone();
         self.client
             .abort()
             .map_err(|e| op_error(&path, "releasing the lines", e))
     }
+}
 
-    fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
-        let path = self.path.clone();
-        self.client
-            .self_test()
-            .map_err(|e| op_error(&path, "the self-test", e))
+impl Backend for SerialBackend {
+    /// `serial:PATH KIND VERSION`, e.g. `serial:/dev/ttyACM0 pico 0.1.0`.
+    fn describe(&self) -> String {
+        let info = self.client.info();
+        format!(
+            "serial:{} {} {}",
+            self.path.display(),
+            info.kind.name(),
+            info.firmware
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    use rustix::termios::{LocalModes, OutputModes};
+
+    /// A pty pair left in its default (cooked) mode, with nobody answering.
+    fn cooked_pty() -> (OwnedFd, OwnedFd, PathBuf) {
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)
+            .expect("a pseudo-terminal");
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let path = PathBuf::from(name.to_string_lossy().into_owned());
+        let slave = rustix::fs::open(
+            &path,
+            OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .unwrap();
+        (master, slave, path)
+    }
+
+    #[test]
+    fn a_port_that_is_no_jig_gets_its_settings_back() {
+        let (_master, slave, path) = cooked_pty();
+        let before = termios::tcgetattr(&slave).unwrap();
+        let cooked = LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG;
+        assert!(before.local_modes.contains(cooked));
+        assert!(before.output_modes.contains(OutputModes::OPOST));
+        let e = SerialBackend::open_with_slack(&path, Duration::from_millis(50)).unwrap_err();
+        assert!(e.to_string().starts_with("no pin13 jig answered"), "{e}");
+        // 500 ms of the greeting's own budget plus the 50 ms slack.
+        assert!(e.to_string().contains("within 550 ms"), "{e}");
+        let after = termios::tcgetattr(&slave).unwrap();
+        assert!(
+            after.local_modes.contains(cooked),
+            "{:?}",
+            after.local_modes
+        );
+        assert!(after.output_modes.contains(OutputModes::OPOST));
+        assert_eq!(after.local_modes, before.local_modes);
+        assert_eq!(after.input_modes, before.input_modes);
     }
 }

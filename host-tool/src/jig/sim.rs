@@ -1,97 +1,96 @@
-//! `--backend sim`: jig-core running in process on the simulated bench
-//! (`jig_core::sim`). Deterministic for a given wire model and seed.
+//! `--backend sim`: jig-core's [`Jig`] running in process on the simulated
+//! bench (`jig_core::sim`), through the same [`JigDevice`] adapter as the
+//! emulator, the Pico and the Raspberry Pi. Deterministic for a given wire
+//! model and seed.
+//!
+//! The lines borrow the bench, so the caller owns the [`SimBench`] (see
+//! [`bench`]) and the backend borrows it for as long as it runs.
 #![forbid(unsafe_code)]
 
-use jig_core::kill::KillLine;
-use jig_core::sim::{CardLog, LineId, Mode, SimBench, SimConfig, WireModel};
-use jig_core::{line, probe, Bias, InputLine, KillOp, KillReport, ProbeConfig, ProbeReport};
+use jig_core::sim::{CardLog, SimBench, SimConfig, SimDelay, SimLine, SimSense, WireModel};
+use jig_core::{Jig, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
+use jig_protocol::JigDevice;
 
-use super::backend::{Backend, JigError};
+use super::backend::{Backend, Device, JigError};
 
-/// The simulated bench behind the [`Backend`] interface.
+type SimDevice<'a> = JigDevice<SimLine<'a>, SimLine<'a>, SimSense<'a>, SimDelay<'a>>;
+
+/// A bench for `model` with electrical parameters `cfg`; `seed` drives the
+/// bench (pull values, intermittent contacts, undefined reads).
+pub fn bench(model: WireModel, cfg: SimConfig, seed: u64) -> Result<SimBench, JigError> {
+    SimBench::new(model, cfg, seed).map_err(|e| JigError::Unavailable {
+        message: e.to_string(),
+        hint: Some("check the --r-* values of the simulated bench".into()),
+    })
+}
+
+/// jig-core on a simulated bench behind the [`Backend`] interface.
 #[derive(Debug)]
-pub struct SimBackend {
-    bench: SimBench,
+pub struct SimBackend<'a> {
+    bench: &'a SimBench,
+    device: SimDevice<'a>,
     seed: u64,
 }
 
-impl SimBackend {
-    /// A bench for `model` with electrical parameters `cfg`; `seed` drives
-    /// both the bench (pull values, intermittent contacts, undefined reads)
-    /// and the probe's polarity order.
-    pub fn new(model: WireModel, cfg: SimConfig, seed: u64) -> Result<SimBackend, JigError> {
-        let bench = SimBench::new(model, cfg, seed).map_err(|e| JigError::Unavailable {
-            message: e.to_string(),
-            hint: Some("check the --r-* values of the simulated bench".into()),
-        })?;
-        Ok(SimBackend { bench, seed })
+impl<'a> SimBackend<'a> {
+    /// jig-core's `Jig` on `bench`; `seed` also starts the probe's polarity
+    /// order (the first probe uses `seed` itself).
+    pub fn new(bench: &'a SimBench, seed: u64) -> SimBackend<'a> {
+        let jig = match Jig::new(bench.drive(), bench.sense_ref(), bench.sense()) {
+            Ok(j) => j,
+            Err(never) => match never {},
+        };
+        SimBackend {
+            bench,
+            device: JigDevice::new(jig, bench.delay(), seed),
+            seed,
+        }
     }
 
     /// The bench, for callers that want more than the [`Backend`] interface.
     pub fn bench(&self) -> &SimBench {
-        &self.bench
+        self.bench
+    }
+
+    /// Run `op` on the device, then let the card look at the end state (an
+    /// operation can end without a delay, e.g. a kill-line assert).
+    fn observed<T>(
+        &mut self,
+        op: impl FnOnce(&mut SimDevice<'a>) -> Result<T, jig_protocol::DeviceError>,
+    ) -> Result<T, JigError> {
+        let result = op(&mut self.device);
+        self.bench.observe();
+        Ok(result?)
     }
 }
 
-fn core_error(e: jig_core::Error<core::convert::Infallible>) -> JigError {
-    JigError::Failed {
-        message: e.to_string(),
-        hint: None,
+impl Device for SimBackend<'_> {
+    type Error = JigError;
+
+    fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
+        self.observed(|d| d.probe(cfg))
+    }
+
+    fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
+        self.observed(|d| d.kill(op))
+    }
+
+    fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
+        self.observed(|d| d.self_test())
+    }
+
+    fn safe(&mut self) -> Result<(), JigError> {
+        self.observed(|d| d.safe())
     }
 }
 
-impl Backend for SimBackend {
+impl Backend for SimBackend<'_> {
     fn describe(&self) -> String {
         format!("sim:{} seed {}", self.bench.model(), self.seed)
     }
 
-    fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
-        let b = &self.bench;
-        probe::run(
-            &mut b.drive(),
-            &mut b.sense_ref(),
-            &mut b.sense(),
-            &mut b.delay(),
-            cfg,
-            self.seed,
-        )
-        .map_err(core_error)
-    }
-
-    fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
-        let b = &self.bench;
-        // Only DRIVE moves; the probes on the card stay high impedance.
-        let _ = b.sense_ref().set_input(Bias::None);
-        let _ = b.sense().set_input(Bias::None);
-        let asserted = b.mode(LineId::Drive) == Mode::DriveLow;
-        let mut kill = KillLine::resume(b.drive(), asserted);
-        let report = kill.run(&mut b.delay(), op).map_err(core_error);
-        // Let the card see the end state (an assert ends without a delay).
-        b.observe();
-        report
-    }
-
-    fn safe(&mut self) -> Result<(), JigError> {
-        let b = &self.bench;
-        let _ = line::safe(&mut b.drive(), &mut b.sense_ref(), &mut b.sense());
-        b.observe();
-        Ok(())
-    }
-
     fn card_view(&self) -> Option<CardLog> {
         Some(self.bench.card())
-    }
-
-    fn self_test(&mut self) -> Result<jig_protocol::SelfTestReport, JigError> {
-        let b = &self.bench;
-        let report = jig_protocol::self_test(
-            &mut b.drive(),
-            &mut b.sense_ref(),
-            &mut b.sense(),
-            &mut b.delay(),
-        );
-        b.observe();
-        report.map_err(|never| match never {})
     }
 }
 
@@ -100,8 +99,8 @@ mod tests {
     use super::*;
     use jig_core::Verdict;
 
-    fn backend(model: &str) -> SimBackend {
-        SimBackend::new(model.parse().unwrap(), SimConfig::DEFAULT, 3).unwrap()
+    fn new_bench(model: &str) -> SimBench {
+        bench(model.parse().unwrap(), SimConfig::DEFAULT, 3).unwrap()
     }
 
     #[test]
@@ -112,20 +111,41 @@ mod tests {
             ("stuck-high", Verdict::StuckHigh),
             ("no-contact", Verdict::NoContact),
         ] {
-            let mut b = backend(model);
+            let bench = new_bench(model);
+            let mut b = SimBackend::new(&bench, 3);
             let r = b.probe(&ProbeConfig::DEFAULT).unwrap();
             assert_eq!(r.verdict, verdict, "{model}");
             assert!(b.bench().all_inputs());
         }
+        let bench = new_bench("powered-open");
         assert_eq!(
-            backend("powered-open").describe(),
+            SimBackend::new(&bench, 3).describe(),
             "sim:powered-open seed 3"
         );
     }
 
     #[test]
+    fn first_probe_equals_jig_core_probe_run_with_the_seed() {
+        let cfg = ProbeConfig::DEFAULT;
+        let a = new_bench("intermittent:5%");
+        let through_jig = SimBackend::new(&a, 3).probe(&cfg).unwrap();
+        let b = new_bench("intermittent:5%");
+        let direct = jig_core::probe::run(
+            &mut b.drive(),
+            &mut b.sense_ref(),
+            &mut b.sense(),
+            &mut b.delay(),
+            &cfg,
+            3,
+        )
+        .unwrap();
+        assert_eq!(through_jig, direct);
+    }
+
+    #[test]
     fn kill_state_carries_over_and_safe_releases() {
-        let mut b = backend("powered-connected");
+        let bench = new_bench("powered-connected");
+        let mut b = SimBackend::new(&bench, 3);
         assert_eq!(b.kill(&KillOp::Assert).unwrap().edges, 1);
         assert_eq!(b.card_view().unwrap().level(), Some(jig_core::Level::Low));
         assert_eq!(b.kill(&KillOp::Assert).unwrap().edges, 0);
@@ -137,12 +157,22 @@ mod tests {
     }
 
     #[test]
+    fn refusals_leave_every_line_an_input() {
+        let bench = new_bench("powered-connected");
+        let mut b = SimBackend::new(&bench, 3);
+        b.kill(&KillOp::Assert).unwrap();
+        let e = b.kill(&KillOp::Pulse { width_us: 0 }).unwrap_err();
+        assert!(e.to_string().contains("width"), "{e}");
+        assert!(b.bench().all_inputs());
+    }
+
+    #[test]
     fn bad_sim_config_is_a_clear_error() {
         let cfg = SimConfig {
             r_drive: 0.0,
             ..SimConfig::DEFAULT
         };
-        let err = SimBackend::new("open".parse().unwrap(), cfg, 1).unwrap_err();
+        let err = bench("open".parse().unwrap(), cfg, 1).unwrap_err();
         assert!(err.to_string().contains("r_drive"), "{err}");
         assert!(err.hint().is_some());
     }

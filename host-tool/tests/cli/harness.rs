@@ -17,6 +17,7 @@ pub const PIN13_VARS: &[&str] = &[
     "PIN13_RFKILL_DEV",
     "PIN13_PROC",
     "PIN13_JIG_BACKEND",
+    "PIN13_JIG_SLACK_MS",
 ];
 
 /// The repository root.
@@ -251,18 +252,23 @@ impl AsRef<Path> for TempDir {
 /// A running `pin13 jig emulate ARGS...` on a pty, stopped when dropped.
 /// Its stderr (the emulator's log) is discarded.
 pub struct Emulator {
-    child: std::process::Child,
+    pub child: std::process::Child,
     /// The pty's path, the first line the emulator prints.
     pub path: String,
 }
 
 impl Emulator {
     pub fn start(args: &[&str]) -> Emulator {
+        Self::start_with_stderr(args, Stdio::null())
+    }
+
+    /// [`Emulator::start`] with the emulator's stderr going to `stderr`.
+    pub fn start_with_stderr(args: &[&str], stderr: Stdio) -> Emulator {
         use std::io::BufRead;
         let mut child = pin13(&["jig", "emulate"])
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start pin13 jig emulate");
         let mut first = String::new();

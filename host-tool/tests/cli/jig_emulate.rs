@@ -3,6 +3,7 @@
 //! must give the same verdicts, reports and exit statuses as `--backend sim`.
 
 use serde_json::Value;
+use std::process::Stdio;
 
 use crate::harness::*;
 
@@ -46,7 +47,7 @@ fn text_output_matches_too() {
     let text = serial.stdout.clone();
     assert!(text.starts_with("connected: "), "{text}");
     assert!(
-        text.contains(&format!("({} (emulator ", emu.backend())),
+        text.contains(&format!("({} emulator ", emu.backend())),
         "{text}"
     );
     let strip = |s: &str| {
@@ -151,4 +152,21 @@ fn self_test_over_serial_matches_the_sim_backend() {
         assert_eq!(a["pass"], status == 0);
         assert_eq!(a["failed"].as_array().unwrap().is_empty(), status == 0);
     }
+}
+
+#[test]
+fn emulate_serves_on_when_stderr_cannot_be_written() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut emu =
+        Emulator::start_with_stderr(&["--wire", "open", "--seed", "1"], Stdio::from(full));
+    let (status, v) = probe(&["--backend", &emu.backend()]);
+    let alive = emu.child.try_wait().unwrap().is_none();
+    assert!(
+        alive,
+        "the emulator died when its note could not be written"
+    );
+    assert_eq!((status, v["verdict"].as_str()), (0, Some("isolated")));
 }

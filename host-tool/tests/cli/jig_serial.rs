@@ -55,7 +55,7 @@ fn serial_reports_equal_in_process_reports() {
         assert_eq!(jig.info().kind, JigKind::Emulator);
         assert!(
             jig.describe()
-                .starts_with(&format!("serial:{} (emulator ", path.display())),
+                .starts_with(&format!("serial:{} emulator ", path.display())),
             "{}",
             jig.describe()
         );

@@ -338,3 +338,132 @@ fn backend_comes_from_the_environment_too() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.json()["verdict"], "isolated");
 }
+
+#[test]
+fn self_test_fail_says_how_many_checks_failed_and_exits_1() {
+    // Probes left on an unpowered card: the card's pull beats SENSE's pull-up.
+    let o = run(&["jig", "self-test", "--backend", "sim", "--wire", "open"]);
+    assert_eq!(o.code, 1, "FAIL exits 1: {}", o.stderr);
+    let text = o.stdout.clone();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("self-test: FAIL, "), "{text}");
+    assert!(
+        first.contains(" of 16 checks failed (sim:open seed 1)"),
+        "{text}"
+    );
+    assert!(text.contains("Lift every probe off the card"), "{text}");
+    let o = run(&[
+        "jig",
+        "self-test",
+        "--backend",
+        "sim",
+        "--wire",
+        "no-contact",
+    ]);
+    assert_eq!(o.code, 0);
+    assert_eq!(
+        o.stdout.clone(),
+        "self-test: PASS, all 16 checks passed (sim:no-contact seed 1)\n"
+    );
+    let help = run(&["jig", "self-test", "--help"]).stdout;
+    assert!(help.contains("lifted off the card"), "{help}");
+    assert!(help.contains("1 FAIL"), "{help}");
+}
+
+#[test]
+fn a_powered_card_is_told_to_be_unpowered_never_to_retape() {
+    for wire in [
+        "powered-open",
+        "powered-connected",
+        "powered-intermittent:5%",
+    ] {
+        let o = run(&["jig", "probe", "--backend", "sim", "--wire", wire]);
+        assert_eq!(o.code, 5, "{wire}");
+        let text = o.stdout.clone();
+        assert!(
+            text.contains("must be unpowered for a probe"),
+            "{wire}: {text}"
+        );
+        assert!(!text.contains("thin, torn or lifting"), "{wire}: {text}");
+        assert!(!text.contains("Re-tape"), "{wire}: {text}");
+    }
+}
+
+#[test]
+fn connected_advice_places_pin_13_in_the_one_wording() {
+    let o = run(&["jig", "probe", "--backend", "sim", "--wire", "connected"]);
+    let text = o.stdout.clone();
+    assert!(
+        text.contains(
+            "The tape does not cover pin 13 (top face, the one with the antenna connectors; \
+             pin 1 is the lone contact beside the key notch; pin 13 is the 7th contact counting pin 1)."
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn backend_option_conflicts_are_usage_errors() {
+    let cases: [&[&str]; 5] = [
+        // Raspberry Pi pins with the simulated bench (clap: conflicts_with).
+        &["--backend", "sim", "--wire", "open", "--drive", "5"],
+        // A resistor without a wire model (clap: requires).
+        &[
+            "--backend",
+            "serial:/dev/ttyACM-pin13-none",
+            "--r-drive",
+            "5",
+        ],
+        // sim options with another backend.
+        &[
+            "--backend",
+            "serial:/dev/ttyACM-pin13-none",
+            "--wire",
+            "open",
+        ],
+        // rpi pins with the serial backend.
+        &["--backend", "serial:/dev/ttyACM-pin13-none", "--led", "5"],
+        // A resistance that is none.
+        &["--backend", "sim", "--wire", "open", "--r-sense", "0"],
+    ];
+    for extra in cases {
+        let mut args = vec!["jig", "probe"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn slack_comes_from_the_environment_and_bad_values_are_usage_errors() {
+    let probe_with = |slack: &str, backend: &str| {
+        finish(
+            pin13(&["jig", "probe", "--backend", backend])
+                .env("PIN13_JIG_SLACK_MS", slack)
+                .output()
+                .unwrap(),
+        )
+    };
+    for bad in ["soon", "-1", "1.5", "600001"] {
+        let o = probe_with(bad, "sim");
+        assert_eq!(o.code, 2, "{bad}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("PIN13_JIG_SLACK_MS"),
+            "{bad}: {}",
+            o.stderr
+        );
+    }
+    // /dev/ptmx opens a fresh pseudo-terminal nobody answers on: the greeting
+    // waits its own 500 ms plus the slack.
+    let o = probe_with("50", "serial:/dev/ptmx");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("no pin13 jig answered on /dev/ptmx within 550 ms"),
+        "{}",
+        o.stderr
+    );
+    let help = run(&["jig", "probe", "--help"]).stdout;
+    assert!(help.contains("PIN13_JIG_SLACK_MS"), "{help}");
+}

@@ -1,10 +1,8 @@
 //! A fake jig for protocol tests: answers from its config, records calls.
 #![allow(dead_code)]
 
-use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport, Verdict};
-use jig_protocol::{
-    Device, DeviceError, FirmwareVersion, HelloInfo, JigKind, SelfTestReport, Server,
-};
+use jig_core::{KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport, Verdict};
+use jig_protocol::{Device, DeviceError, FirmwareVersion, HelloInfo, JigKind, Server};
 
 #[derive(Debug, Default)]
 pub struct FakeJig {
@@ -24,6 +22,8 @@ impl FakeJig {
 }
 
 impl Device for FakeJig {
+    type Error = DeviceError;
+
     fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, DeviceError> {
         self.calls.push("probe");
         self.lines_safe = false;

@@ -1,0 +1,202 @@
+//! The jig's check of its own lines, run with every probe lifted off the card:
+//! each line should then follow only the jig (its own pull, its own driver)
+//! and no line may follow another (no short between probes or wires).
+//!
+//! Every line is an input (no bias) afterwards, also after a line error.
+#![forbid(unsafe_code)]
+
+use embedded_hal::delay::DelayNs;
+
+use crate::line::{self, Bias, InputLine, JigLine, Level};
+
+/// Settle time of every self-test step (a pull-only node needs ~8 us per tau).
+pub const SETTLE_US: u32 = 200;
+
+/// The self-test's checks, in bit order of [`SelfTestReport::failed`].
+pub const CHECKS: [&str; 16] = [
+    "SENSE reads high with its pull-up",
+    "SENSE reads low with its pull-down",
+    "SENSE_REF reads high with its pull-up",
+    "SENSE_REF reads low with its pull-down",
+    "DRIVE reads high with its pull-up",
+    "DRIVE reads low with its pull-down",
+    "DRIVE reads back high when driven high",
+    "DRIVE reads back low when driven low",
+    "SENSE_REF reads back high when driven high",
+    "SENSE_REF reads back low when driven low",
+    "SENSE stays low while DRIVE is high (no DRIVE-SENSE short)",
+    "SENSE stays high while DRIVE is low (no DRIVE-SENSE short)",
+    "SENSE stays low while SENSE_REF is high (no SENSE_REF-SENSE short)",
+    "SENSE stays high while SENSE_REF is low (no SENSE_REF-SENSE short)",
+    "SENSE_REF stays low while DRIVE is high (no DRIVE-SENSE_REF short)",
+    "SENSE_REF stays high while DRIVE is low (no DRIVE-SENSE_REF short)",
+];
+
+/// Modelled duration of a whole self-test: one settle per check.
+pub const DURATION_US: u64 = CHECKS.len() as u64 * SETTLE_US as u64;
+
+/// What the self-test found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct SelfTestReport {
+    /// Checks run.
+    pub checks: u8,
+    /// Bit n set = check n ([`CHECKS`]`[n]`) failed (0 = all passed).
+    pub failed: u32,
+}
+
+impl SelfTestReport {
+    pub const fn passed(&self) -> bool {
+        self.failed == 0
+    }
+
+    /// How many checks failed.
+    pub const fn failed_count(&self) -> u32 {
+        self.failed.count_ones()
+    }
+
+    /// The names of the failed checks, in order.
+    pub fn failed_checks(&self) -> impl Iterator<Item = &'static str> + '_ {
+        CHECKS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.failed & (1 << i) != 0)
+            .map(|(_, name)| *name)
+    }
+}
+
+/// Run every check (probes off the card). Every line is an input (no bias)
+/// afterwards, also after an error.
+pub fn run<D, R, S, T>(
+    drive: &mut D,
+    sense_ref: &mut R,
+    sense: &mut S,
+    delay: &mut T,
+) -> Result<SelfTestReport, D::Error>
+where
+    D: JigLine,
+    R: JigLine<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
+    T: DelayNs,
+{
+    let result = checks(drive, sense_ref, sense, delay);
+    let released = line::safe(drive, sense_ref, sense);
+    let failed = result?;
+    released?;
+    Ok(SelfTestReport {
+        checks: CHECKS.len() as u8,
+        failed,
+    })
+}
+
+/// Records check results bit by bit.
+struct Tally {
+    failed: u32,
+    bit: u32,
+}
+
+impl Tally {
+    fn record(&mut self, ok: bool) {
+        if !ok {
+            self.failed |= 1 << self.bit;
+        }
+        self.bit += 1;
+    }
+}
+
+/// Settle, then whether `line` reads `expected`.
+fn reads<L: InputLine, T: DelayNs>(
+    line: &mut L,
+    delay: &mut T,
+    expected: Level,
+) -> Result<bool, L::Error> {
+    delay.delay_us(SETTLE_US);
+    Ok(Level::from_high(line.is_high()?) == expected)
+}
+
+fn checks<D, R, S, T>(
+    drive: &mut D,
+    sense_ref: &mut R,
+    sense: &mut S,
+    delay: &mut T,
+) -> Result<u32, D::Error>
+where
+    D: JigLine,
+    R: JigLine<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
+    T: DelayNs,
+{
+    let mut t = Tally { failed: 0, bit: 0 };
+    line::safe(drive, sense_ref, sense)?;
+    let both = [Level::High, Level::Low];
+    // 0-5: each line follows its own pull (nothing else on it).
+    for level in both {
+        sense.set_input(level.bias())?;
+        t.record(reads(sense, delay, level)?);
+    }
+    sense.set_input(Bias::None)?;
+    for level in both {
+        sense_ref.set_input(level.bias())?;
+        t.record(reads(sense_ref, delay, level)?);
+    }
+    sense_ref.set_input(Bias::None)?;
+    for level in both {
+        drive.set_input(level.bias())?;
+        t.record(reads(drive, delay, level)?);
+    }
+    drive.set_input(Bias::None)?;
+    // 6-9: the output drivers work (the pad reads back what is driven).
+    for level in both {
+        drive.drive(level)?;
+        t.record(reads(drive, delay, level)?);
+    }
+    drive.set_input(Bias::None)?;
+    for level in both {
+        sense_ref.drive(level)?;
+        t.record(reads(sense_ref, delay, level)?);
+    }
+    sense_ref.set_input(Bias::None)?;
+    // 10-13: SENSE is not shorted to DRIVE or SENSE_REF: it keeps its pull
+    // toward the opposite level while the other line is driven.
+    for level in both {
+        sense.set_input(level.opposite().bias())?;
+        drive.drive(level)?;
+        t.record(reads(sense, delay, level.opposite())?);
+    }
+    drive.set_input(Bias::None)?;
+    for level in both {
+        sense.set_input(level.opposite().bias())?;
+        sense_ref.drive(level)?;
+        t.record(reads(sense, delay, level.opposite())?);
+    }
+    sense_ref.set_input(Bias::None)?;
+    sense.set_input(Bias::None)?;
+    // 14-15: DRIVE and SENSE_REF are not shorted together.
+    for level in both {
+        sense_ref.set_input(level.opposite().bias())?;
+        drive.drive(level)?;
+        t.record(reads(sense_ref, delay, level.opposite())?);
+    }
+    Ok(t.failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_names_the_failed_checks() {
+        let r = SelfTestReport {
+            checks: 16,
+            failed: 0b101,
+        };
+        assert!(!r.passed());
+        assert_eq!(r.failed_count(), 2);
+        let mut names = r.failed_checks();
+        assert_eq!(names.next(), Some(CHECKS[0]));
+        assert_eq!(names.next(), Some(CHECKS[2]));
+        assert_eq!(names.next(), None);
+        assert_eq!(DURATION_US, 3_200);
+    }
+}
