@@ -176,7 +176,7 @@ export class Emulator {
           } else {
             // Idle: emulated time may not run ahead of wall time (host I/O runs meanwhile).
             const room = wallNs - (clock.nanos - this.emuStart);
-            if (room > 50e6) this.emuStart += room - 50e6; // do not bank a long lag
+            if (room > 50e6) this.emuStart -= room - 50e6; // do not bank a long lag
             if (step <= room) clock.tick(step);
             else {
               if (room > 0) clock.tick(room);

@@ -95,16 +95,22 @@ impl<D: Device> Server<D> {
         copy[..n].copy_from_slice(&frame[..n]);
         let (id, resp) = match decode::<Request>(frame) {
             Ok(env) => (env.id, self.handle(env.body)),
-            Err(_) => (
-                peek_id(&mut copy[..n]).unwrap_or(0),
-                Response::Error(WireError::Decode),
-            ),
+            Err(_) => {
+                // Like every other error: every jig line an input.
+                let _ = self.device.safe();
+                (
+                    peek_id(&mut copy[..n]).unwrap_or(0),
+                    Response::Error(WireError::Decode),
+                )
+            }
         };
         self.encode_response(id, &resp, out)
     }
 
     /// The response to a frame that arrived too long to read.
+    /// Every jig line becomes an input, as after any other error.
     pub fn frame_error<'o>(&mut self, err: FrameError, out: &'o mut [u8; MAX_FRAME]) -> &'o [u8] {
+        let _ = self.device.safe();
         let code = match err {
             FrameError::TooLong => WireError::FrameTooLong,
             FrameError::Corrupt | FrameError::NoRoom => WireError::Decode,

@@ -132,8 +132,15 @@ async fn main(spawner: Spawner) {
             .await
             .is_err()
         {
-            defmt::info!("host disconnected");
+            // The USB link went away (bus reset, unplug, deconfigured): no
+            // host can release what it asked for, so every jig line becomes
+            // an input. (Closing the port only drops DTR and ends nothing:
+            // a `pin13 jig kill` holds after the host tool exits.)
+            defmt::info!("USB link lost: every jig line an input");
             stream.disconnected();
+            if stream.server().device().safe().is_err() {
+                crate::panic::all_lines_input();
+            }
         }
     }
 }
