@@ -2,6 +2,11 @@
 import { readFileSync } from 'node:fs';
 
 export function elfSymbols(path) {
+  return new Map([...elfSymbolTable(path)].map(([n, v]) => [n, v.addr]));
+}
+
+// name -> { addr, size } (Thumb function addresses have bit 0 set).
+export function elfSymbolTable(path) {
   const b = readFileSync(path);
   if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 1 || b[5] !== 1) {
     throw new Error(`${path}: not a 32-bit little-endian ELF`);
@@ -27,10 +32,11 @@ export function elfSymbols(path) {
     for (let o = s.offset; o + 16 <= s.offset + s.size; o += s.entsize || 16) {
       const nameOff = b.readUInt32LE(o);
       const value = b.readUInt32LE(o + 4);
+      const size = b.readUInt32LE(o + 8);
       let end = strtab.offset + nameOff;
       while (b[end] !== 0) end++;
       const name = b.toString('latin1', strtab.offset + nameOff, end);
-      if (name) syms.set(name, value);
+      if (name) syms.set(name, { addr: value, size });
     }
   }
   return syms;

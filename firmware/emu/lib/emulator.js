@@ -3,7 +3,7 @@
 import { RP2040 } from 'rp2040js';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { readUf2, FAMILY_RP2040 } from './uf2.js';
-import { elfSymbols } from './elf.js';
+import { elfSymbolTable } from './elf.js';
 import { Bench } from './bench.js';
 import { UsbHost } from './usbhost.js';
 
@@ -12,7 +12,7 @@ const APP_VECTORS = 0x10000100; // after the 256-byte boot2
 const SIO_GPIO_IN = 0x004;
 
 export class Emulator {
-  constructor({ uf2, elf, wiring, wire = 'open', seed = 1, mhz = 125, rttLog = null, pace = true, log = () => {} }) {
+  constructor({ uf2, elf, wiring, wire = 'open', seed = 1, mhz = 125, busyFactor = 1, rttLog = null, pace = true, log = () => {} }) {
     this.log = log;
     this.mcu = new RP2040();
     this.clock = this.mcu.clock;
@@ -47,7 +47,8 @@ export class Emulator {
 
     // Pads: re-evaluate the circuit on every change the firmware makes, and
     // record DRIVE and the LED with emulated timestamps.
-    this.driveLog = []; // [ns, 'low'|'high'|'input']
+    this.driveLog = []; // [ns, 'low'|'high'|'input'] (the newest entries)
+    this.driveChanges = 0;
     this.driveHigh = []; // every instant DRIVE was driven high: [ns, label]
     this.ledLog = []; // [ns, on]
     this.label = '';
@@ -59,6 +60,7 @@ export class Emulator {
       const s = this.driveState();
       const last = this.driveLog[this.driveLog.length - 1];
       if (!last || last[1] !== s) {
+        this.driveChanges++;
         if (this.driveLog.length > 200000) this.driveLog.splice(0, 100000);
         this.driveLog.push([this.clock.nanos, s]);
       }
@@ -85,10 +87,27 @@ export class Emulator {
     // defmt-rtt: read the up buffer out of RAM into a file.
     this.rttLog = rttLog;
     this.rtt = null;
+    // Busy-wait acceleration: inside embassy-time's blocking delay (a loop
+    // that reads the TIMER until its deadline) each instruction counts
+    // busyFactor times its cycles, so emulated time passes at the same rate
+    // with 1/busyFactor of the JavaScript work. The loop still ends when the
+    // firmware reads a TIMER value past its own deadline (overshoot at most
+    // one loop iteration); code outside the loop runs at the real clock.
+    this.busyFactor = busyFactor;
+    this.busyRanges = [];
     if (elf) {
-      const addr = elfSymbols(elf).get('_SEGGER_RTT');
-      if (addr !== undefined) this.rtt = { addr };
+      const table = elfSymbolTable(elf);
+      const rtt = table.get('_SEGGER_RTT');
+      if (rtt) this.rtt = { addr: rtt.addr };
+      for (const [name, { addr, size }] of table) {
+        if (size && (/embassy_time\d*delay\d*block_for/.test(name) || (/embassy_time\.\.delay\.\.Delay/.test(name) && /delay_(us|ns|ms)/.test(name)))) {
+          this.busyRanges.push([addr & ~1, (addr & ~1) + size]);
+        }
+      }
     }
+    const [b0, b1] = this.busyRanges[0] || [0, 0];
+    const [c0, c1] = this.busyRanges[1] || [0, 0];
+    this.inBusyWait = (pc) => (pc >= b0 && pc < b1) || (pc >= c0 && pc < c1);
     if (rttLog) writeFileSync(rttLog, '');
     this.rttBytes = 0;
 
@@ -156,7 +175,7 @@ export class Emulator {
   loop() {
     this.timer = null;
     if (!this.running) return;
-    const core = this.mcu.core, clock = this.clock, cyc = this.cycleNanos;
+    const core = this.mcu.core, clock = this.clock, cyc = this.cycleNanos, busy = this.busyFactor;
     const sliceEnd = performance.now() + 8;
     let idleUntil = 0;
     outer: while (performance.now() < sliceEnd) {
@@ -185,7 +204,8 @@ export class Emulator {
             }
           }
         } else {
-          clock.tick(core.executeInstruction() * cyc);
+          const pc = core.PC;
+          clock.tick(core.executeInstruction() * (busy > 1 && this.inBusyWait(pc) ? cyc * busy : cyc));
         }
         if (this.waiters.length && this.waiters[0].ns <= clock.nanos) { this.wake(); }
       }

@@ -27,6 +27,7 @@ export async function startJig(opts = {}) {
     wire: opts.wire || 'open',
     seed: opts.seed ?? 1,
     mhz: opts.mhz || 125,
+    busyFactor: opts.busyFactor ?? 1,
     rttLog: opts.rttLog || null,
     pace: opts.pace ?? true,
     log: opts.log || (() => {}),

@@ -232,7 +232,7 @@ export class UsbHost {
 
   // DTR/RTS to the CDC communication interface (what opening/closing the tty does).
   async setLineState(dtr) {
-    if (!this.info) return { aborted: true };
+    if (!this.info || !this.configured) return { aborted: true };
     return this.controlTransfer(0x21, CDC_SET_CONTROL_LINE_STATE, dtr ? 3 : 0, this.info.commInterface, 0);
   }
 
