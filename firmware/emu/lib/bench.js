@@ -33,6 +33,7 @@ export const R_SHORT = 10;
 export const R_TAPE_CONTACT = 10;
 export const R_TAPE_LEAK = 100e6;
 export const SLOT_NS = 50_000;
+export const V_E9 = 2.1;
 
 const WIRES = ['open', 'connected', 'stuck-high', 'stuck-low', 'no-contact'];
 
@@ -86,7 +87,12 @@ function solve(G, I) {
 }
 
 export class Bench {
-  constructor(mcu, wiring, clock, { wire = 'open', seed = 1 } = {}) {
+  constructor(mcu, wiring, clock, { wire = 'open', seed = 1, pullDown = 'rp2040' } = {}) {
+    // Internal pull-downs: 'rp2040' (work as specified), 'e9' (RP2350 erratum
+    // E9: a pulled-down input can sit near 2 V: modelled as the pull going to
+    // V_E9 instead of 0 V), 'off' (what the Pico 2 firmware does: it never
+    // enables them, so they are modelled as absent).
+    this.pullDown = pullDown;
     this.mcu = mcu;
     this.clock = clock;
     this.gp = {
@@ -120,7 +126,8 @@ export class Bench {
     const up = pin.pullupEnabled, down = pin.pulldownEnabled;
     if (up && down) return [{ g: 1 / R_PULL, v: this.reading.get(n) ? VDD : 0 }];
     if (up) return [{ g: 1 / R_PULL, v: VDD }];
-    if (down) return [{ g: 1 / R_PULL, v: 0 }];
+    if (down && this.pullDown === 'e9') return [{ g: 1 / R_PULL, v: V_E9 }];
+    if (down && this.pullDown !== 'off') return [{ g: 1 / R_PULL, v: 0 }];
     return [];
   }
 

@@ -34,11 +34,11 @@ use embassy_rp::usb::{Driver, InterruptHandler};
 use embassy_time::{Delay, Instant, Timer};
 use embassy_usb::class::cdc_acm::{CdcAcmClass, Receiver, Sender, State};
 use embassy_usb::{Handler, UsbDevice};
-use portable_atomic::{AtomicBool, Ordering};
 use jig_core::{Jig, ProbeConfig};
 use jig_protocol::{
     Device, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer, PROTOCOL_VERSION,
 };
+use portable_atomic::{AtomicBool, Ordering};
 use static_cell::StaticCell;
 
 use crate::led::Pattern;
