@@ -174,7 +174,10 @@ fn pico2_images_carry_the_rp2350_family_and_are_refused_as_rp2040() {
         assert_eq!(word(&uf2, i, 7), 0xE48B_FF59);
     }
     assert_eq!(check(&uf2, PICO2).unwrap().blocks, 3);
-    assert!(check(&uf2, PICO).is_err(), "an RP2350 image is not an RP2040 image");
+    assert!(
+        check(&uf2, PICO).is_err(),
+        "an RP2350 image is not an RP2040 image"
+    );
     let rp2040 = elf_to_uf2(&image, PICO).unwrap();
     assert!(check(&rp2040, PICO2).is_err(), "and the other way round");
     // Pico 2 flash is 4 MiB: an image past 2 MiB fits there only.
