@@ -8,7 +8,7 @@
 // Env: PIN13 (host tool), PIN13_JIG_SLACK_MS (passed on; default here 5000),
 //      PIN13_EMU_MHZ (emulated CPU clock, default 125), PIN13_EMU_BUSY (busy-wait
 //      acceleration, default 16), PIN13_EMU_OUT (logs dir, default target/emu).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startJig, REPO, EMU_DIR } from './lib/session.js';
@@ -461,5 +461,12 @@ if (over.length) {
 }
 for (const k of ['e9 off', 'e9 e9']) if (timings[k]) console.log(`verdicts with pull-downs ${k.slice(3)}: ${timings[k]}`);
 writeFileSync(join(OUT, 'timings.json'), JSON.stringify({ mhz: MHZ, timings }, null, 1));
+if (failed) {
+  // The firmware's own log, decoded when defmt-print is installed (cargo install defmt-print).
+  const elf = join(REPO, 'target/firmware/pin13-jig.elf');
+  const d = spawnSync('defmt-print', ['-e', elf], { input: existsSync(join(OUT, 'rtt.bin')) ? readFileSync(join(OUT, 'rtt.bin')) : Buffer.alloc(0), encoding: 'utf8', timeout: 20000 });
+  if (d.error) console.log(`firmware log: ${join(OUT, 'rtt.bin')} (install defmt-print to decode it here)`);
+  else console.log(`firmware log (last boot, defmt-print):\n${d.stdout.split('\n').slice(-40).join('\n')}`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
