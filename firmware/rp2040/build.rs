@@ -11,13 +11,27 @@ fn main() {
     let manifest =
         PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
 
-    // memory.x on the linker search path.
-    if let Err(e) = fs::copy(manifest.join("memory.x"), out.join("memory.x")) {
-        eprintln!("error: cannot copy memory.x: {e}");
+    // The board: RP2040 (Pico) or RP2350 (Pico 2), never both.
+    let pico = env::var_os("CARGO_FEATURE_PICO").is_some();
+    let pico2 = env::var_os("CARGO_FEATURE_PICO2").is_some();
+    if pico == pico2 {
+        eprintln!("error: enable exactly one board feature: `pico` (default, RP2040) or `pico2` (--no-default-features --features pico2, RP2350)");
+        exit(1);
+    }
+    // memory.x on the linker search path: memory-rp2040.x or memory-rp2350.x (not
+    // named memory.x here, or the linker would find it in the crate dir first).
+    let memory = if pico2 {
+        "memory-rp2350.x"
+    } else {
+        "memory-rp2040.x"
+    };
+    if let Err(e) = fs::copy(manifest.join(memory), out.join("memory.x")) {
+        eprintln!("error: cannot copy {memory}: {e}");
         exit(1);
     }
     println!("cargo:rustc-link-search={}", out.display());
-    println!("cargo:rerun-if-changed=memory.x");
+    println!("cargo:rerun-if-changed=memory-rp2040.x");
+    println!("cargo:rerun-if-changed=memory-rp2350.x");
 
     // The jig's pins come only from the wiring file.
     let wiring_path = manifest.join("../../hardware/jig.toml");
@@ -46,6 +60,9 @@ fn main() {
 
     println!("cargo:rustc-link-arg-bins=--nmagic");
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
-    println!("cargo:rustc-link-arg-bins=-Tlink-rp.x");
+    if pico {
+        // boot2 placement (RP2040 only; the RP2350 boot ROM reads the IMAGE_DEF block).
+        println!("cargo:rustc-link-arg-bins=-Tlink-rp.x");
+    }
     println!("cargo:rustc-link-arg-bins=-Tdefmt.x");
 }

@@ -26,18 +26,19 @@ mod panic;
 
 use defmt_rtt as _;
 use embassy_executor::Spawner;
-use embassy_futures::select::{select, Either};
+use embassy_futures::select::{select, select3, Either, Either3};
 use embassy_rp::bind_interrupts;
 use embassy_rp::gpio::{Flex, Input, Level, Output, Pull};
 use embassy_rp::peripherals::USB;
 use embassy_rp::usb::{Driver, InterruptHandler};
 use embassy_time::{Delay, Instant, Timer};
 use embassy_usb::class::cdc_acm::{CdcAcmClass, Receiver, Sender, State};
-use embassy_usb::UsbDevice;
+use embassy_usb::{Handler, UsbDevice};
 use jig_core::{Jig, ProbeConfig};
 use jig_protocol::{
     Device, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer, PROTOCOL_VERSION,
 };
+use portable_atomic::{AtomicBool, Ordering};
 use static_cell::StaticCell;
 
 use crate::led::Pattern;
@@ -114,6 +115,8 @@ async fn main(spawner: Spawner) {
         CONTROL_BUF.init([0; 64]),
     );
     let class = CdcAcmClass::new(&mut builder, CDC_STATE.init(State::new()), MAX_PACKET);
+    static LINK_WATCH: StaticCell<LinkWatch> = StaticCell::new();
+    builder.handler(LINK_WATCH.init(LinkWatch));
     let usb = builder.build();
     match usb_task(usb) {
         Ok(token) => spawner.spawn(token),
@@ -128,12 +131,20 @@ async fn main(spawner: Spawner) {
             continue;
         }
         defmt::info!("host connected");
+        LINK_LOST.store(false, Ordering::Relaxed);
         if serve(&mut tx, &mut rx, &mut stream, &mut button)
             .await
             .is_err()
         {
-            defmt::info!("host disconnected");
+            // The USB link went away (bus reset, unplug, deconfigured): no
+            // host can release what it asked for, so every jig line becomes
+            // an input. (Closing the port only drops DTR and ends nothing:
+            // a `pin13 jig kill` holds after the host tool exits.)
+            defmt::info!("USB link lost: every jig line an input");
             stream.disconnected();
+            if stream.server().device().safe().is_err() {
+                crate::panic::all_lines_input();
+            }
         }
     }
 }
@@ -141,6 +152,41 @@ async fn main(spawner: Spawner) {
 #[embassy_executor::task]
 async fn usb_task(mut usb: UsbDevice<'static, UsbDriver>) -> ! {
     usb.run().await
+}
+
+/// Set by the USB stack on a bus reset, deconfiguration or suspend (the
+/// host or the cable went away); the read of a CDC endpoint does not end
+/// on those by itself.
+static LINK_LOST: AtomicBool = AtomicBool::new(false);
+
+struct LinkWatch;
+
+impl Handler for LinkWatch {
+    fn reset(&mut self) {
+        LINK_LOST.store(true, Ordering::Relaxed);
+    }
+    fn enabled(&mut self, enabled: bool) {
+        if !enabled {
+            LINK_LOST.store(true, Ordering::Relaxed);
+        }
+    }
+    fn configured(&mut self, configured: bool) {
+        if !configured {
+            LINK_LOST.store(true, Ordering::Relaxed);
+        }
+    }
+    fn suspended(&mut self, suspended: bool) {
+        if suspended {
+            LINK_LOST.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Resolves once the USB link was lost (checked every 5 ms).
+async fn link_lost() {
+    while !LINK_LOST.load(Ordering::Relaxed) {
+        Timer::after_millis(5).await;
+    }
 }
 
 /// A debounced press of the (active-low) button.
@@ -165,8 +211,8 @@ async fn serve(
 ) -> Result<(), Disconnected> {
     let mut buf = [0u8; MAX_PACKET as usize];
     loop {
-        match select(rx.read_packet(&mut buf), pressed(button)).await {
-            Either::First(Ok(n)) => {
+        match select3(rx.read_packet(&mut buf), pressed(button), link_lost()).await {
+            Either3::First(Ok(n)) => {
                 for &b in &buf[..n] {
                     if let Some(frame) = stream.push(b) {
                         let mut out = [0u8; jig_protocol::MAX_FRAME];
@@ -177,8 +223,8 @@ async fn serve(
                     }
                 }
             }
-            Either::First(Err(_)) => return Err(Disconnected),
-            Either::Second(()) => standalone_probe(stream),
+            Either3::First(Err(_)) | Either3::Third(()) => return Err(Disconnected),
+            Either3::Second(()) => standalone_probe(stream),
         }
     }
 }

@@ -16,6 +16,8 @@ pub const MAGIC1: u32 = 0x9E5D_5157;
 pub const MAGIC_END: u32 = 0x0AB1_6F30;
 pub const FLAG_FAMILY_ID_PRESENT: u32 = 0x0000_2000;
 pub const RP2040_FAMILY_ID: u32 = 0xE48B_FF56;
+/// RP2350, Arm cores, secure image (what the Pico 2's boot ROM takes for an Arm program).
+pub const RP2350_ARM_S_FAMILY_ID: u32 = 0xE48B_FF59;
 pub const BLOCK_SIZE: usize = 512;
 pub const PAYLOAD: usize = 256;
 const DATA_AREA: usize = 476;
@@ -23,6 +25,8 @@ const DATA_AREA: usize = 476;
 /// Where the image must go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
+    /// Chip name for messages ("RP2040", "RP2350").
+    pub chip: &'static str,
     pub family: u32,
     pub flash_base: u32,
     pub flash_size: u32,
@@ -30,10 +34,28 @@ pub struct Target {
 
 /// The Raspberry Pi Pico: RP2040, 2 MiB flash at 0x10000000.
 pub const PICO: Target = Target {
+    chip: "RP2040",
     family: RP2040_FAMILY_ID,
     flash_base: 0x1000_0000,
     flash_size: 2 * 1024 * 1024,
 };
+
+/// The Raspberry Pi Pico 2 (and Pico 2 W): RP2350, 4 MiB flash at 0x10000000.
+pub const PICO2: Target = Target {
+    chip: "RP2350",
+    family: RP2350_ARM_S_FAMILY_ID,
+    flash_base: 0x1000_0000,
+    flash_size: 4 * 1024 * 1024,
+};
+
+/// The board a `--board` name selects.
+pub fn board(name: &str) -> Option<Target> {
+    match name {
+        "pico" => Some(PICO),
+        "pico2" => Some(PICO2),
+        _ => None,
+    }
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum Uf2Error {

@@ -163,3 +163,28 @@ fn checker_rejects_broken_files() {
         }
     }
 }
+
+#[test]
+fn pico2_images_carry_the_rp2350_family_and_are_refused_as_rp2040() {
+    use uf2conv::{board, PICO2};
+    let image = elf(&[(1, 0x1000_0000, &[0x11; 600])]);
+    let uf2 = elf_to_uf2(&image, PICO2).unwrap();
+    assert_eq!(uf2.len(), 3 * BLOCK_SIZE);
+    for i in 0..3 {
+        assert_eq!(word(&uf2, i, 7), 0xE48B_FF59);
+    }
+    assert_eq!(check(&uf2, PICO2).unwrap().blocks, 3);
+    assert!(
+        check(&uf2, PICO).is_err(),
+        "an RP2350 image is not an RP2040 image"
+    );
+    let rp2040 = elf_to_uf2(&image, PICO).unwrap();
+    assert!(check(&rp2040, PICO2).is_err(), "and the other way round");
+    // Pico 2 flash is 4 MiB: an image past 2 MiB fits there only.
+    let big = elf(&[(1, 0x1000_0000 + 3 * 1024 * 1024, &[1; 16])]);
+    assert!(elf_to_uf2(&big, PICO).is_err());
+    assert!(elf_to_uf2(&big, PICO2).is_ok());
+    assert_eq!(board("pico2"), Some(PICO2));
+    assert_eq!(board("pico"), Some(PICO));
+    assert_eq!(board("pico3"), None);
+}
