@@ -5,6 +5,7 @@
 pub mod advice;
 pub mod block;
 pub mod diagnose;
+pub mod legacy;
 pub mod table;
 pub mod verify;
 pub mod watch;
