@@ -1,0 +1,414 @@
+//! util-linux compatibility (issue 12, section 1), through the built binary:
+//! pin13 run as `rfkill` (a symlink named `rfkill`) and as `pin13` against the
+//! real util-linux 2.38.1 outputs in tests/fixtures/util-linux/, with the
+//! sysfs tree captured at the same moment and a capture file of its ADD
+//! events as the rfkill device. Self-contained: no shared test helpers.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pin13");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repository root")
+        .to_path_buf()
+}
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures")
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "pin13-compat-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A directory holding `rfkill`, a symlink to the pin13 under test.
+fn rfkill_link() -> PathBuf {
+    let d = temp_dir("link");
+    let link = d.join("rfkill");
+    std::os::unix::fs::symlink(BIN, &link).unwrap();
+    link
+}
+
+struct Out {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Run `prog` (pin13 or the `rfkill` link) with a clean PIN13_* environment,
+/// then `PIN13_SYSFS`/`PIN13_RFKILL_DEV` as given.
+fn run(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
+    let mut c = Command::new(prog);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("PIN13_") {
+            c.env_remove(&k);
+        }
+    }
+    let o = c
+        .current_dir(root())
+        .args(args)
+        .env("PIN13_SYSFS", sysfs)
+        .env("PIN13_RFKILL_DEV", dev)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: o.stdout,
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn type_number(name: &str) -> u8 {
+    match name {
+        "wlan" => 1,
+        "bluetooth" => 2,
+        "ultrawideband" => 3,
+        "wimax" => 4,
+        "wwan" => 5,
+        "gps" => 6,
+        "fm" => 7,
+        "nfc" => 8,
+        other => panic!("type {other}"),
+    }
+}
+
+fn rec(idx: u32, kind: u8, op: u8, soft: u8, hard: u8) -> Vec<u8> {
+    let mut v = idx.to_ne_bytes().to_vec();
+    v.extend_from_slice(&[kind, op, soft, hard]);
+    v
+}
+
+/// The ADD events the kernel would queue on open for the radios of a sysfs
+/// tree, as a capture file (8-byte records).
+fn capture_of(sysfs: &Path, dir: &Path) -> PathBuf {
+    let class = sysfs.join("class/rfkill");
+    let mut idx: Vec<u32> = std::fs::read_dir(&class)
+        .unwrap()
+        .filter_map(|e| {
+            let n = e.ok()?.file_name().to_string_lossy().into_owned();
+            n.strip_prefix("rfkill")?.parse().ok()
+        })
+        .collect();
+    idx.sort_unstable();
+    let attr = |i: u32, a: &str| {
+        std::fs::read_to_string(class.join(format!("rfkill{i}/{a}")))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let mut bytes = Vec::new();
+    for i in idx {
+        bytes.extend(rec(
+            i,
+            type_number(&attr(i, "type")),
+            0,
+            attr(i, "soft").parse().unwrap(),
+            attr(i, "hard").parse().unwrap(),
+        ));
+    }
+    let path = dir.join("rfkill.bin");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+const SCENES: [&str; 4] = ["hwsim2", "hwsim-rbtn-on", "hwsim-rbtn-off", "all-types"];
+
+/// `commands.tsv` of a scene: (arguments after `rfkill`, exit status, stdout file),
+/// without the runs as another user.
+fn commands(scene: &str) -> Vec<(Vec<String>, i32, String)> {
+    let tsv = std::fs::read_to_string(
+        fixtures()
+            .join("util-linux")
+            .join(scene)
+            .join("commands.tsv"),
+    )
+    .unwrap();
+    tsv.lines()
+        .filter(|l| l.starts_with("rfkill"))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let args = f[0]
+                .split_whitespace()
+                .skip(1)
+                .map(str::to_string)
+                .collect();
+            (args, f[1].parse().unwrap(), f[2].to_string())
+        })
+        .collect()
+}
+
+fn read(scene: &str, file: &str) -> Option<Vec<u8>> {
+    std::fs::read(fixtures().join("util-linux").join(scene).join(file)).ok()
+}
+
+#[test]
+fn as_rfkill_every_captured_command_matches_util_linux() {
+    let link = rfkill_link();
+    let mut compared = 0;
+    for scene in SCENES {
+        let sysfs = fixtures().join("sysfs").join(format!("qemu-{scene}"));
+        let dev = capture_of(&sysfs, &temp_dir(scene));
+        for (args, code, out) in commands(scene) {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let got = run(&link, &a, &sysfs, &dev);
+            let what = format!("{scene}: rfkill {}", args.join(" "));
+            assert_eq!(got.code, code, "{what}: exit status; stderr {}", got.stderr);
+            assert_eq!(
+                String::from_utf8_lossy(&got.stdout),
+                String::from_utf8_lossy(&read(scene, &out).unwrap()),
+                "{what}: stdout"
+            );
+            let err_file = out.replace(".out", ".err");
+            let want_err = read(scene, &err_file)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            assert_eq!(got.stderr, want_err, "{what}: stderr");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 70, "only {compared} comparisons");
+}
+
+#[test]
+fn as_rfkill_without_rfkill_support_matches_util_linux() {
+    let link = rfkill_link();
+    let empty = temp_dir("nosys");
+    let dev = empty.join("no-such-rfkill");
+    for (args, code, out) in commands("no-rfkill") {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let got = run(&link, &a, &empty, &dev);
+        let what = format!("no-rfkill: rfkill {}", args.join(" "));
+        assert_eq!(got.code, code, "{what}");
+        assert_eq!(got.stdout, read("no-rfkill", &out).unwrap(), "{what}");
+        let want = String::from_utf8(read("no-rfkill", &out.replace(".out", ".err")).unwrap())
+            .unwrap()
+            .replace("/dev/rfkill", &dev.display().to_string());
+        assert_eq!(got.stderr, want, "{what}");
+    }
+}
+
+#[test]
+fn as_pin13_list_and_explicit_table_forms_match_util_linux() {
+    let pin13 = Path::new(BIN);
+    for scene in SCENES {
+        let sysfs = fixtures().join("sysfs").join(format!("qemu-{scene}"));
+        let dev = capture_of(&sysfs, &temp_dir(scene));
+        let ul = |f: &str| String::from_utf8(read(scene, f).unwrap()).unwrap();
+        let cases: [(&[&str], &str); 12] = [
+            (&["list"], "rfkill-list.out"),
+            (&["list", "wlan"], "rfkill-list-wlan.out"),
+            (&["list", "1"], "rfkill-list-1.out"),
+            (&["-J"], "rfkill-J.out"),
+            (&["-r"], "rfkill-r.out"),
+            (
+                &["-J", "-o", "ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD"],
+                "rfkill-J-o-all.out",
+            ),
+            (
+                &["-o", "ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD"],
+                "rfkill-o-all.out",
+            ),
+            (&["-o", "ID,TYPE,DEVICE,SOFT,HARD"], "rfkill.out"),
+            (&["-n", "-o", "ID,TYPE,DEVICE,SOFT,HARD"], "rfkill-n.out"),
+            (&["-no", "ID,TYPE,DEVICE,SOFT,HARD"], "rfkill-n.out"),
+            (&["status", "-J", "wlan"], "rfkill-J-o-list-wlan.out"),
+            (
+                &["status", "-o", "ID,TYPE,DEVICE,SOFT,HARD", "1"],
+                "rfkill-o-list-1.out",
+            ),
+        ];
+        for (args, file) in cases {
+            let got = run(pin13, args, &sysfs, &dev);
+            assert_eq!(got.code, 0, "{scene} pin13 {args:?}: {}", got.stderr);
+            assert_eq!(
+                String::from_utf8(got.stdout).unwrap(),
+                ul(file),
+                "{scene} pin13 {args:?}"
+            );
+            // (stderr may carry pin13's hint about a hard block.)
+        }
+        // -rn: raw without the header, util-linux's columns.
+        let got = run(pin13, &["-rn"], &sysfs, &dev);
+        let raw = ul("rfkill-r.out");
+        assert_eq!(
+            String::from_utf8(got.stdout).unwrap(),
+            raw.split_once('\n').unwrap().1
+        );
+    }
+}
+
+#[test]
+fn as_pin13_bare_table_keeps_its_richer_default() {
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dev = capture_of(&sysfs, &temp_dir("rich"));
+    let got = run(Path::new(BIN), &[], &sysfs, &dev);
+    let text = String::from_utf8(got.stdout).unwrap();
+    assert!(
+        text.starts_with("ID TYPE      DEVICE         SOFT      HARD DRIVER         REASON\n"),
+        "{text}"
+    );
+    // No trailing blanks after an empty last cell (issue 12, section 3).
+    assert!(
+        text.contains("\n 0 wlan      phy0      unblocked unblocked mac80211_hwsim\n"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| !l.ends_with(' ')), "{text:?}");
+    // ... and an option before a command is refused, not ignored.
+    let got = run(Path::new(BIN), &["-J", "status"], &sysfs, &dev);
+    assert_eq!(got.code, 2, "{}", got.stderr);
+    assert!(got.stderr.contains("pin13 status -J"), "{}", got.stderr);
+}
+
+/// `rfkill event` lines with the timestamp cut off.
+fn untimed(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            let (time, rest) = l.split_once(": idx ").unwrap();
+            // 2026-11-24 14:24:22,368237+00:00
+            assert_eq!(time.len(), 32, "{l}");
+            assert_eq!(&time[19..20], ",", "{l}");
+            format!("idx {rest}")
+        })
+        .collect()
+}
+
+#[test]
+fn event_lines_match_util_linux_under_both_names() {
+    let ev = fixtures().join("events/qemu-all-types");
+    let want = std::fs::read_to_string(ev.join("rfkill-event.txt")).unwrap();
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    for prog in [rfkill_link(), PathBuf::from(BIN)] {
+        let got = run(&prog, &["event"], &sysfs, &ev.join("events.bin"));
+        assert_eq!(got.code, 0, "{}", got.stderr);
+        assert_eq!(got.stderr, "");
+        let text = String::from_utf8(got.stdout).unwrap();
+        assert_eq!(untimed(&text), untimed(&want), "{}", prog.display());
+        assert!(
+            text.ends_with("+00:00: idx 3 type 2 op 2 soft 0 hard 0\n"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn as_rfkill_block_unblock_toggle_are_silent_and_write_what_util_linux_writes() {
+    let link = rfkill_link();
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dir = temp_dir("write");
+    let dev = capture_of(&sysfs, &dir);
+    let start = std::fs::read(&dev).unwrap().len();
+    for (args, _) in [
+        (&["block", "0"][..], ()),
+        (&["unblock", "wlan"][..], ()),
+        (&["block", "all"][..], ()),
+        (&["unblock", "wifi", "bluetooth"][..], ()),
+    ] {
+        let got = run(&link, args, &sysfs, &dev);
+        assert_eq!(
+            (got.code, got.stdout.len(), got.stderr.as_str()),
+            (0, 0, ""),
+            "{args:?}"
+        );
+    }
+    let bytes = std::fs::read(&dev).unwrap();
+    let mut want = Vec::new();
+    want.extend(rec(0, 0, 2, 1, 0)); // CHANGE idx 0, type ALL
+    want.extend(rec(0, 1, 3, 0, 0)); // CHANGE_ALL wlan
+    want.extend(rec(0, 0, 3, 1, 0)); // CHANGE_ALL all
+    want.extend(rec(0, 1, 3, 0, 0));
+    want.extend(rec(0, 2, 3, 0, 0));
+    assert_eq!(&bytes[start..], &want[..]);
+
+    // toggle: one write per matching radio, the opposite of its soft state.
+    let dev = capture_of(&sysfs, &temp_dir("toggle"));
+    let start = std::fs::read(&dev).unwrap().len();
+    let got = run(&link, &["toggle", "1"], &sysfs, &dev);
+    assert_eq!(
+        (got.code, got.stdout.len(), got.stderr.as_str()),
+        (0, 0, "")
+    );
+    let got = run(&link, &["toggle", "bluetooth"], &sysfs, &dev);
+    assert_eq!(
+        (got.code, got.stdout.len(), got.stderr.as_str()),
+        (0, 0, "")
+    );
+    let bytes = std::fs::read(&dev).unwrap();
+    let mut want = rec(1, 0, 2, 0, 0); // phy1 was soft-blocked
+    want.extend(rec(0, 2, 3, 0, 0)); // hci0 was soft-blocked
+    assert_eq!(&bytes[start..], &want[..]);
+}
+
+#[test]
+fn as_rfkill_errors_are_util_linux_messages_and_exit_1() {
+    let link = rfkill_link();
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dev = capture_of(&sysfs, &temp_dir("err"));
+    let try_help = "Try 'rfkill --help' for more information.\n";
+    let cases: [(&[&str], &str); 8] = [
+        (&["block", "nosuch"], "rfkill: invalid identifier: nosuch\n"),
+        (&["unblock", "phy0"], "rfkill: invalid identifier: phy0\n"),
+        (&["toggle", "9"], "rfkill: invalid identifier: 9\n"),
+        (&["list", "7abc"], "rfkill: invalid identifier: '7abc'\n"),
+        (&["lst"], try_help),
+        (
+            &["--nosuch"],
+            "rfkill: unrecognized option '--nosuch'\nTry 'rfkill --help' for more information.\n",
+        ),
+        (
+            &["-x"],
+            "rfkill: invalid option -- 'x'\nTry 'rfkill --help' for more information.\n",
+        ),
+        (&["-o", "ID,FOO,TYPE"], "rfkill: unknown column: FOO,TYPE\n"),
+    ];
+    let before = std::fs::read(&dev).unwrap();
+    for (args, err) in cases {
+        let got = run(&link, args, &sysfs, &dev);
+        assert_eq!(got.code, 1, "{args:?}");
+        assert_eq!(got.stderr, err, "{args:?}");
+        assert!(got.stdout.is_empty(), "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read(&dev).unwrap(),
+        before,
+        "an error wrote something"
+    );
+    // A bad identifier among good ones: the good ones are still done.
+    let got = run(&link, &["list", "nosuch", "1"], &sysfs, &dev);
+    assert_eq!(got.code, 1);
+    assert_eq!(
+        String::from_utf8(got.stdout).unwrap(),
+        "1: phy1: Wireless LAN\n\tSoft blocked: yes\n\tHard blocked: no\n"
+    );
+    // help and version go to stdout, exit 0.
+    for a in [&["--help"][..], &["help"], &["-V"]] {
+        let got = run(&link, a, &sysfs, &dev);
+        assert_eq!(got.code, 0, "{a:?}");
+        assert!(!got.stdout.is_empty());
+    }
+}
+
+#[test]
+fn util_linux_habits_get_suggestions_under_pin13() {
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dev = capture_of(&sysfs, &temp_dir("sugg"));
+    let got = run(Path::new(BIN), &["lst"], &sysfs, &dev);
+    assert_eq!(got.code, 2);
+    assert!(got.stderr.contains("'list'"), "{}", got.stderr);
+    let got = run(Path::new(BIN), &["evnet"], &sysfs, &dev);
+    assert!(got.stderr.contains("'event'"), "{}", got.stderr);
+}
