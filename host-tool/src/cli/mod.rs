@@ -11,7 +11,7 @@ pub mod man;
 pub mod rfkill;
 
 use crate::cmd;
-use crate::cmd::args::{set_eager, Deferred};
+use crate::cmd::args::{hide_unused_globals, set_eager, Deferred, GLOBAL_HEADING};
 use crate::exit::EXIT_STATUS_HELP;
 
 /// rfkill status and the pin-13 tape mod companion for old laptops.
@@ -26,6 +26,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL_HEADING,
         value_name = "PATH",
         env = "PIN13_RFKILL_DEV",
         default_value = "/dev/rfkill"
@@ -36,6 +37,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL_HEADING,
         value_name = "DIR",
         env = "PIN13_SYSFS",
         default_value = "/sys"
@@ -43,7 +45,7 @@ pub struct Cli {
     pub sysfs: PathBuf,
 
     /// Answer `status` and `diagnose` from a snapshot file instead of this machine.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL_HEADING, value_name = "FILE")]
     pub replay: Option<PathBuf>,
 
     /// Without a command, the table options of `status`, as util-linux
@@ -134,8 +136,24 @@ pub enum Command {
 /// generators that walk it (`pin13 man`, `pin13 completions`).
 pub fn full_command() -> clap::Command {
     set_eager(true);
-    let cmd = Cli::command();
+    let mut cmd = Cli::command();
     set_eager(false);
+    // Copy the global options into the subcommands, then hide them where
+    // they mean nothing, as deferred building does for the one being run.
+    cmd.build();
+    hide_in_subcommands(cmd)
+}
+
+/// [`hide_unused_globals`] on every subcommand below `cmd`, at any depth (a
+/// deferred subcommand gets it wherever it sits, e.g. `jig toggle`).
+fn hide_in_subcommands(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| hide_in_subcommands(hide_unused_globals(sub)));
+    }
     cmd
 }
 
