@@ -17,12 +17,9 @@ use crate::sys::sysfs::Sysfs;
 
 pub fn run() -> ExitCode {
     let mut args = std::env::args_os();
-    if args
-        .next()
-        .is_some_and(|a0| cli::rfkill::is_rfkill_name(&a0))
-    {
+    if let Some(a0) = args.next().filter(|a0| cli::rfkill::is_rfkill_name(a0)) {
         let rest: Vec<std::ffi::OsString> = args.collect();
-        return run_as_rfkill(&rest);
+        return run_as_rfkill(&a0.to_string_lossy(), &rest);
     }
     let cli = match parse_args() {
         Ok(cli) => cli,
@@ -52,7 +49,7 @@ pub fn run() -> ExitCode {
 
 /// pin13 installed or linked as `rfkill`: util-linux's command line,
 /// output and exit statuses (0 or 1); see `cmd::compat`.
-fn run_as_rfkill(args: &[std::ffi::OsString]) -> ExitCode {
+fn run_as_rfkill(argv0: &str, args: &[std::ffi::OsString]) -> ExitCode {
     use cli::rfkill::{parse, Stop, USAGE};
     let say = |to_stdout: bool, text: &str| {
         let _ = if to_stdout {
@@ -77,9 +74,14 @@ fn run_as_rfkill(args: &[std::ffi::OsString]) -> ExitCode {
             );
             return ExitCode::SUCCESS;
         }
-        Err(Stop::Usage { message, try_help }) => {
+        Err(Stop::Usage {
+            message,
+            try_help,
+            from_getopt,
+        }) => {
             if let Some(m) = message {
-                say(false, &format!("rfkill: {m}\n"));
+                let who = if from_getopt { argv0 } else { "rfkill" };
+                say(false, &format!("{who}: {m}\n"));
             }
             if try_help {
                 say(false, "Try 'rfkill --help' for more information.\n");

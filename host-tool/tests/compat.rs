@@ -50,7 +50,16 @@ struct Out {
 /// Run `prog` (pin13 or the `rfkill` link) with a clean PIN13_* environment,
 /// then `PIN13_SYSFS`/`PIN13_RFKILL_DEV` as given.
 fn run(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
-    let mut c = Command::new(prog);
+    // The link is run as a shell runs it from PATH: argv[0] is `rfkill`
+    // (getopt's messages start with argv[0], as util-linux's do).
+    let mut c = match (prog.file_name(), prog.parent()) {
+        (Some(n), Some(dir)) if n == "rfkill" => {
+            let mut c = Command::new("rfkill");
+            c.env("PATH", dir);
+            c
+        }
+        _ => Command::new(prog),
+    };
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("PIN13_") {
             c.env_remove(&k);
@@ -411,4 +420,192 @@ fn util_linux_habits_get_suggestions_under_pin13() {
     assert!(got.stderr.contains("'list'"), "{}", got.stderr);
     let got = run(Path::new(BIN), &["evnet"], &sysfs, &dev);
     assert!(got.stderr.contains("'event'"), "{}", got.stderr);
+}
+
+// --- section 2: help, man page ------------------------------------------------------
+
+/// `pin13 ARGS` with COLUMNS set (help goes to a pipe, so clap asks COLUMNS).
+fn help_at(args: &[&str], columns: &str) -> String {
+    let mut c = Command::new(BIN);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("PIN13_") {
+            c.env_remove(&k);
+        }
+    }
+    let o = c.args(args).env("COLUMNS", columns).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{args:?}");
+    String::from_utf8(o.stdout).unwrap()
+}
+
+const HELP_PATHS: [&[&str]; 16] = [
+    &[],
+    &["status"],
+    &["list"],
+    &["watch"],
+    &["event"],
+    &["block"],
+    &["unblock"],
+    &["toggle"],
+    &["diagnose"],
+    &["verify"],
+    &["snapshot"],
+    &["jig"],
+    &["jig", "probe"],
+    &["jig", "emulate"],
+    &["man"],
+    &["completions"],
+];
+
+#[test]
+fn help_wraps_at_80_columns_without_cutting_words() {
+    for path in HELP_PATHS {
+        for flag in ["-h", "--help"] {
+            let mut args = path.to_vec();
+            args.push(flag);
+            let narrow = help_at(&args, "80");
+            let wide = help_at(&args, "10000");
+            for l in narrow.lines() {
+                assert!(
+                    l.chars().count() <= 80,
+                    "pin13 {args:?}: {} columns: {l}",
+                    l.chars().count()
+                );
+            }
+            let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+            assert_eq!(
+                words(&narrow),
+                words(&wide),
+                "pin13 {args:?}: a word was cut"
+            );
+        }
+    }
+}
+
+#[test]
+fn global_options_have_their_heading_and_stay_out_where_they_mean_nothing() {
+    let status = help_at(&["status", "--help"], "100");
+    let globals = status
+        .split("Global options:")
+        .nth(1)
+        .expect("no Global options heading");
+    for opt in ["--rfkill-dev", "--sysfs", "--replay"] {
+        assert!(
+            globals.contains(opt),
+            "status --help: {opt} not under Global options"
+        );
+    }
+    for path in [&["man"][..], &["completions"]] {
+        let mut a = path.to_vec();
+        a.push("--help");
+        let h = help_at(&a, "100");
+        for opt in ["--rfkill-dev", "--sysfs", "--replay", "Global options"] {
+            assert!(!h.contains(opt), "pin13 {a:?} offers {opt}");
+        }
+    }
+    for cmd in ["watch", "event", "block", "verify", "snapshot"] {
+        let h = help_at(&[cmd, "--help"], "100");
+        assert!(!h.contains("--replay"), "{cmd} --help offers --replay");
+        assert!(h.contains("--sysfs"), "{cmd} --help lost --sysfs");
+    }
+    // Hidden, not gone: still refused with a reason.
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dev = capture_of(&sysfs, &temp_dir("replay"));
+    let got = run(
+        Path::new(BIN),
+        &["--replay", "x.json", "watch"],
+        &sysfs,
+        &dev,
+    );
+    assert_eq!(got.code, 2);
+    assert!(
+        got.stderr.contains("--replay does not apply"),
+        "{}",
+        got.stderr
+    );
+}
+
+fn man_page() -> String {
+    help_at(&["man"], "80")
+}
+
+/// The man page's text with the break points (`\:`) taken out.
+fn man_text() -> String {
+    man_page().replace("\\:", "")
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// stderr of `prog args` fed the man page on stdin.
+fn format_warnings(prog: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    use std::io::Write;
+    let mut c = Command::new(prog);
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(man_page().as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn man_page_formats_cleanly_at_60_80_and_100_columns() {
+    if !have("groff") {
+        eprintln!("SKIPPED: groff is not installed");
+        return;
+    }
+    for w in ["60", "80", "100"] {
+        let ll = format!("-rLL={w}n");
+        let err = format_warnings("groff", &["-ww", "-man", "-Tutf8", &ll], &[]);
+        assert_eq!(err, "", "groff -ww at {w} columns");
+        if have("man") {
+            let err = format_warnings("man", &["--warnings", "-l", "-"], &[("MANWIDTH", w)]);
+            assert_eq!(err, "", "man -l at {w} columns");
+        }
+    }
+}
+
+#[test]
+fn man_page_has_value_names_examples_see_also_and_the_guide() {
+    let page = man_text();
+    let synopsis = page
+        .split(".SH SYNOPSIS\n")
+        .nth(1)
+        .and_then(|s| s.lines().next())
+        .unwrap();
+    for v in [
+        "\\fIPATH\\fR",
+        "\\fIDIR\\fR",
+        "\\fIFILE\\fR",
+        "\\fILIST\\fR",
+    ] {
+        assert!(synopsis.contains(v), "SYNOPSIS lacks {v}: {synopsis}");
+    }
+    assert!(page.contains("\\fBpin13 watch\\fR [\\fISELECTOR\\fR...] [\\fB\\-J\\fR|\\fB\\-\\-json\\fR] [\\fB\\-\\-count\\fR \\fIN\\fR]"));
+    assert!(!page.contains('`'), "markdown backticks in the man page");
+    assert!(page.contains(".SH EXAMPLES\n"));
+    let see_also = page.split(".SH \"SEE ALSO\"\n").nth(1).unwrap();
+    assert!(see_also.contains("\\fBrfkill\\fR(8)"), "{see_also}");
+    assert!(
+        see_also.contains("/usr/share/doc/pin13/guide.md"),
+        "{see_also}"
+    );
+    assert!(see_also.contains("https://"), "{see_also}");
+    assert!(!see_also.contains("sources"), "{see_also}");
 }

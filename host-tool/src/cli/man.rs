@@ -147,12 +147,11 @@ pub fn man_page() -> String {
     let mut page = String::new();
     page.push_str(".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n");
     append(&mut page, &section(|w| top.render_title(w)), false);
+    // Ragged right: long option lists and JSON keys leave nothing to stretch.
+    page.push_str(".ad l\n");
     append(&mut page, &section(|w| top.render_name_section(w)), false);
-    append(
-        &mut page,
-        &section(|w| top.render_synopsis_section(w)),
-        false,
-    );
+    page.push_str(".SH SYNOPSIS\n");
+    page.push_str(&synopsis(&cmd, "pin13"));
     append(
         &mut page,
         &section(|w| top.render_description_section(w)),
@@ -179,11 +178,7 @@ pub fn man_page() -> String {
         roff.control("SS", [name.as_str()]);
         append(&mut page, &roff.render(), false);
         let man = Man::new(without_inherited(sub));
-        append(
-            &mut page,
-            &section(|w| man.render_synopsis_section(w)),
-            true,
-        );
+        page.push_str(&synopsis(&without_inherited(sub), &name));
         append(
             &mut page,
             &section(|w| man.render_description_section(w)),
@@ -226,6 +221,13 @@ pub fn man_page() -> String {
         }
     }
 
+    roff.control("SH", ["EXAMPLES"]);
+    for (what, example) in EXAMPLES {
+        roff.control("TP", []);
+        roff.text([bold(example)]);
+        roff.text([roman(what)]);
+    }
+
     roff.control("SH", ["EXIT STATUS"]);
     for (code, meaning) in exit_statuses() {
         roff.control("TP", []);
@@ -246,14 +248,144 @@ pub fn man_page() -> String {
     )]);
 
     roff.control("SH", ["SEE ALSO"]);
-    roff.text([
-        bold("rfkill"),
-        roman("(8), "),
-        bold("dmesg"),
-        roman("(1); docs/guide.md (the modding guide) and hardware/ in the pin13 sources."),
-    ]);
+    roff.text([bold("rfkill"), roman("(8), "), bold("dmesg"), roman("(1).")]);
+    roff.text([roman(format!(
+        "The modding guide (symptoms, the tape mod, the bench jig): {GUIDE_URL}; \
+         packages install it as {GUIDE_INSTALLED}."
+    ))]);
     append(&mut page, &roff.render(), false);
-    page
+    readable(&page)
+}
+
+/// Where the guide is for someone with only the binary.
+pub const GUIDE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/guide.md");
+/// Where a package puts the guide.
+pub const GUIDE_INSTALLED: &str = "/usr/share/doc/pin13/guide.md";
+
+/// The EXAMPLES section: (what it does, the command).
+const EXAMPLES: [(&str, &str); 8] = [
+    (
+        "Every radio, with the driver and the reason of a hard block.",
+        "pin13",
+    ),
+    ("Why is the wireless off, and what to do.", "pin13 diagnose"),
+    (
+        "util-linux's old listing, for scripts that read it.",
+        "pin13 list",
+    ),
+    (
+        "Lift the soft block of every wireless radio.",
+        "sudo pin13 unblock wifi",
+    ),
+    (
+        "Follow changes while pressing the kill switch.",
+        "pin13 watch",
+    ),
+    (
+        "Check the tape mod for 30 seconds (PASS or FAIL).",
+        "pin13 verify --duration 30",
+    ),
+    (
+        "Save a report for someone else to replay.",
+        "pin13 snapshot -o mylaptop.json",
+    ),
+    (
+        "Try the bench jig with no hardware.",
+        "pin13 jig probe --backend sim --wire open",
+    ),
+];
+
+/// Text escaped for roff: `\` as `\e`, `-` as `\-`.
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// One SYNOPSIS line for `cmd` called `name`, with every visible option and
+/// its value name (`[\-o|\-\-output LIST]`), the positionals and `COMMAND`.
+fn synopsis(cmd: &clap::Command, name: &str) -> String {
+    let mut parts = vec![format!("\\fB{}\\fR", esc(name))];
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let value = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| a.get_id().as_str().to_ascii_uppercase());
+        let many = a.get_num_args().is_some_and(|r| r.max_values() > 1)
+            || matches!(a.get_action(), clap::ArgAction::Append);
+        let dots = if many { "..." } else { "" };
+        let item = if a.is_positional() {
+            format!("\\fI{}\\fR{dots}", esc(&value))
+        } else {
+            let mut names = Vec::new();
+            if let Some(c) = a.get_short() {
+                names.push(format!("\\fB\\-{}\\fR", esc(&c.to_string())));
+            }
+            if let Some(l) = a.get_long() {
+                names.push(format!("\\fB\\-\\-{}\\fR", esc(l)));
+            }
+            let takes = a.get_action().takes_values();
+            let v = if takes {
+                format!(" \\fI{}\\fR", esc(&value))
+            } else {
+                String::new()
+            };
+            format!("{}{v}", names.join("|"))
+        };
+        parts.push(if a.is_required_set() {
+            item
+        } else {
+            format!("[{item}]")
+        });
+    }
+    if cmd.has_subcommands() {
+        parts.push(if cmd.is_subcommand_required_set() {
+            "\\fICOMMAND\\fR".to_string()
+        } else {
+            "[\\fICOMMAND\\fR]".to_string()
+        });
+    }
+    format!("{}\n", parts.join(" "))
+}
+
+/// The page as man readers want it: no markdown backticks (a pair becomes
+/// bold), and a break point after every comma and slash inside long words
+/// (`ID,TYPE,DEVICE,...`, JSON key lists, paths), so no width from 60
+/// columns up leaves a line groff cannot fill.
+fn readable(page: &str) -> String {
+    let mut out = String::with_capacity(page.len() + page.len() / 8);
+    for line in page.lines() {
+        if line.starts_with('.') || line.starts_with('\'') {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut bold = false;
+        for (i, word) in line.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let long = word.chars().count() > 20;
+            let chars: Vec<char> = word.chars().collect();
+            for (k, &c) in chars.iter().enumerate() {
+                match c {
+                    '`' => {
+                        out.push_str(if bold { "\\fR" } else { "\\fB" });
+                        bold = !bold;
+                    }
+                    ',' | '/' if long && k + 1 < chars.len() => {
+                        out.push(c);
+                        out.push_str("\\:");
+                    }
+                    c => out.push(c),
+                }
+            }
+        }
+        if bold {
+            out.push_str("\\fR");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `(code, meaning)` pairs from [`EXIT_STATUS_HELP`] (its first line is a title).

@@ -19,9 +19,12 @@ pub enum Stop {
     /// `-V`/`--version`: print the version, exit 0.
     Version,
     /// A mistake: print `message` (if any) and the "Try" line on stderr, exit 1.
+    /// `from_getopt`: the message is getopt's, which starts with argv[0] as
+    /// given (`/usr/sbin/rfkill: invalid option -- 'x'`), not with `rfkill`.
     Usage {
         message: Option<String>,
         try_help: bool,
+        from_getopt: bool,
     },
 }
 
@@ -42,10 +45,12 @@ pub fn is_rfkill_name(argv0: &std::ffi::OsStr) -> bool {
         .is_some_and(|n| n == "rfkill")
 }
 
+/// One of getopt's own complaints.
 fn usage(message: impl Into<String>) -> Stop {
     Stop::Usage {
         message: Some(message.into()),
         try_help: true,
+        from_getopt: true,
     }
 }
 
@@ -62,6 +67,7 @@ pub fn parse(args: &[OsString]) -> Result<RfkillArgs, Stop> {
             Some(other) if other != name => Err(Stop::Usage {
                 message: Some("mutually exclusive arguments: --json --raw".to_string()),
                 try_help: false,
+                from_getopt: false,
             }),
             _ => {
                 seen_excl = Some(name);
@@ -187,6 +193,7 @@ pub fn parse(args: &[OsString]) -> Result<RfkillArgs, Stop> {
                 return Err(Stop::Usage {
                     message: None,
                     try_help: true,
+                    from_getopt: false,
                 })
             }
         };
@@ -270,7 +277,9 @@ mod tests {
     #[test]
     fn mistakes_are_util_linux_messages() {
         let msg = |r: Result<RfkillArgs, Stop>| match r {
-            Err(Stop::Usage { message, try_help }) => (message, try_help),
+            Err(Stop::Usage {
+                message, try_help, ..
+            }) => (message, try_help),
             other => panic!("{other:?}"),
         };
         assert_eq!(

@@ -31,8 +31,9 @@ pub struct DiagnoseArgs {
     #[arg(value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 
-    /// Print JSON: {"devices":[{"id","device","type","soft","hard","reasons","driver",
-    /// "bus","pci_id","rf_kill","cause","advice","root",...}],"source","result"}
+    /// Print JSON: {"devices": [{"id", "device", "type", "soft", "hard", "reasons",
+    /// "driver", "bus", "pci_id", "rf_kill", "cause", "advice", "root", ...}],
+    /// "source", "result"}
     #[arg(long, short = 'J')]
     pub json: bool,
 }

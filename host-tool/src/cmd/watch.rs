@@ -30,7 +30,7 @@ pub struct WatchArgs {
     #[arg(value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 
-    /// JSON lines: {"time","id","type","device","op","soft","hard","reasons"}.
+    /// JSON lines: {"time", "id", "type", "device", "op", "soft", "hard", "reasons"}.
     #[arg(short = 'J', long)]
     pub json: bool,
 

@@ -6,11 +6,16 @@
 # pin13 keeps under its own name (list, event, -J, -r, -o) with the same stdout.
 # timeout: 240
 
-UL=/usr/sbin/rfkill
-[ -x "$UL" ] || UL=$(command -v rfkill)
-mkdir -p /tmp/mc
+# Both run as a shell runs `rfkill` from PATH (argv[0] is `rfkill`: getopt's
+# messages start with it).
+ul_bin=/usr/sbin/rfkill
+[ -x "$ul_bin" ] || ul_bin=$(command -v rfkill)
+mkdir -p /tmp/mc /tmp/ul
 ln -sf "$(command -v pin13)" /tmp/mc/rfkill
-PR=/tmp/mc/rfkill
+ln -sf "$ul_bin" /tmp/ul/rfkill
+UL=ul_rfkill PR=pin13_rfkill
+ul_rfkill() { env PATH="/tmp/ul:$PATH" rfkill "$@"; }
+pin13_rfkill() { env PATH="/tmp/mc:$PATH" rfkill "$@"; }
 N=0 NP=0
 
 # m both|rf ARGS...: util-linux vs pin13-as-rfkill (stdout, stderr, status);
@@ -89,8 +94,8 @@ info "listing and errors: $N comparisons as rfkill, $NP as pin13"
 # --- event lines: util-linux, pin13 as rfkill, pin13 event, read together ------------
 ev_run() { # ev_run TZ
   rm -f /tmp/ev.*
-  bg env TZ="$1" "$UL" event > /tmp/ev.ref 2>&1; _a=$BG_PID
-  bg env TZ="$1" "$PR" event > /tmp/ev.got 2>&1; _b=$BG_PID
+  bg env TZ="$1" PATH="/tmp/ul:$PATH" rfkill event > /tmp/ev.ref 2>&1; _a=$BG_PID
+  bg env TZ="$1" PATH="/tmp/mc:$PATH" rfkill event > /tmp/ev.got 2>&1; _b=$BG_PID
   bg env TZ="$1" pin13 event > /tmp/ev.p13 2>&1; _c=$BG_PID
   _n=$(rf_count)
   for f in ref got p13; do
