@@ -609,3 +609,76 @@ fn man_page_has_value_names_examples_see_also_and_the_guide() {
     assert!(see_also.contains("https://"), "{see_also}");
     assert!(!see_also.contains("sources"), "{see_also}");
 }
+
+// --- section 2: completions -------------------------------------------------------
+
+/// What bash completes for `words` (the last one is being completed), with
+/// pin13's bash completions loaded, run in `dir`.
+fn bash_complete(words: &[&str], dir: &Path) -> Vec<String> {
+    let script = help_at(&["completions", "bash"], "80");
+    let path = dir.join("pin13.bash");
+    std::fs::write(&path, script).unwrap();
+    let cur = words.last().copied().unwrap_or("");
+    let prev = if words.len() >= 2 {
+        words[words.len() - 2]
+    } else {
+        ""
+    };
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let prog = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _pin13 pin13 '{cur}' '{prev}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display(),
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let o = Command::new("bash")
+        .args(["--norc", "-c", &prog])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completes_selectors_wire_models_and_backends_not_file_names() {
+    if !have("bash") {
+        eprintln!("SKIPPED: no bash");
+        return;
+    }
+    let dir = temp_dir("complete");
+    std::fs::write(dir.join("openfile"), "").unwrap();
+    std::fs::write(dir.join("wlanfile"), "").unwrap();
+    for cmd in [
+        "status", "list", "block", "unblock", "toggle", "diagnose", "watch",
+    ] {
+        let got = bash_complete(&["pin13", cmd, ""], &dir);
+        for w in ["all", "wlan", "wifi", "bluetooth", "nfc"] {
+            assert!(
+                got.iter().any(|g| g == w),
+                "pin13 {cmd} <TAB>: no {w} in {got:?}"
+            );
+        }
+        assert!(
+            !got.iter().any(|g| g.ends_with("file")),
+            "{cmd}: file names {got:?}"
+        );
+    }
+    let got = bash_complete(&["pin13", "jig", "probe", "--wire", "o"], &dir);
+    assert_eq!(got, ["open"], "--wire o<TAB>");
+    let got = bash_complete(&["pin13", "jig", "probe", "--wire", ""], &dir);
+    assert!(got.iter().any(|g| g == "stuck-high") && got.iter().any(|g| g == "no-contact"));
+    assert!(
+        !got.iter().any(|g| g.ends_with("file")),
+        "--wire completes files: {got:?}"
+    );
+    let got = bash_complete(&["pin13", "jig", "probe", "--backend", ""], &dir);
+    for w in ["sim", "rpi", "serial:/dev/ttyACM0"] {
+        assert!(got.iter().any(|g| g == w), "--backend: no {w} in {got:?}");
+    }
+}

@@ -66,9 +66,73 @@ fn command() -> clap::Command {
     cmd
 }
 
+/// The words a radio selector completes to: `all` and the type names. In
+/// bash, also the names and indexes of the radios present when completing
+/// (the script reads /sys/class/rfkill at that moment).
+fn selector_words(shell: clap_complete::Shell) -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = crate::model::select::TYPE_WORDS
+        .split([',', ' ', '(', ')'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if shell == clap_complete::Shell::Bash {
+        // Inside the script's double-quoted word list: expanded when the
+        // shell completes, not when the script is generated.
+        words.push(
+            "$(cat /sys/class/rfkill/rfkill*/name /sys/class/rfkill/rfkill*/index 2>/dev/null)",
+        );
+    }
+    words
+}
+
+/// Wire models of the simulated bench (`intermittent:` takes a rate).
+const WIRE_WORDS: [&str; 12] = [
+    "open",
+    "connected",
+    "intermittent:1%",
+    "stuck-high",
+    "stuck-low",
+    "no-contact",
+    "powered-open",
+    "powered-connected",
+    "powered-intermittent:1%",
+    "powered-stuck-high",
+    "powered-stuck-low",
+    "powered-no-contact",
+];
+
+/// Jig backends.
+const BACKEND_WORDS: [&str; 4] = ["sim", "serial:/dev/ttyACM0", "serial:/dev/ttyUSB0", "rpi"];
+
+/// Give the arguments whose values are words (selectors, wire models,
+/// backends) those words for the completion scripts only: parsing keeps its
+/// own value parsers, and these words never complete to file names.
+fn with_completion_words(cmd: clap::Command, shell: clap_complete::Shell) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    let mut cmd = cmd.mut_args(|a| {
+        let words: Vec<&'static str> = match a.get_id().as_str() {
+            "selectors" => selector_words(shell),
+            "wire" => WIRE_WORDS.to_vec(),
+            "backend" => BACKEND_WORDS.to_vec(),
+            _ => return a,
+        };
+        let values: Vec<clap::builder::PossibleValue> = words
+            .into_iter()
+            .map(clap::builder::PossibleValue::new)
+            .collect();
+        a.value_parser(clap::builder::PossibleValuesParser::new(values))
+    });
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| with_completion_words(sub, shell));
+    }
+    cmd
+}
+
 /// Shell completion script for `shell`, generated from the clap definitions.
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut cmd = full_command();
+    let mut cmd = with_completion_words(full_command(), shell);
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "pin13", &mut buf);
     buf
