@@ -192,7 +192,7 @@ mod tests {
         let h = render_human(&fs, &[0, 1]);
         assert!(
             h.ends_with(
-                "\nAll 2 hard blocks come from tpacpi_bluetooth_sw (rfkill 0): start there.\n"
+                "\nBoth hard blocks come from tpacpi_bluetooth_sw (rfkill 0): start there.\n"
             ),
             "{h}"
         );

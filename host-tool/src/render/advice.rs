@@ -145,10 +145,10 @@ fn card_kill_line(f: &Finding, me: &str, steps: &mut Vec<String>) {
     );
     match f.hw.form {
         FormFactor::MiniPci => {
-            steps.push(
-                "If it stays hard-blocked, the laptop holds pin 13 of the mini-PCI card active: take the card out and cover pin 13 (the 7th contact on the front face, counting from pin 1) with a strip of thin tape. The card's own pull-up then keeps the kill line inactive."
-                    .into(),
-            );
+            steps.push(format!(
+                "If it stays hard-blocked, the laptop holds pin 13 of the mini-PCI card active: take the card out and cover pin 13 ({}) with a strip of thin tape. The card's own pull-up then keeps the kill line inactive.",
+                crate::render::words::PIN13_WHERE
+            ));
             steps.push(
                 "Check the tape on the bench with `pin13 jig probe` before the card goes back in."
                     .into(),

@@ -201,7 +201,7 @@ pub fn reason_text(r: &Radio) -> Option<String> {
     }
     Some(match r.reasons {
         None => "unknown".to_string(),
-        Some(x) if x.0 == 0 => "unspecified".to_string(),
+        Some(x) if x.0 == 0 => crate::render::words::NO_REASON.to_string(),
         Some(x) => x.names().join(","),
     })
 }
