@@ -21,7 +21,7 @@ def card_edge():
     a = out.append
     a(f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="DejaVu Sans, Arial, sans-serif">')
     a('<title>Mini PCI Type III card edge, top face, pin 13 marked</title>')
-    a('<desc>Schematic, not to scale. Top face = the face with the antenna connectors; it carries the odd pins. Pin 1 is the lone contact beside the key notch; pin 13 is the 7th contact counting pin 1. Pin 19 (3.3 V) is on this face, pin 18 (5 V) on the back face.</desc>')
+    a('<desc>Schematic, not to scale. Top face = the one with the antenna connectors; it carries the odd pins. Pin 1 is the lone contact beside the key notch; pin 13 is the 7th contact counting pin 1. Pin 19 (3.3 V) is on this face, pin 18 (5 V) on the back face.</desc>')
     a(f'<rect x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>')
     a('<text x="30" y="34" font-size="20" font-weight="bold" fill="#111">Mini PCI Type III card (Intel 2200BG): find pin 13</text>')
     a('<text x="30" y="56" font-size="13" fill="#333">Top face (antenna connectors on it, facing you), contacts pointing down. Schematic, not to scale.</text>')

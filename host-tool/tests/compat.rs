@@ -682,3 +682,101 @@ fn bash_completes_selectors_wire_models_and_backends_not_file_names() {
         assert!(got.iter().any(|g| g == w), "--backend: no {w} in {got:?}");
     }
 }
+
+// --- sections 3 and 4: words, the guide, the drawings -----------------------------------
+
+fn repo_text(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+#[test]
+fn a_zero_reason_hard_block_is_unspecified_everywhere() {
+    let sysfs = fixtures().join("sysfs/qemu-hwsim-rbtn-off");
+    let dev = capture_of(&sysfs, &temp_dir("unspec"));
+    let status = run(Path::new(BIN), &["status"], &sysfs, &dev);
+    let table = String::from_utf8(status.stdout).unwrap();
+    assert!(
+        table.contains(" dell-rbtn   blocked   blocked dell-rbtn      unspecified\n"),
+        "{table}"
+    );
+    let diag = run(Path::new(BIN), &["diagnose", "dell-rbtn"], &sysfs, &dev);
+    let text = String::from_utf8(diag.stdout).unwrap();
+    assert!(text.contains("hard blocked, reasons unspecified"), "{text}");
+    assert!(!text.contains("0x0"), "{text}");
+    let help = help_at(&["watch", "--help"], "100");
+    assert!(
+        help.contains("unspecified (hard-blocked, the driver gives no reason)"),
+        "{help}"
+    );
+    assert!(
+        help.contains("[] when not hard-blocked\nand for unspecified"),
+        "{help}"
+    );
+}
+
+const PIN13_WORDS: [&str; 3] = [
+    "the one with the antenna connectors",
+    "lone contact beside the key notch",
+    "7th contact counting pin 1",
+];
+
+#[test]
+fn pin_13_is_described_in_the_same_words_everywhere() {
+    let sysfs = fixtures().join("sysfs/ipw2200-hardkill");
+    let diag = run(
+        Path::new(BIN),
+        &["diagnose"],
+        &sysfs,
+        Path::new("/nonexistent"),
+    );
+    let advice = String::from_utf8(diag.stdout).unwrap();
+    for (what, text) in [
+        ("diagnose", advice.clone()),
+        ("guide", repo_text("docs/guide.md")),
+        ("card-edge.svg", repo_text("hardware/card-edge.svg")),
+    ] {
+        for w in PIN13_WORDS {
+            assert!(text.contains(w), "{what} lacks `{w}`");
+        }
+        assert!(!text.contains("front face"), "{what} says front face");
+    }
+    assert!(repo_text("hardware/pin13-reference.md").contains("7th contact counting pin 1"));
+}
+
+#[test]
+fn the_guide_starts_with_symptoms_and_names_eth1() {
+    let g = repo_text("docs/guide.md");
+    let symptoms = g.find("## 1. Symptoms").unwrap();
+    let note = g.find("--test guide_commands").unwrap();
+    assert!(
+        note > g.find("## How this guide is tested").unwrap(),
+        "the test note is not at the end"
+    );
+    assert!(symptoms < note);
+    let sym = &g[symptoms..g.find("## 2.").unwrap()];
+    assert!(
+        sym.contains("`eth1`") && sym.contains("ip link set eth1 up"),
+        "{sym}"
+    );
+    assert!(!sym.contains("ip link set wlan0"), "{sym}");
+    // After reinstalling: the util-linux listing beside diagnose.
+    let s10 = &g[g.find("## 10.").unwrap()..g.find("## 11.").unwrap()];
+    assert!(
+        s10.contains("```sh\npin13 list\npin13 diagnose\n```"),
+        "{s10}"
+    );
+    assert!(!g.contains("All 2 hard blocks") && g.contains("Both hard blocks"));
+}
+
+#[test]
+fn the_wiring_drawing_takes_ground_from_pin_15_and_says_where_sense_lands() {
+    let svg = repo_text("hardware/jig-wiring.svg");
+    assert!(!svg.contains("pin 69"), "ground still drawn as pin 69");
+    assert!(svg.contains(">pin 15</text>") && svg.contains(">CHSGND</text>"));
+    assert!(svg.contains("jig GND to card pin 15 (CHSGND)"));
+    assert!(svg.contains("SENSE_REF above SENSE"));
+    assert!(svg.contains("0.7 mm (P50) tips"));
+    assert!(svg.contains("font-size=\"14\" text-anchor=\"end\" font-weight=\"bold\" fill=\"#b71c1c\">Pin 13 = kill input"));
+    let bom = repo_text("hardware/bom.md");
+    assert!(bom.contains("card pin 15 (CHSGND)") && !bom.contains("pin 69"));
+}
