@@ -285,6 +285,24 @@ pub fn man_page() -> String {
         }
     }
 
+    roff.control("SH", ["AS RFKILL"]);
+    roff.text([roman(
+        "Installed or linked under the name rfkill, pin13 is util-linux rfkill 2.38: the same \
+         arguments (rfkill [options] command [identifier ...]), the same output bytes, messages and \
+         exit statuses (0, or 1 for an invalid identifier, an unknown command or a failed open or \
+         write), block, unblock and toggle silent, none of pin13's own columns or notes. Link it \
+         where util-linux rfkill is missing, e.g. a minimal or old distro:",
+    )]);
+    roff.control("IP", []);
+    roff.text([bold(
+        "sudo ln -s /usr/local/bin/pin13 /usr/local/sbin/rfkill",
+    )]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "Do not replace the distro's own /usr/sbin/rfkill. Under its own name pin13 keeps its \
+         richer defaults and the exit statuses below.",
+    )]);
+
     roff.control("SH", ["EXAMPLES"]);
     for (what, example) in EXAMPLES {
         roff.control("TP", []);
