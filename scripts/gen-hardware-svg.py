@@ -21,7 +21,7 @@ def card_edge():
     a = out.append
     a(f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="DejaVu Sans, Arial, sans-serif">')
     a('<title>Mini PCI Type III card edge, top face, pin 13 marked</title>')
-    a('<desc>Schematic, not to scale. Top face = the face with the antenna connectors; it carries the odd pins. Pin 1 is the lone contact beside the key notch; pin 13 is the 7th contact counting pin 1. Pin 19 (3.3 V) is on this face, pin 18 (5 V) on the back face.</desc>')
+    a('<desc>Schematic, not to scale. Top face = the one with the antenna connectors; it carries the odd pins. Pin 1 is the lone contact beside the key notch; pin 13 is the 7th contact counting pin 1. Pin 19 (3.3 V) is on this face, pin 18 (5 V) on the back face.</desc>')
     a(f'<rect x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>')
     a('<text x="30" y="34" font-size="20" font-weight="bold" fill="#111">Mini PCI Type III card (Intel 2200BG): find pin 13</text>')
     a('<text x="30" y="56" font-size="13" fill="#333">Top face (antenna connectors on it, facing you), contacts pointing down. Schematic, not to scale.</text>')
@@ -173,7 +173,9 @@ def jig_wiring(L):
     a(f'<text x="735" y="104" font-size="14" font-weight="bold" fill="#fff">CARD (2200BG), top face</text>')
     a(f'<text x="735" y="122" font-size="11.5" fill="#dfe">pin 13 enlarged; contacts point down</text>')
     a(f'<rect x="{fx0}" y="{ftop}" width="{fw}" height="{fedge - ftop}" fill="#e8c34a" stroke="#c62828" stroke-width="3"/>')
-    a(f'<text x="{fx0 + fw / 2}" y="{fedge - 8}" font-size="12" text-anchor="middle" font-weight="bold" fill="#b71c1c">13</text>')
+    a(f'<text x="{fx0 + fw / 2}" y="{fedge - 8}" font-size="16" text-anchor="middle" font-weight="bold" fill="#b71c1c">13</text>')
+    # As prominent as pin 19's label on the card-edge drawing.
+    a(f'<text x="{fx0 + fw}" y="{fedge + 22}" font-size="14" text-anchor="end" font-weight="bold" fill="#b71c1c">Pin 13 = kill input (7th contact)</text>')
     a(f'<rect x="{fx0 - 8}" y="{tape_top}" width="{fw + 16}" height="{fedge - tape_top + 6}" fill="#ff8f00" fill-opacity="0.55" stroke="#e65100" stroke-dasharray="4,3" stroke-width="1.5"/>')
     a(f'<text x="{fx0 + fw + 14}" y="{tape_top + 12}" font-size="12" fill="#fff">tape over the</text>')
     a(f'<text x="{fx0 + fw + 14}" y="{tape_top + 28}" font-size="12" fill="#fff">contact zone</text>')
@@ -205,8 +207,11 @@ def jig_wiring(L):
         resistor(440, y, ohms(r))
         a(f'<line x1="500" y1="{y}" x2="{fx0 - 112 - (8 if name == "drive" else 0)}" y2="{y}" stroke="#111" stroke-width="2"/>')
         probe(fx0 - 112 - (8 if name == 'drive' else 0), y)
-    a('<text x="520" y="318" font-size="11.5" fill="#333">spring probes on the bare</text>')
-    a('<text x="520" y="332" font-size="11.5" fill="#333">card-side metal of pin 13</text>')
+    a('<text x="520" y="318" font-size="11.5" fill="#333">SENSE_REF above SENSE, both on</text>')
+    a('<text x="520" y="332" font-size="11.5" fill="#333">the bare card-side metal of pin 13</text>')
+    # Where the two sense probes land: one above the other along the finger.
+    for i, t in enumerate(['one above the', 'other, ~1.5 mm', 'apart: pin 13 is', 'under 1 mm wide,', 'too narrow for two', '0.7 mm (P50) tips', 'side by side']):
+        a(f'<text x="{fx0 + fw + 14}" y="{ftop + 100 + 14 * i}" font-size="11" fill="#fff">{t}</text>')
     a('<text x="520" y="498" font-size="11.5" fill="#333">spring probe ON the tape, where</text>')
     a('<text x="520" y="512" font-size="11.5" fill="#333">the socket contact would press</text>')
     a('<text x="520" y="572" font-size="11" fill="#555">or: DRIVE wired to pin 13 of</text>')
@@ -236,8 +241,10 @@ def jig_wiring(L):
     a(f'<line x1="{jx1 + 20}" y1="690" x2="960" y2="690" stroke="#111" stroke-width="3"/>')
     a(f'<line x1="960" y1="690" x2="960" y2="{fedge}" stroke="#111" stroke-width="3"/>')
     a(f'<rect x="944" y="{fedge - 60}" width="32" height="60" fill="#e8c34a" stroke="#111" stroke-width="1.5"/>')
-    a(f'<text x="960" y="{fedge - 66}" font-size="11" text-anchor="middle" fill="#fff">GROUND</text>')
-    a(f'<text x="{jx1 + 40}" y="684" font-size="12" fill="#111">common ground: jig GND to a card GROUND contact (e.g. pin 69), connected FIRST</text>')
+    a(f'<text x="960" y="{fedge - 80}" font-size="11" text-anchor="middle" font-weight="bold" fill="#fff">pin 15</text>')
+    a(f'<text x="960" y="{fedge - 66}" font-size="11" text-anchor="middle" fill="#fff">CHSGND</text>')
+    a(f'<text x="{jx1 + 40}" y="684" font-size="12" fill="#111">common ground, connected FIRST: jig GND to card pin 15 (CHSGND),</text>')
+    a(f'<text x="{jx1 + 40}" y="706" font-size="12" fill="#111">the next contact after pin 13 on the top face (8th counting pin 1); clip nothing else</text>')
 
     # Notes.
     notes = [

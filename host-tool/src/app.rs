@@ -17,6 +17,11 @@ use crate::render::escape;
 use crate::sys::sysfs::Sysfs;
 
 pub fn run() -> ExitCode {
+    let mut args = std::env::args_os();
+    if let Some(a0) = args.next().filter(|a0| cli::rfkill::is_rfkill_name(a0)) {
+        let rest: Vec<std::ffi::OsString> = args.collect();
+        return run_as_rfkill(&a0.to_string_lossy(), &rest);
+    }
     let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => {
@@ -39,6 +44,75 @@ pub fn run() -> ExitCode {
                 let _ = writeln!(err, "hint: {}", escape::text(&h));
             }
             e.status().into()
+        }
+    }
+}
+
+/// pin13 installed or linked as `rfkill`: util-linux's command line,
+/// output and exit statuses (0 or 1); see `cmd::compat`.
+fn run_as_rfkill(argv0: &str, args: &[std::ffi::OsString]) -> ExitCode {
+    use cli::rfkill::{parse, Stop, USAGE};
+    let say = |to_stdout: bool, text: &str| {
+        let _ = if to_stdout {
+            std::io::stdout().lock().write_all(text.as_bytes())
+        } else {
+            std::io::stderr().lock().write_all(text.as_bytes())
+        };
+    };
+    let parsed = match parse(args) {
+        Ok(a) => a,
+        Err(Stop::Help) => {
+            say(true, USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(Stop::Version) => {
+            say(
+                true,
+                &format!(
+                    "rfkill from pin13 {} (util-linux 2.38.1 compatible)\n",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            );
+            return ExitCode::SUCCESS;
+        }
+        Err(Stop::Usage {
+            message,
+            try_help,
+            from_getopt,
+        }) => {
+            if let Some(m) = message {
+                let who = if from_getopt { argv0 } else { "rfkill" };
+                say(false, &format!("{who}: {m}\n"));
+            }
+            if try_help {
+                say(false, "Try 'rfkill --help' for more information.\n");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    if parsed.action == cmd::compat::Action::Help {
+        say(true, USAGE);
+        return ExitCode::SUCCESS;
+    }
+    // The same places to look as pin13 (the environment only: util-linux has
+    // no such options).
+    let env_path = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| default.into(), std::path::PathBuf::from)
+    };
+    let ctx = Context {
+        rfkill_dev: env_path("PIN13_RFKILL_DEV", "/dev/rfkill"),
+        sysfs: Sysfs::new(env_path("PIN13_SYSFS", "/sys")),
+        replay: None,
+    };
+    match cmd::compat::run(&ctx, &parsed) {
+        Ok(Status::Success) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            say(false, &format!("rfkill: {e}\n"));
+            ExitCode::FAILURE
         }
     }
 }
@@ -67,8 +141,16 @@ fn dispatch(cli: Cli) -> Result<Status, Error> {
         sysfs: Sysfs::new(cli.sysfs),
         replay: cli.replay,
     };
+    if cli.command.is_some() && cli.table.any() {
+        return Err(Error::usage(
+            "-J, -o, --output-all, -n and -r before a command are for bare `pin13` (status)",
+            Some("put them after the command: `pin13 status -J`".to_string()),
+        ));
+    }
     match cli.command {
-        None => cmd::status::run(&ctx, &cmd::status::StatusArgs::default_args()),
+        None => cmd::status::run(&ctx, &cli.table.status_args()),
+        Some(Command::List(a)) => cmd::list::run(&ctx, &a),
+        Some(Command::Event(a)) => cmd::event::run(&ctx, &a),
         Some(Command::Status(a)) => cmd::status::run(&ctx, &a),
         Some(Command::Watch(a)) => cmd::watch::run(&ctx, &a),
         Some(Command::Block(a)) => cmd::block::run(&ctx, Action::Block, &a),

@@ -66,9 +66,73 @@ fn command() -> clap::Command {
     cmd
 }
 
+/// The words a radio selector completes to: `all` and the type names. In
+/// bash, also the names and indexes of the radios present when completing
+/// (the script reads /sys/class/rfkill at that moment).
+fn selector_words(shell: clap_complete::Shell) -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = crate::model::select::TYPE_WORDS
+        .split([',', ' ', '(', ')'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if shell == clap_complete::Shell::Bash {
+        // Inside the script's double-quoted word list: expanded when the
+        // shell completes, not when the script is generated.
+        words.push(
+            "$(cat /sys/class/rfkill/rfkill*/name /sys/class/rfkill/rfkill*/index 2>/dev/null)",
+        );
+    }
+    words
+}
+
+/// Wire models of the simulated bench (`intermittent:` takes a rate).
+const WIRE_WORDS: [&str; 12] = [
+    "open",
+    "connected",
+    "intermittent:1%",
+    "stuck-high",
+    "stuck-low",
+    "no-contact",
+    "powered-open",
+    "powered-connected",
+    "powered-intermittent:1%",
+    "powered-stuck-high",
+    "powered-stuck-low",
+    "powered-no-contact",
+];
+
+/// Jig backends.
+const BACKEND_WORDS: [&str; 4] = ["sim", "serial:/dev/ttyACM0", "serial:/dev/ttyUSB0", "rpi"];
+
+/// Give the arguments whose values are words (selectors, wire models,
+/// backends) those words for the completion scripts only: parsing keeps its
+/// own value parsers, and these words never complete to file names.
+fn with_completion_words(cmd: clap::Command, shell: clap_complete::Shell) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    let mut cmd = cmd.mut_args(|a| {
+        let words: Vec<&'static str> = match a.get_id().as_str() {
+            "selectors" => selector_words(shell),
+            "wire" => WIRE_WORDS.to_vec(),
+            "backend" => BACKEND_WORDS.to_vec(),
+            _ => return a,
+        };
+        let values: Vec<clap::builder::PossibleValue> = words
+            .into_iter()
+            .map(clap::builder::PossibleValue::new)
+            .collect();
+        a.value_parser(clap::builder::PossibleValuesParser::new(values))
+    });
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| with_completion_words(sub, shell));
+    }
+    cmd
+}
+
 /// Shell completion script for `shell`, generated from the clap definitions.
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut cmd = full_command();
+    let mut cmd = with_completion_words(full_command(), shell);
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "pin13", &mut buf);
     buf
@@ -147,12 +211,11 @@ pub fn man_page() -> String {
     let mut page = String::new();
     page.push_str(".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n");
     append(&mut page, &section(|w| top.render_title(w)), false);
+    // Ragged right: long option lists and JSON keys leave nothing to stretch.
+    page.push_str(".ad l\n");
     append(&mut page, &section(|w| top.render_name_section(w)), false);
-    append(
-        &mut page,
-        &section(|w| top.render_synopsis_section(w)),
-        false,
-    );
+    page.push_str(".SH SYNOPSIS\n");
+    page.push_str(&synopsis(&cmd, "pin13"));
     append(
         &mut page,
         &section(|w| top.render_description_section(w)),
@@ -179,11 +242,7 @@ pub fn man_page() -> String {
         roff.control("SS", [name.as_str()]);
         append(&mut page, &roff.render(), false);
         let man = Man::new(without_inherited(sub));
-        append(
-            &mut page,
-            &section(|w| man.render_synopsis_section(w)),
-            true,
-        );
+        page.push_str(&synopsis(&without_inherited(sub), &name));
         append(
             &mut page,
             &section(|w| man.render_description_section(w)),
@@ -226,6 +285,31 @@ pub fn man_page() -> String {
         }
     }
 
+    roff.control("SH", ["AS RFKILL"]);
+    roff.text([roman(
+        "Installed or linked under the name rfkill, pin13 is util-linux rfkill 2.38: the same \
+         arguments (rfkill [options] command [identifier ...]), the same output bytes, messages and \
+         exit statuses (0, or 1 for an invalid identifier, an unknown command or a failed open or \
+         write), block, unblock and toggle silent, none of pin13's own columns or notes. Link it \
+         where util-linux rfkill is missing, e.g. a minimal or old distro:",
+    )]);
+    roff.control("IP", []);
+    roff.text([bold(
+        "sudo ln -s /usr/local/bin/pin13 /usr/local/sbin/rfkill",
+    )]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "Do not replace the distro's own /usr/sbin/rfkill. Under its own name pin13 keeps its \
+         richer defaults and the exit statuses below.",
+    )]);
+
+    roff.control("SH", ["EXAMPLES"]);
+    for (what, example) in EXAMPLES {
+        roff.control("TP", []);
+        roff.text([bold(example)]);
+        roff.text([roman(what)]);
+    }
+
     roff.control("SH", ["EXIT STATUS"]);
     for (code, meaning) in exit_statuses() {
         roff.control("TP", []);
@@ -246,14 +330,144 @@ pub fn man_page() -> String {
     )]);
 
     roff.control("SH", ["SEE ALSO"]);
-    roff.text([
-        bold("rfkill"),
-        roman("(8), "),
-        bold("dmesg"),
-        roman("(1); docs/guide.md (the modding guide) and hardware/ in the pin13 sources."),
-    ]);
+    roff.text([bold("rfkill"), roman("(8), "), bold("dmesg"), roman("(1).")]);
+    roff.text([roman(format!(
+        "The modding guide (symptoms, the tape mod, the bench jig): {GUIDE_URL}; \
+         packages install it as {GUIDE_INSTALLED}."
+    ))]);
     append(&mut page, &roff.render(), false);
-    page
+    readable(&page)
+}
+
+/// Where the guide is for someone with only the binary.
+pub const GUIDE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/guide.md");
+/// Where a package puts the guide.
+pub const GUIDE_INSTALLED: &str = "/usr/share/doc/pin13/guide.md";
+
+/// The EXAMPLES section: (what it does, the command).
+const EXAMPLES: [(&str, &str); 8] = [
+    (
+        "Every radio, with the driver and the reason of a hard block.",
+        "pin13",
+    ),
+    ("Why is the wireless off, and what to do.", "pin13 diagnose"),
+    (
+        "util-linux's old listing, for scripts that read it.",
+        "pin13 list",
+    ),
+    (
+        "Lift the soft block of every wireless radio.",
+        "sudo pin13 unblock wifi",
+    ),
+    (
+        "Follow changes while pressing the kill switch.",
+        "pin13 watch",
+    ),
+    (
+        "Check the tape mod for 30 seconds (PASS or FAIL).",
+        "pin13 verify --duration 30",
+    ),
+    (
+        "Save a report for someone else to replay.",
+        "pin13 snapshot -o mylaptop.json",
+    ),
+    (
+        "Try the bench jig with no hardware.",
+        "pin13 jig probe --backend sim --wire open",
+    ),
+];
+
+/// Text escaped for roff: `\` as `\e`, `-` as `\-`.
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// One SYNOPSIS line for `cmd` called `name`, with every visible option and
+/// its value name (`[\-o|\-\-output LIST]`), the positionals and `COMMAND`.
+fn synopsis(cmd: &clap::Command, name: &str) -> String {
+    let mut parts = vec![format!("\\fB{}\\fR", esc(name))];
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let value = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| a.get_id().as_str().to_ascii_uppercase());
+        let many = a.get_num_args().is_some_and(|r| r.max_values() > 1)
+            || matches!(a.get_action(), clap::ArgAction::Append);
+        let dots = if many { "..." } else { "" };
+        let item = if a.is_positional() {
+            format!("\\fI{}\\fR{dots}", esc(&value))
+        } else {
+            let mut names = Vec::new();
+            if let Some(c) = a.get_short() {
+                names.push(format!("\\fB\\-{}\\fR", esc(&c.to_string())));
+            }
+            if let Some(l) = a.get_long() {
+                names.push(format!("\\fB\\-\\-{}\\fR", esc(l)));
+            }
+            let takes = a.get_action().takes_values();
+            let v = if takes {
+                format!(" \\fI{}\\fR", esc(&value))
+            } else {
+                String::new()
+            };
+            format!("{}{v}", names.join("|"))
+        };
+        parts.push(if a.is_required_set() {
+            item
+        } else {
+            format!("[{item}]")
+        });
+    }
+    if cmd.has_subcommands() {
+        parts.push(if cmd.is_subcommand_required_set() {
+            "\\fICOMMAND\\fR".to_string()
+        } else {
+            "[\\fICOMMAND\\fR]".to_string()
+        });
+    }
+    format!("{}\n", parts.join(" "))
+}
+
+/// The page as man readers want it: no markdown backticks (a pair becomes
+/// bold), and a break point after every comma and slash inside long words
+/// (`ID,TYPE,DEVICE,...`, JSON key lists, paths), so no width from 60
+/// columns up leaves a line groff cannot fill.
+fn readable(page: &str) -> String {
+    let mut out = String::with_capacity(page.len() + page.len() / 8);
+    for line in page.lines() {
+        if line.starts_with('.') || line.starts_with('\'') {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut bold = false;
+        for (i, word) in line.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let long = word.chars().count() > 20;
+            let chars: Vec<char> = word.chars().collect();
+            for (k, &c) in chars.iter().enumerate() {
+                match c {
+                    '`' => {
+                        out.push_str(if bold { "\\fR" } else { "\\fB" });
+                        bold = !bold;
+                    }
+                    ',' | '/' if long && k + 1 < chars.len() => {
+                        out.push(c);
+                        out.push_str("\\:");
+                    }
+                    c => out.push(c),
+                }
+            }
+        }
+        if bold {
+            out.push_str("\\fR");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `(code, meaning)` pairs from [`EXIT_STATUS_HELP`] (its first line is a title).

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod man;
+pub mod rfkill;
 
 use crate::cmd;
-use crate::cmd::args::{set_eager, Deferred};
+use crate::cmd::args::{hide_unused_globals, set_eager, Deferred, GLOBAL_HEADING};
 use crate::exit::EXIT_STATUS_HELP;
 
 /// rfkill status and the pin-13 tape mod companion for old laptops.
@@ -25,6 +26,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL_HEADING,
         value_name = "PATH",
         env = "PIN13_RFKILL_DEV",
         default_value = "/dev/rfkill"
@@ -35,6 +37,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL_HEADING,
         value_name = "DIR",
         env = "PIN13_SYSFS",
         default_value = "/sys"
@@ -42,19 +45,73 @@ pub struct Cli {
     pub sysfs: PathBuf,
 
     /// Answer `status` and `diagnose` from a snapshot file instead of this machine.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL_HEADING, value_name = "FILE")]
     pub replay: Option<PathBuf>,
+
+    /// Without a command, the table options of `status`, as util-linux
+    /// `rfkill` takes them (`pin13 -J`, `pin13 -rn`, `pin13 -J -o ID,TYPE`).
+    #[command(flatten)]
+    pub table: TableOpts,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `status`'s output options, also accepted with no command (util-linux's
+/// `rfkill -J`). The same flags as [`cmd::status::StatusArgs`].
+#[derive(Debug, Default, Clone, clap::Args)]
+#[command(next_help_heading = "Status options (with no command)")]
+pub struct TableOpts {
+    /// JSON exactly like util-linux `rfkill -J` (no command: status).
+    #[arg(short = 'J', long, conflicts_with = "raw")]
+    pub json: bool,
+
+    /// Columns to show, as `status -o LIST` (no command: status).
+    #[arg(short, long, value_name = "LIST")]
+    pub output: Option<String>,
+
+    /// Show every column, as `status --output-all` (no command: status).
+    #[arg(long, conflicts_with = "output")]
+    pub output_all: bool,
+
+    /// Do not print the header line (no command: status).
+    #[arg(short, long)]
+    pub noheadings: bool,
+
+    /// Raw output, as `status -r` (no command: status).
+    #[arg(short, long)]
+    pub raw: bool,
+}
+
+impl TableOpts {
+    /// Whether any of them was given.
+    pub fn any(&self) -> bool {
+        self.json || self.output.is_some() || self.output_all || self.noheadings || self.raw
+    }
+
+    /// The `status` arguments bare `pin13` runs with these options.
+    pub fn status_args(&self) -> cmd::status::StatusArgs {
+        cmd::status::StatusArgs {
+            selectors: Vec::new(),
+            json: self.json,
+            output: self.output.clone(),
+            output_all: self.output_all,
+            noheadings: self.noheadings,
+            raw: self.raw,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show every radio's soft and hard state (the default command).
     Status(Deferred<cmd::status::StatusArgs>),
+    /// List radios in util-linux's `rfkill list` text.
+    List(Deferred<cmd::list::ListArgs>),
     /// Print one line per rfkill event as it happens.
     Watch(Deferred<cmd::watch::WatchArgs>),
+    /// Print rfkill events in util-linux's `rfkill event` lines.
+    Event(Deferred<cmd::event::EventArgs>),
     /// Soft-block radios (index, name, type or `all`).
     Block(Deferred<cmd::block::ChangeArgs>),
     /// Remove the soft block from radios (index, name, type or `all`).
@@ -79,8 +136,24 @@ pub enum Command {
 /// generators that walk it (`pin13 man`, `pin13 completions`).
 pub fn full_command() -> clap::Command {
     set_eager(true);
-    let cmd = Cli::command();
+    let mut cmd = Cli::command();
     set_eager(false);
+    // Copy the global options into the subcommands, then hide them where
+    // they mean nothing, as deferred building does for the one being run.
+    cmd.build();
+    hide_in_subcommands(cmd)
+}
+
+/// [`hide_unused_globals`] on every subcommand below `cmd`, at any depth (a
+/// deferred subcommand gets it wherever it sits, e.g. `jig toggle`).
+fn hide_in_subcommands(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| hide_in_subcommands(hide_unused_globals(sub)));
+    }
     cmd
 }
 

@@ -88,13 +88,35 @@ impl<T: Args> Args for Deferred<T> {
     }
 }
 
+/// The help heading of the options every command takes.
+pub const GLOBAL_HEADING: &str = "Global options";
+
+/// Hide the global options a subcommand has no use for (they are still
+/// accepted, and refused with a message where they cannot apply): none at
+/// all for `man` and `completions`; `--replay` for the commands that read
+/// live events or change the machine.
+pub fn hide_unused_globals(cmd: clap::Command) -> clap::Command {
+    let hidden: &[&str] = match cmd.get_name() {
+        "man" | "completions" => &["rfkill_dev", "sysfs", "replay"],
+        "watch" | "event" | "block" | "unblock" | "toggle" | "verify" | "snapshot" => &["replay"],
+        _ => &[],
+    };
+    cmd.mut_args(|a| {
+        if a.is_global_set() && hidden.contains(&a.get_id().as_str()) {
+            a.hide(true)
+        } else {
+            a
+        }
+    })
+}
+
 /// Run a deferred `augment` on `cmd` and leave `cmd` as eager building would
 /// have: global arguments last, the variant's about texts on top.
 fn add_deferred(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
     let inherited = cmd.get_arguments().count();
     let about = cmd.get_about().cloned();
     let long_about = cmd.get_long_about().cloned();
-    let mut cmd = move_first_to_back(augment(cmd), inherited);
+    let mut cmd = hide_unused_globals(move_first_to_back(augment(cmd), inherited));
     if let Some(about) = about {
         cmd = cmd.about(about);
         cmd = match long_about {

@@ -31,8 +31,9 @@ pub struct DiagnoseArgs {
     #[arg(value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 
-    /// Print JSON: {"devices":[{"id","device","type","soft","hard","reasons","driver",
-    /// "bus","pci_id","rf_kill","cause","advice","root",...}],"source","result"}
+    /// Print JSON: {"devices": [{"id", "device", "type", "soft", "hard", "reasons",
+    /// "driver", "bus", "pci_id", "rf_kill", "cause", "advice", "root", ...}],
+    /// "source", "result"}
     #[arg(long, short = 'J')]
     pub json: bool,
 }
@@ -53,10 +54,17 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
         s.push('\n');
         s
     } else {
-        render_human(&findings, &selected)
+        crate::render::advice::for_user(&render_human(&findings, &selected), running_as_root())
     };
     crate::render::table::emit(&mut std::io::stdout().lock(), &out)?;
     Ok(exit_status(&findings, &selected))
+}
+
+/// Whether pin13 runs as root: the owner of /proc/self is the effective
+/// user. Unknown (no /proc) counts as not root, so the advice says `sudo`.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
 #[cfg(test)]
@@ -191,7 +199,7 @@ mod tests {
         let h = render_human(&fs, &[0, 1]);
         assert!(
             h.ends_with(
-                "\nAll 2 hard blocks come from tpacpi_bluetooth_sw (rfkill 0): start there.\n"
+                "\nBoth hard blocks come from tpacpi_bluetooth_sw (rfkill 0): start there.\n"
             ),
             "{h}"
         );

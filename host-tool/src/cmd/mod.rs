@@ -3,8 +3,11 @@
 
 pub mod args;
 pub mod block;
+pub mod compat;
 pub mod diagnose;
+pub mod event;
 pub mod jig;
+pub mod list;
 pub mod snapshot;
 pub mod status;
 pub mod verify;

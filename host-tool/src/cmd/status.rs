@@ -225,7 +225,7 @@ mod tests {
             t,
             "ID TYPE DEVICE             SOFT      HARD DRIVER   REASON\n \
              0 wlan phy0          unblocked   blocked ipw2200  signal\n \
-             1 wlan acer-wireless unblocked unblocked acer-wmi \n"
+             1 wlan acer-wireless unblocked unblocked acer-wmi\n"
         );
         let j = render(&inv, &args(|a| a.json = true)).unwrap();
         assert!(!j.contains("driver"));

@@ -30,7 +30,7 @@ pub struct WatchArgs {
     #[arg(value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 
-    /// JSON lines: {"time","id","type","device","op","soft","hard","reasons"}.
+    /// JSON lines: {"time", "id", "type", "device", "op", "soft", "hard", "reasons"}.
     #[arg(short = 'J', long)]
     pub json: bool,
 
@@ -49,8 +49,9 @@ then one line per change, hot-plug (`add`) and removal (`del`):
   2026-11-24 14:46:57.411611+00:00 change id=2 device=dell-rbtn type=wlan soft=unblocked hard=unblocked reasons=-
 reasons: signal (switch or kill line), not-owner (firmware owns the radio),
 unspecified (hard-blocked, the driver gives no reason), unknown (kernel < 5.11),
-- (not hard-blocked). With --json, `reasons` is a list ([] when none, null when
-unknown). Ctrl-C, a closed pipe (`| head`), --count and --timeout exit 0.";
+- (not hard-blocked). With --json, `reasons` is a list: [] when not hard-blocked
+and for unspecified (no reason bits), null when unknown. Ctrl-C, a closed pipe
+(`| head`), --count and --timeout exit 0.";
 
 /// `--timeout`: 0 up to 1e9 seconds; a bare number is seconds.
 fn parse_timeout(s: &str) -> Result<Duration, String> {

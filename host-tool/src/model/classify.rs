@@ -221,7 +221,7 @@ fn platform_evidence(hw: &Hardware, reasons: Option<Reasons>) -> String {
     };
     match reasons {
         Some(Reasons(0)) => format!(
-            "{what}; hard=1 with reasons 0x0: the driver sets the state directly (rfkill_set_states), as laptop switches do"
+            "{what}; hard=1 with no reason given (unspecified): the driver sets the state directly (rfkill_set_states), as laptop switches do"
         ),
         Some(x) if x.signal() => format!("{what}; reason signal: the switch is off"),
         Some(x) => format!("{what}; reasons 0x{:x}", x.0),
@@ -478,7 +478,7 @@ mod tests {
         )];
         let f = one(&rs, 0);
         assert_eq!(f.cause, Cause::PlatformSwitch);
-        assert!(f.evidence[0].contains("reasons 0x0"), "{:?}", f.evidence);
+        assert!(f.evidence[0].contains("(unspecified)"), "{:?}", f.evidence);
     }
 
     #[test]

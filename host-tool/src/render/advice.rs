@@ -55,6 +55,22 @@ fn root_of<'a>(f: &Finding, all: &'a [Finding]) -> Option<&'a Finding> {
 }
 
 /// The next steps, in order, in plain words.
+/// The commands of the advice that need root (write access to /dev/rfkill).
+const ROOT_COMMANDS: [&str; 3] = ["`pin13 unblock ", "`pin13 block ", "`pin13 toggle "];
+
+/// `text` for the user running pin13: a command that needs root is shown
+/// with `sudo` unless pin13 already runs as root.
+pub fn for_user(text: &str, root: bool) -> String {
+    if root {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for c in ROOT_COMMANDS {
+        out = out.replace(c, &format!("`sudo {}", &c[1..]));
+    }
+    out
+}
+
 pub fn advice(f: &Finding, all: &[Finding]) -> Vec<String> {
     let me = selector(f, all);
     let mut steps = Vec::new();
@@ -145,10 +161,10 @@ fn card_kill_line(f: &Finding, me: &str, steps: &mut Vec<String>) {
     );
     match f.hw.form {
         FormFactor::MiniPci => {
-            steps.push(
-                "If it stays hard-blocked, the laptop holds pin 13 of the mini-PCI card active: take the card out and cover pin 13 (the 7th contact on the front face, counting from pin 1) with a strip of thin tape. The card's own pull-up then keeps the kill line inactive."
-                    .into(),
-            );
+            steps.push(format!(
+                "If it stays hard-blocked, the laptop holds pin 13 of the mini-PCI card active: take the card out and cover pin 13 ({}) with a strip of thin tape. The card's own pull-up then keeps the kill line inactive.",
+                crate::render::words::PIN13_WHERE
+            ));
             steps.push(
                 "Check the tape on the bench with `pin13 jig probe` before the card goes back in."
                     .into(),
@@ -382,6 +398,17 @@ mod tests {
                 "echo 0 | sudo tee /sys/devices/pci0000:00/0000:00:1e.0/0000:06:04.0/rf_kill"
             ),
             "{a}"
+        );
+    }
+
+    #[test]
+    fn root_commands_get_sudo_unless_root() {
+        let t =
+            "1. Lift the soft block: `pin13 unblock phy0`.\n2. (`pin13 unblock` will not help)\n";
+        assert_eq!(for_user(t, true), t);
+        assert_eq!(
+            for_user(t, false),
+            "1. Lift the soft block: `sudo pin13 unblock phy0`.\n2. (`pin13 unblock` will not help)\n"
         );
     }
 }

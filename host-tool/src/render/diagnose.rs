@@ -68,9 +68,12 @@ fn summary(findings: &[Finding], sel: &[&Finding]) -> Option<String> {
         return None;
     }
     let r = findings.iter().find(|f| f.id == root)?;
+    let all = match hard.len() {
+        2 => "Both hard blocks".to_string(),
+        n => format!("All {n} hard blocks"),
+    };
     Some(format!(
-        "All {} hard blocks come from {} (rfkill {}): start there.",
-        hard.len(),
+        "{all} come from {} (rfkill {}): start there.",
         advice::shown_name(r),
         r.id
     ))
@@ -121,7 +124,10 @@ fn evidence_lines(f: &Finding) -> Vec<(&'static str, String)> {
     // Reasons only matter for a hard block (stale bits can stay set after one).
     match f.reasons {
         Some(r) if r.0 != 0 => state.push_str(&format!(", reasons {}", r.names().join("+"))),
-        Some(_) if f.hard => state.push_str(", reasons 0x0"),
+        Some(_) if f.hard => {
+            state.push_str(", reasons ");
+            state.push_str(crate::render::words::NO_REASON);
+        }
         None if f.hard => state.push_str(", reasons not reported (kernel < 5.11)"),
         _ => {}
     }

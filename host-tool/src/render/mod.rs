@@ -7,6 +7,7 @@ pub mod block;
 pub mod diagnose;
 pub mod escape;
 pub mod jig;
+pub mod legacy;
 pub mod table;
 pub mod verify;
 pub mod watch;

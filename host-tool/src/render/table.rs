@@ -201,7 +201,7 @@ pub fn reason_text(r: &Radio) -> Option<String> {
     }
     Some(match r.reasons {
         None => "unknown".to_string(),
-        Some(x) if x.0 == 0 => "unspecified".to_string(),
+        Some(x) if x.0 == 0 => crate::render::words::NO_REASON.to_string(),
         Some(x) => x.names().join(","),
     })
 }
@@ -238,8 +238,8 @@ pub fn rows(cols: &[Column], radios: &[&Radio]) -> Vec<Vec<Option<String>>> {
         .collect()
 }
 
-/// The aligned table (util-linux's default output). As in libsmartcols, the
-/// separator before an empty last cell is still printed.
+/// The aligned table (util-linux's default output). Unlike libsmartcols, a
+/// line never ends in blanks (an empty DRIVER or REASON cell at the end).
 pub fn table(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> String {
     if rows.is_empty() {
         return String::new();
@@ -284,7 +284,9 @@ pub fn table(cols: &[Column], rows: &[Vec<Option<String>>], headings: bool) -> S
                 }
             }
         }
-        out.push_str(&l);
+        // An empty last cell leaves no blanks at the end of the line
+        // (util-linux's own columns are never empty).
+        out.push_str(l.trim_end_matches(' '));
         out.push('\n');
     };
     each_line(cols, rows, headings, &mut line);

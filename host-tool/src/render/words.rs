@@ -12,6 +12,14 @@ pub fn blocked(b: bool) -> &'static str {
     }
 }
 
+/// Where pin 13 is, in the same words everywhere (diagnose advice, the
+/// guide, the reference, the drawings).
+pub const PIN13_WHERE: &str = "top face, the one with the antenna connectors; pin 1 is the lone \
+     contact beside the key notch; pin 13 is the 7th contact counting pin 1";
+
+/// A hard block whose driver gives no reason (reasons 0x0).
+pub const NO_REASON: &str = "unspecified";
+
 #[cfg(test)]
 mod tests {
     use super::*;

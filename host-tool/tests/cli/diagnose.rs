@@ -30,7 +30,10 @@ fn ipw2200_kill_line_is_exit_4_and_names_pin_13() {
         &r.stdout,
         "reasons signal, rf_kill 2 (hardware kill line active)",
     );
-    has(&r.stdout, "cover pin 13 (the 7th contact on the front face");
+    has(
+        &r.stdout,
+        "cover pin 13 (top face, the one with the antenna connectors; pin 1 is the lone contact beside the key notch; pin 13 is the 7th contact counting pin 1)",
+    );
     has(&r.stdout, "`pin13 jig probe`");
     has(
         &r.stdout,
@@ -141,6 +144,10 @@ fn dell_rbtn_hard_with_reasons_0x0() {
     has(
         &r.stdout,
         "reasons 0x0: the driver sets the state directly (rfkill_set_states)",
+    );
+    has(
+        &r.stdout,
+        "no reason given (unspecified): the driver sets the state directly (rfkill_set_states)",
     );
     has(
         &r.stdout,

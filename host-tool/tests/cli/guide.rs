@@ -121,7 +121,7 @@ const EXTERNAL: &[(&str, &str)] = &[
     ),
     ("dmesg | grep ipw2200", "reads the user's kernel log"),
     (
-        "ip link set wlan0 up",
+        "ip link set eth1 up",
         "the user's interface; shown for its error message",
     ),
     (

@@ -5,6 +5,7 @@
 mod harness;
 
 mod block;
+mod compat;
 mod diagnose;
 mod docs;
 mod guide;
