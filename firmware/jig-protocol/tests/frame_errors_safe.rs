@@ -21,7 +21,7 @@ fn feed(s: &mut StreamServer<common::FakeJig>, bytes: &[u8]) -> Vec<Response> {
 fn asserted() -> StreamServer<common::FakeJig> {
     let mut s = StreamServer::new(common::server(Verdict::Isolated));
     let mut buf = [0u8; MAX_FRAME];
-    let kill = encode(1, &Request::Kill(KillOp::Assert.into()), &mut buf)
+    let kill = encode(1, &Request::Kill(KillOp::Assert), &mut buf)
         .unwrap()
         .to_vec();
     let r = feed(&mut s, &kill);

@@ -747,7 +747,7 @@ fn pin_13_is_described_in_the_same_words_everywhere() {
 fn the_guide_starts_with_symptoms_and_names_eth1() {
     let g = repo_text("docs/guide.md");
     let symptoms = g.find("## 1. Symptoms").unwrap();
-    let note = g.find("--test guide_commands").unwrap();
+    let note = g.find("--test cli guide").unwrap();
     assert!(
         note > g.find("## How this guide is tested").unwrap(),
         "the test note is not at the end"

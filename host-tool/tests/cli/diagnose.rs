@@ -143,10 +143,6 @@ fn dell_rbtn_hard_with_reasons_0x0() {
     has(&r.stdout, "  driver:   dell-rbtn (bus acpi)\n");
     has(
         &r.stdout,
-        "reasons 0x0: the driver sets the state directly (rfkill_set_states)",
-    );
-    has(
-        &r.stdout,
         "no reason given (unspecified): the driver sets the state directly (rfkill_set_states)",
     );
     has(
