@@ -240,3 +240,64 @@ jfield() {
 export_file() {
   { echo "@@FILE $1"; base64; echo "@@END"; } > /dev/ttyS1
 }
+
+# --- util-linux before 2.37 (the 32-bit lab's Debian 11 has 2.36.1) ----------------
+
+# Its `rfkill -J` names the array "" and prints each device on one line; pin13
+# (like util-linux 2.37 and later) prints "rfkilldevices" and one key per line.
+# With such an rfkill, `rfkill` in the scenarios is this function: JSON output is
+# rewritten into the current layout, key for key and value for value, so the
+# scenarios still compare bytes. Everything else goes to util-linux unchanged.
+ul_json_new() {
+  awk '
+    /^   "": \[$/ { print "   \"rfkilldevices\": ["; next }
+    /^      \{.*\},?$/ {
+      line = $0
+      sub(/^ *\{/, "", line); sub(/\},?$/, "", line)
+      n = split(line, f, /, "/)
+      print (nobj++ ? "      },{" : "      {")
+      for (i = 1; i <= n; i++) {
+        x = f[i]
+        if (i > 1) x = "\"" x
+        sub(/":/, "\": ", x)
+        printf "         %s%s\n", x, (i < n ? "," : "")
+      }
+      next
+    }
+    /^   \]$/ { if (nobj) print "      }"; print; next }
+    { print }'
+}
+case "$(/usr/sbin/rfkill --version 2>/dev/null)" in
+  *" 2.3"[0-6].* | *" 2.2"[0-9].*)
+    rfkill() {
+      case " $* " in
+        *" -J "* | *" --json "* | *" -J"[a-z]* )
+          command rfkill "$@" > /tmp/.ul.json || { _rc=$?; cat /tmp/.ul.json; rm -f /tmp/.ul.json; return $_rc; }
+          ul_json_new < /tmp/.ul.json
+          rm -f /tmp/.ul.json
+          ;;
+        *) command rfkill "$@" ;;
+      esac
+    }
+    ;;
+esac
+
+# --- kernel differences (the 32-bit lab runs Linux 5.10) ----------------------------
+
+# has_reasons: the kernel has hard_block_reasons (Linux 5.11+: 9-byte events).
+has_reasons() { [ -e "$RF/rfkill$(rf_list | head -n1)/hard_block_reasons" ]; }
+# ideapad_live: the IdeaPad switch follows port bit 1 on this kernel (6.1 does;
+# on 5.10 ideapad-laptop never reports the hard block through the lab's SSDT).
+# Probed once per boot: off, wait up to 3 s, back on.
+ideapad_live() {
+  if [ ! -f /tmp/.ideapad_live ]; then
+    _i=$(rf_idx ideapad_wlan) || { echo no > /tmp/.ideapad_live; return 1; }
+    ideapad_set 0
+    if wait_for 3 '[ "$(rf_attr "$_i" hard)" = 1 ]'; then echo yes; else echo no; fi > /tmp/.ideapad_live
+    ideapad_set 1
+    wait_for 3 '[ "$(rf_attr "$_i" hard)" = 0 ]' || true
+  fi
+  [ "$(cat /tmp/.ideapad_live)" = yes ]
+}
+# skip MSG: the scenario does not apply to this kernel (verdict SKIP, not a failure).
+skip() { echo "SKIP: $*"; exit 4; }
