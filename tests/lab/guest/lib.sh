@@ -241,47 +241,6 @@ export_file() {
   { echo "@@FILE $1"; base64; echo "@@END"; } > /dev/ttyS1
 }
 
-# --- util-linux before 2.37 (the 32-bit lab's Debian 11 has 2.36.1) ----------------
-
-# Its `rfkill -J` names the array "" and prints each device on one line; pin13
-# (like util-linux 2.37 and later) prints "rfkilldevices" and one key per line.
-# With such an rfkill, `rfkill` in the scenarios is this function: JSON output is
-# rewritten into the current layout, key for key and value for value, so the
-# scenarios still compare bytes. Everything else goes to util-linux unchanged.
-ul_json_new() {
-  awk '
-    /^   "": \[$/ { print "   \"rfkilldevices\": ["; next }
-    /^      \{.*\},?$/ {
-      line = $0
-      sub(/^ *\{/, "", line); sub(/\},?$/, "", line)
-      n = split(line, f, /, "/)
-      print (nobj++ ? "      },{" : "      {")
-      for (i = 1; i <= n; i++) {
-        x = f[i]
-        if (i > 1) x = "\"" x
-        sub(/":/, "\": ", x)
-        printf "         %s%s\n", x, (i < n ? "," : "")
-      }
-      next
-    }
-    /^   \]$/ { if (nobj) print "      }"; print; next }
-    { print }'
-}
-case "$(/usr/sbin/rfkill --version 2>/dev/null)" in
-  *" 2.3"[0-6].* | *" 2.2"[0-9].*)
-    rfkill() {
-      case " $* " in
-        *" -J "* | *" --json "* | *" -J"[a-z]* )
-          command rfkill "$@" > /tmp/.ul.json || { _rc=$?; cat /tmp/.ul.json; rm -f /tmp/.ul.json; return $_rc; }
-          ul_json_new < /tmp/.ul.json
-          rm -f /tmp/.ul.json
-          ;;
-        *) command rfkill "$@" ;;
-      esac
-    }
-    ;;
-esac
-
 # --- kernel differences (the 32-bit lab runs Linux 5.10) ----------------------------
 
 # has_reasons: the kernel has hard_block_reasons (Linux 5.11+: 9-byte events).

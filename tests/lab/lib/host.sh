@@ -295,6 +295,9 @@ build_initramfs() {
   if [ "$LAB_ARCH" = i386 ]; then
     cp "$OLD_ROOT/bin/busybox" "$root/bin/busybox"
     install_old_dynamic "$root" /usr/sbin/rfkill
+    # util-linux 2.36's JSON in the current layout for the scenarios (guest/rfkill-compat)
+    cp "$LAB_DIR/guest/rfkill-compat" "$root/lab/bin/rfkill"
+    chmod 0755 "$root/lab/bin/rfkill"
   else
     cp /bin/busybox "$root/bin/busybox"
     install_dynamic "$root" /usr/sbin/rfkill
