@@ -272,6 +272,42 @@ build_labtool() {
   fi
 }
 
+# For the benchmark's table of every shipped build (LAB_BENCH_BUILDS=1, set by
+# tests/lab/bench): the other builds and the floor program. Sets BENCH_FILES
+# ("guest-name:host-path" pairs; a dynamic one gets its libraries).
+#   x86_64 guest: pin13-glibc (the distro build, `cargo build --release` for the
+#   host: what `cargo install` gives), pin13-i686 (static, run through the 64-bit
+#   kernel's 32-bit support), floor and floor32 (tools/floor.c);
+#   i386 guest: floor (i386).
+build_bench_extras() {
+  BENCH_FILES=()
+  [ "${LAB_BENCH_BUILDS:-0}" = 1 ] || return 0
+  local tdir=${CARGO_TARGET_DIR:-$REPO/target} cflags=(-Os -static -nostdlib -fno-pie -no-pie -fno-stack-protector)
+  command -v gcc >/dev/null || die "the benchmark's floor program needs gcc"
+  mkdir -p "$CACHE/build"
+  if [ "$LAB_ARCH" = x86_64 ]; then
+    if [ -n "${PIN13_BENCH_GLIBC:-}" ]; then BENCH_FILES+=("pin13-glibc:$PIN13_BENCH_GLIBC"); else
+      log "building pin13 for the host (glibc, the distro build)"
+      (cd "$REPO" && cargo build -q --release --locked -p pin13) || die "cargo build --release -p pin13 failed"
+      BENCH_FILES+=("pin13-glibc:$tdir/release/pin13")
+    fi
+    if [ -n "${PIN13_BENCH_I686:-}" ]; then BENCH_FILES+=("pin13-i686:$PIN13_BENCH_I686"); else
+      log "building pin13 (release, i686-unknown-linux-musl)"
+      local lenv=()
+      [ ${#MUSL_LINKER_ENV[@]} -eq 0 ] || lenv=(CARGO_TARGET_I686_UNKNOWN_LINUX_MUSL_LINKER=rust-lld)
+      (cd "$REPO" && env "${lenv[@]}" cargo build -q --release --locked --target i686-unknown-linux-musl -p pin13) ||
+        die "cargo build for i686-unknown-linux-musl failed (rustup target add i686-unknown-linux-musl)"
+      BENCH_FILES+=("pin13-i686:$tdir/i686-unknown-linux-musl/release/pin13")
+    fi
+    gcc "${cflags[@]}" -o "$CACHE/build/floor" "$LAB_DIR/tools/floor.c" || die "gcc floor.c failed"
+    gcc -m32 "${cflags[@]}" -o "$CACHE/build/floor32" "$LAB_DIR/tools/floor.c" || die "gcc -m32 floor.c failed"
+    BENCH_FILES+=("floor:$CACHE/build/floor" "floor32:$CACHE/build/floor32")
+  else
+    gcc -m32 "${cflags[@]}" -o "$CACHE/build/floor32" "$LAB_DIR/tools/floor.c" || die "gcc -m32 floor.c failed"
+    BENCH_FILES+=("floor:$CACHE/build/floor32")
+  fi
+}
+
 # Copy a dynamic binary with every library ldd names, and the loader.
 install_dynamic() {
   local root=$1 bin=$2 lib
@@ -306,6 +342,15 @@ build_initramfs() {
   fi
   cp "$PIN13_BIN" "$root/lab/bin/pin13"
   cp "$LABTOOL_BIN" "$root/lab/bin/labtool"
+  local bf
+  for bf in "${BENCH_FILES[@]}"; do
+    if file_is_static "${bf#*:}"; then
+      cp "${bf#*:}" "$root/lab/bin/${bf%%:*}"
+    else
+      install_dynamic "$root" "${bf#*:}"
+      mv "$root${bf#*:}" "$root/lab/bin/${bf%%:*}"
+    fi
+  done
   cp "$LAB_DIR/guest/init" "$root/init"
   cp "$LAB_DIR"/guest/*.sh "$root/lab/"
   cp -r "$LAB_DIR/scenarios" "$root/lab/scenarios"
@@ -335,6 +380,7 @@ prepare() {
   fetch_kernel
   build_pin13
   build_labtool
+  build_bench_extras
   build_ssdt "$WORK/lab.aml"
   build_initramfs "$WORK/initrd.gz"
   log "kernel $(basename "$VMLINUZ"), initramfs $(du -k "$WORK/initrd.gz" | cut -f1) KiB"
