@@ -93,5 +93,6 @@ while IFS= read -r p; do
   fi
 done <"$listing"
 ((${#left[@]} == 0)) || fail "dpkg -r left: ${left[*]}"
-! command -v pin13 >/dev/null || fail "pin13 is still on PATH: $(command -v pin13)"
+hash -r
+[[ ! -e /usr/bin/pin13 ]] && ! command -v pin13 >/dev/null || fail "pin13 is still on PATH: $(command -v pin13)"
 echo "check-install: OK ($(grep -c . "$listing") paths installed, all removed)"

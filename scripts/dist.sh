@@ -31,7 +31,8 @@
 # uncommitted changes), so a snapshot sorts after the release it builds on and names
 # its commit. PIN13_PKG_VERSION overrides it. The binaries are built with
 # PIN13_BUILD=<package version>, so `pin13 --version` names the package.
-# File dates are the commit's (SOURCE_DATE_EPOCH), so a rebuild gives the same bytes.
+# File dates are the commit's (SOURCE_DATE_EPOCH); tar and gzip store no owner, name or
+# time of their own.
 #
 # Needs: what scripts/build-static.sh and firmware/build.sh need (rustup, file,
 # qemu-user for the aarch64 check), dpkg-deb, gzip, tar, sha256sum.
@@ -169,7 +170,8 @@ for a in "${arches[@]}"; do
   install -m 0644 "$gen/_pin13" "$root/usr/share/zsh/vendor-completions/_pin13"
   install -m 0644 "$gen/pin13.fish" "$root/usr/share/fish/vendor_completions.d/pin13.fish"
   stage_docs "$root/usr/share/doc/pin13" yes
-  if [[ -s packaging/debian/lintian-overrides ]]; then
+  # the override is for non-PIE static binaries only (lintian does not flag static-pie)
+  if [[ $(file -b "$bin") != *static-pie* ]]; then
     install -d "$root/usr/share/lintian/overrides"
     install -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/pin13"
   fi
