@@ -31,6 +31,7 @@ table_bench() {
     set -- "$@" -- "@static-i686" pin13 status --json
   fi
   if [ -x /lab/bin/pin13-i686 ]; then set -- "$@" -- "@static-i686(compat)" pin13-i686 status --json; fi
+  if [ -x /lab/bin/pin13-extra ]; then set -- "$@" -- "@$(cat /lab/extra-label)" pin13-extra status --json; fi
   if [ -x /lab/bin/floor ]; then set -- "$@" -- "@floor" floor; fi
   if [ -x /lab/bin/floor32 ]; then set -- "$@" -- "@floor-i386(compat)" floor32; fi
   labtool rotate "$n" -- "$@" 2>&1 | sed 's/^labtool:/@@BENCH error:/'

@@ -285,6 +285,8 @@ build_bench_extras() {
   local tdir=${CARGO_TARGET_DIR:-$REPO/target} cflags=(-Os -static -nostdlib -fno-pie -no-pie -fno-stack-protector)
   command -v gcc >/dev/null || die "the benchmark's floor program needs gcc"
   mkdir -p "$CACHE/build"
+  # PIN13_BENCH_EXTRA=LABEL:PATH: one more static build as a row (an experiment)
+  if [ -n "${PIN13_BENCH_EXTRA:-}" ]; then BENCH_FILES+=("pin13-extra:${PIN13_BENCH_EXTRA#*:}"); fi
   if [ "$LAB_ARCH" = x86_64 ]; then
     if [ -n "${PIN13_BENCH_GLIBC:-}" ]; then BENCH_FILES+=("pin13-glibc:$PIN13_BENCH_GLIBC"); else
       log "building pin13 for the host (glibc, the distro build)"
@@ -344,6 +346,7 @@ build_initramfs() {
   cp "$LABTOOL_BIN" "$root/lab/bin/labtool"
   local bf
   for bf in "${BENCH_FILES[@]}"; do
+    [ -z "${PIN13_BENCH_EXTRA:-}" ] || echo "${PIN13_BENCH_EXTRA%%:*}" > "$root/lab/extra-label"
     if file_is_static "${bf#*:}"; then
       cp "${bf#*:}" "$root/lab/bin/${bf%%:*}"
     else
