@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Static pin13 binaries for the users' machines: i686 (Pentium M laptops, old
-# 32-bit distros) and x86_64, both linked against musl so they run on any
-# Linux >= 3.2 without the distro's glibc.
+# 32-bit distros), x86_64, and aarch64 with the Raspberry Pi GPIO jig backend
+# (feature rpi; Raspberry Pi OS 64-bit, Bullseye as well as Bookworm: a
+# glibc build from a new toolchain would need a newer glibc than Bullseye's
+# 2.31), all linked against musl so they run on any Linux >= 3.2 without the
+# distro's glibc. These are the binaries scripts/dist.sh packages.
 #
 #   bash scripts/build-static.sh
 #
-# Writes target/static/pin13-i686 and target/static/pin13-x86_64, then checks
-# each one: statically linked and stripped (`file`), at most 1.5 MiB, and it
-# answers correctly on a bundled sysfs fixture (the i686 binary is run here, on
-# the x86_64 build machine, through the kernel's 32-bit support).
+# Writes target/static/pin13-{i686,x86_64,aarch64}, then checks each one:
+# statically linked and stripped (`file`), at most MAX_BYTES, and it answers
+# correctly on a bundled sysfs fixture (the i686 binary is run here, on the
+# x86_64 build machine, through the kernel's 32-bit support; the aarch64 one
+# under qemu-aarch64 without any sysroot, which also proves it needs no
+# libraries, and `jig probe --backend rpi` must say "not a Raspberry Pi").
+#
+# CPU baseline: i686-unknown-linux-musl is pentium4 (SSE2, no SSE3): a
+# Pentium M runs it. x86_64 is the plain x86-64 baseline; aarch64 is ARMv8-A
+# (Raspberry Pi 3, 4, 5, Zero 2 W).
 #
 # Linking: both targets link with rust-lld, which ships with the Rust
 # toolchain, against the musl libc and start files that the rustup target
@@ -16,7 +25,8 @@
 # conflicts with the aarch64 cross gcc CI also installs) and no musl-tools
 # are needed. Without rust-lld we fall back to rustc's default linker (cc).
 #
-# Needs: rustup (or the two targets already installed), `file`.
+# Needs: rustup (or the three targets already installed), `file`, and
+# qemu-user (`qemu-aarch64`) for the aarch64 run (skipped with a note without it).
 # Environment: PIN13_STATIC_FIXTURE overrides the fixture tree used for the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +35,9 @@ MAX_BYTES=$((1536 * 1024)) # 1.5 MiB
 OUT=target/static
 FIXTURE=${PIN13_STATIC_FIXTURE:-tests/fixtures/sysfs/ipw2200-hardkill}
 EXPECTED_DIR=scripts/static-expected
-TARGETS=(i686-unknown-linux-musl x86_64-unknown-linux-musl)
-NAMES=(pin13-i686 pin13-x86_64)
+TARGETS=(i686-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-musl)
+NAMES=(pin13-i686 pin13-x86_64 pin13-aarch64)
+FEATURES=("" "" rpi)
 
 fail() {
   echo "build-static: FAIL: $*" >&2
@@ -64,8 +75,10 @@ fi
 mkdir -p "$OUT"
 for i in "${!TARGETS[@]}"; do
   t=${TARGETS[$i]}
-  echo "build-static: cargo build --release --target $t"
-  env "${linker_env[@]}" cargo build --locked --release -p pin13 --target "$t"
+  feat=()
+  [[ -z ${FEATURES[$i]} ]] || feat=(--features "${FEATURES[$i]}")
+  echo "build-static: cargo build --release --target $t ${feat[*]}"
+  env "${linker_env[@]}" cargo build --locked --release -p pin13 --target "$t" "${feat[@]}"
   cp "target/$t/release/pin13" "$OUT/${NAMES[$i]}"
 done
 
@@ -102,33 +115,66 @@ fixture_name=$(basename "$FIXTURE")
 expected="$EXPECTED_DIR/$fixture_name.status.json"
 [[ -f $expected ]] || fail "expected output $expected is missing"
 
-run() { # run BIN ARGS... -> stdout in $got, exit status in $rc
-  local bin=$1
+# the aarch64 binary runs under qemu-user, with no -L: a static binary needs no sysroot
+declare -A runner=([pin13-i686]="" [pin13-x86_64]="" [pin13-aarch64]="")
+names_run=()
+for n in "${NAMES[@]}"; do
+  case $n in
+    pin13-aarch64)
+      if [[ $(uname -m) == aarch64 ]]; then
+        names_run+=("$n")
+      elif command -v qemu-aarch64 >/dev/null; then
+        runner[$n]=qemu-aarch64
+        names_run+=("$n")
+      else
+        echo "build-static: note: qemu-aarch64 missing (apt-get install qemu-user): $n not run"
+      fi
+      ;;
+    *) names_run+=("$n") ;;
+  esac
+done
+
+run() { # run NAME ARGS... -> stdout in $got, exit status in $rc
+  local n=$1 r=()
   shift
+  [[ -z ${runner[$n]} ]] || r=("${runner[$n]}")
   set +e
-  got=$("$bin" --sysfs "$FIXTURE" --rfkill-dev /nonexistent "$@" 2>"$OUT/stderr")
+  got=$("${r[@]}" "$OUT/$n" --sysfs "$FIXTURE" --rfkill-dev /nonexistent "$@" 2>"$OUT/stderr")
   rc=$?
   set -e
 }
 
 declare -A diagnose_out
-for n in "${NAMES[@]}"; do
-  bin="$OUT/$n"
-  "$bin" --version >/dev/null || fail "$n --version did not run"
+for n in "${names_run[@]}"; do
+  run "$n" --version
+  ((rc == 0)) || fail "$n --version did not run: $(cat "$OUT/stderr")"
+  [[ $got == "pin13 "*" ("*")" ]] || fail "$n --version does not name the build: $got"
+  echo "build-static: $n --version: $got"
 
-  run "$bin" status --json
+  run "$n" status --json
   ((rc == 0)) || fail "$n status --json on $fixture_name exited $rc: $(cat "$OUT/stderr")"
   diff -u "$expected" <(printf '%s\n' "$got") || fail "$n status --json on $fixture_name differs from $expected"
   echo "build-static: $n status --json on $fixture_name: exit 0, matches $expected"
 
-  run "$bin" diagnose --json
+  run "$n" diagnose --json
   ((rc == 4)) || fail "$n diagnose --json on $fixture_name exited $rc, expected 4: $(cat "$OUT/stderr")"
   grep -q '"card-kill-line"' <<<"$got" || fail "$n diagnose --json on $fixture_name does not name card-kill-line: $got"
   diagnose_out[$n]=$got
   echo "build-static: $n diagnose --json on $fixture_name: exit 4, cause card-kill-line"
 done
-[[ ${diagnose_out[pin13-i686]} == "${diagnose_out[pin13-x86_64]}" ]] ||
-  fail "diagnose --json differs between i686 and x86_64:
-$(diff <(echo "${diagnose_out[pin13-i686]}") <(echo "${diagnose_out[pin13-x86_64]}"))"
+for n in "${names_run[@]}"; do
+  [[ ${diagnose_out[$n]} == "${diagnose_out[pin13-x86_64]}" ]] ||
+    fail "diagnose --json differs between $n and pin13-x86_64:
+$(diff <(echo "${diagnose_out[$n]}") <(echo "${diagnose_out[pin13-x86_64]}"))"
+done
+
+# The Raspberry Pi backend is in the aarch64 build; off a Pi it must say so, exit 1.
+if [[ " ${names_run[*]} " == *" pin13-aarch64 "* && $(uname -m) != aarch64 ]]; then
+  run pin13-aarch64 jig probe --backend rpi
+  err="$got$(cat "$OUT/stderr")"
+  ((rc == 1)) && grep -q 'not a Raspberry Pi' <<<"$err" ||
+    fail "pin13-aarch64 jig probe --backend rpi: exit $rc, expected 1 and 'not a Raspberry Pi': $err"
+  echo "build-static: pin13-aarch64 jig probe --backend rpi (not a Pi): exit 1, $(head -n1 <<<"$err")"
+fi
 rm -f "$OUT/stderr"
-echo "build-static: OK (${NAMES[*]}: static, stripped, <= 1.5 MiB, correct on $fixture_name)"
+echo "build-static: OK (${NAMES[*]}: static, stripped, <= $((MAX_BYTES / 1024)) KiB, correct on $fixture_name)"

@@ -19,7 +19,12 @@ use crate::exit::EXIT_STATUS_HELP;
 /// Shows soft and hard kill state, says who holds a hard block and what to
 /// do, verifies the pin-13 tape mod and drives the bench jig.
 #[derive(Debug, Parser)]
-#[command(name = "pin13", version, after_help = EXIT_STATUS_HELP, propagate_version = true)]
+#[command(
+    name = "pin13",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PIN13_BUILD"), ")"),
+    after_help = EXIT_STATUS_HELP,
+    propagate_version = true
+)]
 pub struct Cli {
     /// The rfkill control device. A regular file is read as a capture of 8-byte
     /// events (`dd if=/dev/rfkill bs=8`); changes are appended to it.

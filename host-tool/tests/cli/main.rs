@@ -16,4 +16,5 @@ mod man;
 mod snapshot;
 mod status;
 mod verify;
+mod version;
 mod watch;

@@ -240,3 +240,23 @@ jfield() {
 export_file() {
   { echo "@@FILE $1"; base64; echo "@@END"; } > /dev/ttyS1
 }
+
+# --- kernel differences (the 32-bit lab runs Linux 5.10) ----------------------------
+
+# has_reasons: the kernel has hard_block_reasons (Linux 5.11+: 9-byte events).
+has_reasons() { [ -e "$RF/rfkill$(rf_list | head -n1)/hard_block_reasons" ]; }
+# ideapad_live: the IdeaPad switch follows port bit 1 on this kernel (6.1 does;
+# on 5.10 ideapad-laptop never reports the hard block through the lab's SSDT).
+# Probed once per boot: off, wait up to 3 s, back on.
+ideapad_live() {
+  if [ ! -f /tmp/.ideapad_live ]; then
+    _i=$(rf_idx ideapad_wlan) || { echo no > /tmp/.ideapad_live; return 1; }
+    ideapad_set 0
+    if wait_for 3 '[ "$(rf_attr "$_i" hard)" = 1 ]'; then echo yes; else echo no; fi > /tmp/.ideapad_live
+    ideapad_set 1
+    wait_for 3 '[ "$(rf_attr "$_i" hard)" = 0 ]' || true
+  fi
+  [ "$(cat /tmp/.ideapad_live)" = yes ]
+}
+# skip MSG: the scenario does not apply to this kernel (verdict SKIP, not a failure).
+skip() { echo "SKIP: $*"; exit 4; }

@@ -7,7 +7,8 @@
 #                        lab_reset, with every lab module loaded)
 #   # timeout: SECS      kill it after SECS (default 180)
 # It passes by ending with status 0; `fail MSG` fails it; `not_landed MSG`
-# (status 3) marks a pin13 command that the build under test does not have yet.
+# (status 3) marks a pin13 command that the build under test does not have yet;
+# `skip MSG` (status 4) a scenario that does not apply to this kernel (SKIP).
 . /lab/lib.sh
 mkdir -p /tmp/out
 
@@ -29,11 +30,14 @@ run_one() {
   case "$rc" in
     0) verdict=PASS ;;
     3) verdict=NOT-LANDED ;;
+    4) verdict=SKIP ;;
     124|137) verdict=TIMEOUT; echo "killed after ${tmo}s" >> "/tmp/out/$name.log" ;;
     *) verdict=FAIL ;;
   esac
   echo "@@LAB $verdict $name (${dt}s)"
-  if [ "$verdict" != PASS ]; then
+  if [ "$verdict" = SKIP ]; then
+    grep '^SKIP: ' "/tmp/out/$name.log" | head -n 3 | sed 's/^/  | /'
+  elif [ "$verdict" != PASS ]; then
     tail -n 80 "/tmp/out/$name.log" | sed 's/^/  | /'
   fi
 }

@@ -19,9 +19,13 @@ wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 1 ]' || fail "switch did
 check "switch off (dell-rbtn hard-blocked)"
 rf_soft_set "$(rf_list | tail -n1)" 1
 check "switch off, bluetooth soft-blocked"
-ideapad_set 0
-wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard)" = 1 ]' || fail "ideapad switch did not turn off"
-check "both switches off (ideapad_wlan: reason signal)"
+if ideapad_live; then
+  ideapad_set 0
+  wait_for 5 '[ "$(rf_attr "$(rf_idx ideapad_wlan)" hard)" = 1 ]' || fail "ideapad switch did not turn off"
+  check "both switches off (ideapad_wlan: reason signal)"
+else
+  info "skipped: the IdeaPad switch does not follow its port on kernel $(uname -r)"
+fi
 switch_flip 1
 ideapad_set 1
 wait_for 5 '[ "$(rf_attr "$(rf_idx dell-rbtn)" hard)" = 0 ]' || fail "switch did not turn on"

@@ -51,7 +51,9 @@ start=0; [ "$dump" = yes ] && start=$expect
 want_seq=$( { [ "$dump" = yes ] && echo "$start"; for p in $flips; do echo $((p == 0)); done; } | uniq | tr '\n' ' ')
 [ "$(cat /tmp/seen)" = "$want_seq" ] || fail "dell-rbtn hard states: got '$(cat /tmp/seen)', flips give '$want_seq'"
 
-# every line: the keys, device name, type, reasons [] and an RFC 3339 time with microseconds
+# every line: the keys, device name, type, reasons ([] on 9-byte events; on
+# 8-byte ones null while hard-blocked, [] otherwise) and an RFC 3339 time with microseconds
+reasons=no; has_reasons && reasons=yes
 while IFS= read -r line; do
   for k in time id type device op soft hard reasons; do
     echo "$line" | grep -q "\"$k\"" || fail "line without \"$k\": $line"
@@ -62,8 +64,13 @@ while IFS= read -r line; do
   id=$(echo "$line" | jfield id)
   dev=$(echo "$line" | jfield device)
   [ "$dev" = "$(rf_name "$id")" ] || fail "id $id is $(rf_name "$id"), line says '$dev': $line"
-  if [ "$id" = "$rbtn" ]; then
+  if [ "$id" = "$rbtn" ] && [ "$reasons" = yes ]; then
     echo "$line" | grep -qE '"reasons" *: *\[ *\]' || fail "dell-rbtn reports hard_block_reasons 0x0, line says otherwise: $line"
+  elif [ "$id" = "$rbtn" ] && [ "$(echo "$line" | jfield hard)" = blocked ]; then
+    # 8-byte events (before Linux 5.11) carry no reasons: a hard block's are unknown (null)
+    echo "$line" | grep -qE '"reasons" *: *null' || fail "8-byte event, hard-blocked: reasons should be null (unknown): $line"
+  elif [ "$id" = "$rbtn" ]; then
+    echo "$line" | grep -qE '"reasons" *: *\[ *\]' || fail "8-byte event, not hard-blocked: reasons should be []: $line"
   fi
 done < /tmp/w.json
 info "ok: $(wc -l < /tmp/w.json) lines, flips $flips"

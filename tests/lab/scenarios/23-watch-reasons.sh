@@ -4,6 +4,8 @@
 # reason. Events equal `rfkill event`'s, and the reasons match sysfs.
 # timeout: 120
 
+has_reasons || skip "kernel $(uname -r) has no hard_block_reasons (8-byte events): 20 and 24 cover it"
+ideapad_live || skip "the IdeaPad switch does not follow its port on kernel $(uname -r)"
 ndev=$(rf_count)
 ip=$(rf_idx ideapad_wlan) || fail "no ideapad_wlan"
 rb=$(rf_idx dell-rbtn) || fail "no dell-rbtn"

@@ -20,17 +20,21 @@ grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify, flicker: no FAIL"; }
 info "ok: flicker -> FAIL"; cat /tmp/o
 
 # the IdeaPad switch changes by itself (ACPI notify), no soft write involved
-rm -f /tmp/rc
-bg sh -c 'pin13 verify ideapad_wlan --duration 5 > /tmp/o 2> /tmp/e; echo $? > /tmp/rc'
-sleep 1.5
-ideapad_set 0
-sleep 0.5
-ideapad_set 1
-wait_for 15 '[ -s /tmp/rc ]' || fail "verify did not end"
-RC=$(cat /tmp/rc); check_p13 /tmp/e "verify ideapad_wlan --duration 5"
-expect_rc 4 "verify ideapad_wlan, half-second flicker" /tmp/e
-grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify ideapad_wlan, flicker: no FAIL"; }
-info "ok: ideapad flicker -> FAIL"; cat /tmp/o
+if ideapad_live; then
+  rm -f /tmp/rc
+  bg sh -c 'pin13 verify ideapad_wlan --duration 5 > /tmp/o 2> /tmp/e; echo $? > /tmp/rc'
+  sleep 1.5
+  ideapad_set 0
+  sleep 0.5
+  ideapad_set 1
+  wait_for 15 '[ -s /tmp/rc ]' || fail "verify did not end"
+  RC=$(cat /tmp/rc); check_p13 /tmp/e "verify ideapad_wlan --duration 5"
+  expect_rc 4 "verify ideapad_wlan, half-second flicker" /tmp/e
+  grep -q FAIL /tmp/o || { cat /tmp/o; fail "verify ideapad_wlan, flicker: no FAIL"; }
+  info "ok: ideapad flicker -> FAIL"; cat /tmp/o
+else
+  info "skipped: the IdeaPad switch does not follow its port on kernel $(uname -r)"
+fi
 
 rm -f /tmp/rc
 bg sh -c 'pin13 verify dell-rbtn --duration 5 > /tmp/o 2> /tmp/e; echo $? > /tmp/rc'

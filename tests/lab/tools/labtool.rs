@@ -6,6 +6,11 @@
 //!   labtool alternate N -- CMD_A... -- CMD_B...
 //!       run A and B alternately N times each (stdout to /dev/null) and print
 //!       the wall time of each run (median, mean, p90, min, max) and B/A ratios.
+//!   labtool rotate N -- @LABEL CMD... -- @LABEL CMD... [...]
+//!       the same for any number of commands, in rotating order (each round
+//!       starts one further along, so none always follows another); one row
+//!       per command: median, p90, min and its ratio to the FIRST command's
+//!       median (the reference).
 //!   labtool true
 //!       exit 0 at once: the start-up cost of a static Rust binary, to compare
 //!       with `pin13 --version`.
@@ -31,6 +36,7 @@ const SWITCH_PORT: u64 = 0xE0;
 
 fn usage() -> ! {
     eprintln!("usage: labtool alternate N -- CMD_A... -- CMD_B...");
+    eprintln!("       labtool rotate N -- @LABEL CMD... -- @LABEL CMD... [...]");
     eprintln!("       labtool latency FLIPS ROUNDS RFKILL_INDEX -- CMD_A... [-- CMD_B...]");
     exit(2);
 }
@@ -159,6 +165,45 @@ fn alternate(args: &[String]) {
 }
 
 /// Set bit 0 of the switch port (the Dell switch), keeping the other bits.
+fn rotate(args: &[String]) {
+    if args.is_empty() {
+        usage();
+    }
+    let n = parse_num(&args[0]) as usize;
+    let mut cmds = split_cmds(&args[1..]);
+    let mut labels = Vec::new();
+    for c in &mut cmds {
+        if !c[0].starts_with('@') || c.len() < 2 {
+            usage();
+        }
+        labels.push(c.remove(0)[1..].to_owned());
+    }
+    let k = cmds.len();
+    for c in &cmds {
+        run_once(c);
+    }
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(n); k];
+    for i in 0..n {
+        for j in 0..k {
+            let c = (i + j) % k;
+            samples[c].push(run_once(&cmds[c]));
+        }
+    }
+    let st: Vec<Stats> = samples.iter().map(|s| stats(s)).collect();
+    for (c, s) in st.iter().enumerate() {
+        println!(
+            "@@BENCH row {}: n={} median={:.0}us p90={:.0}us min={:.0}us ratio={:.2} [{}]",
+            labels[c],
+            s.n,
+            s.median,
+            s.p90,
+            s.min,
+            s.median / st[0].median,
+            cmds[c].join(" ")
+        );
+    }
+}
+
 fn set_switch(on: bool) {
     let mut port = OpenOptions::new()
         .read(true)
@@ -272,6 +317,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("alternate") => alternate(&args[1..]),
         Some("latency") => latency(&args[1..]),
+        Some("rotate") => rotate(&args[1..]),
         // the start-up floor of a static Rust binary (for the benchmark)
         Some("true") => {}
         _ => usage(),
