@@ -10,6 +10,12 @@
 # messages start with it).
 ul_bin=/usr/sbin/rfkill
 [ -x "$ul_bin" ] || ul_bin=$(command -v rfkill)
+# The drop-in targets util-linux 2.38 (CI's Debian); 2.36 (the 32-bit lab's
+# Debian 11) differs in its own -J output, so the byte comparison is not made there.
+case "$("$ul_bin" --version 2>/dev/null)" in
+  *2.38*) ;;
+  *) skip "util-linux here is not 2.38: $("$ul_bin" --version 2>/dev/null | head -1)" ;;
+esac
 mkdir -p /tmp/mc /tmp/ul
 ln -sf "$(command -v pin13)" /tmp/mc/rfkill
 ln -sf "$ul_bin" /tmp/ul/rfkill
