@@ -146,3 +146,21 @@ pub fn wlan_event(idx: u32, op: Op, soft: bool, hard: bool, reasons: Option<u8>)
         reasons: reasons.map(Reasons),
     }
 }
+
+/// A scratch directory for one test, removed on drop.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    pub fn new(tag: &str) -> Scratch {
+        let p = std::env::temp_dir().join(format!("pin13-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Scratch(p)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

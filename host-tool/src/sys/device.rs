@@ -605,21 +605,7 @@ mod tests {
         assert_eq!(&after[16..], &raw(0, 1, 3, 1, 0)[..]);
     }
 
-    /// A scratch directory removed on drop.
-    struct Scratch(PathBuf);
-    impl Scratch {
-        fn new(tag: &str) -> Scratch {
-            let p = std::env::temp_dir().join(format!("pin13-{tag}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
-            Scratch(p)
-        }
-    }
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::testkit::Scratch;
 
     #[test]
     fn other_character_devices_are_refused_at_open() {

@@ -162,20 +162,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), WriteError> {
 mod tests {
     use super::*;
 
-    struct Scratch(PathBuf);
-    impl Scratch {
-        fn new(tag: &str) -> Scratch {
-            let p = std::env::temp_dir().join(format!("pin13-{tag}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
-            Scratch(p)
-        }
-    }
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::testkit::Scratch;
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp() {
