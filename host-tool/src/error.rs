@@ -35,9 +35,6 @@ pub enum Error {
     /// Writing our own output failed (a closed pipe is handled before this).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
-
-    #[error("`pin13 {0}` is not implemented yet")]
-    NotImplemented(&'static str),
 }
 
 impl Error {

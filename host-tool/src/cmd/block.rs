@@ -13,11 +13,12 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::model::inventory::{self};
-use crate::model::plan::{plan, Action};
+use crate::model::plan::{plan, Action, Plan};
 use crate::model::select::{self};
 use crate::render::block::report;
 use crate::render::table;
 use crate::sys::device::Device;
+use crate::sys::{DevError, Event};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = CHANGE_HELP)]
@@ -57,13 +58,40 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
     }
     let mut dev =
         Device::open_write(&ctx.rfkill_dev).map_err(|e| inventory::device_error(ctx, e))?;
-    for w in &plan.writes {
-        dev.write_event(w)?;
-    }
+    let applied = apply(&plan, |w| dev.write_event(w));
     drop(dev);
-    let after = inventory::load(ctx)?;
-    let (text, failed) = report(&plan, &after.radios);
+    // Read back and report even when a write failed midway: the user must
+    // see which radios changed before the error.
+    let after = match inventory::load(ctx) {
+        Ok(after) => after,
+        Err(e) => {
+            return Err(match applied.error {
+                None => e,
+                Some(w) => Error::runtime(
+                    format!(
+                        "{}; {} of {} writes were made, and the radios could not be read                          back: {e}",
+                        w,
+                        applied.done,
+                        plan.writes.len()
+                    ),
+                    Some("run `pin13 status` to see each radio's state".to_string()),
+                ),
+            })
+        }
+    };
+    let (text, failed) = report(&plan, &after.radios, applied.error.is_some());
     table::emit(&mut std::io::stdout().lock(), &text)?;
+    if let Some(w) = applied.error {
+        return Err(Error::runtime(
+            format!(
+                "{} stopped after {} of {} writes: {w}",
+                action.verb(),
+                applied.done,
+                plan.writes.len()
+            ),
+            Some("the lines above say which radios changed".to_string()),
+        ));
+    }
     if failed.is_empty() {
         Ok(Status::Success)
     } else {
@@ -78,12 +106,36 @@ pub fn run(ctx: &Context, action: Action, args: &ChangeArgs) -> Result<Status, E
     }
 }
 
+/// How far the writes got.
+#[derive(Debug)]
+struct Applied {
+    /// Writes that went through, in plan order.
+    done: usize,
+    /// The write that failed (the ones after it were not attempted).
+    error: Option<DevError>,
+}
+
+/// Write the plan's events in order, stopping at the first failure.
+fn apply(plan: &Plan, mut write: impl FnMut(&Event) -> Result<(), DevError>) -> Applied {
+    for (done, w) in plan.writes.iter().enumerate() {
+        if let Err(e) = write(w) {
+            return Applied {
+                done,
+                error: Some(e),
+            };
+        }
+    }
+    Applied {
+        done: plan.writes.len(),
+        error: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::inventory::Radio;
     use crate::model::select::Selector;
-    use crate::sys::Event;
     use crate::sys::{Op, Reasons, RfkillType};
 
     fn radio(id: u32, kind: RfkillType, device: &str, soft: bool, hard: bool) -> Radio {
@@ -131,14 +183,14 @@ mod tests {
         for r in after.iter_mut().filter(|r| r.id != 2) {
             r.soft = true;
         }
-        let (text, failed) = report(&plan(Action::Block, &sels(&["all"]), &rs), &after);
+        let (text, failed) = report(&plan(Action::Block, &sels(&["all"]), &rs), &after, false);
         assert!(failed.is_empty(), "{text}");
         assert!(text.contains(
             "dell-rbtn (id 2, wlan): still soft unblocked: a platform switch (dell-rbtn) that \
              keeps its hardware switch's state; software cannot change it"
         ));
         let named = select::parse_all(&["dell-rbtn".to_string()], &rs).unwrap();
-        let (text, failed) = report(&plan(Action::Block, &named, &rs), &after);
+        let (text, failed) = report(&plan(Action::Block, &named, &rs), &after, false);
         assert_eq!(failed, vec!["dell-rbtn (id 2, wlan)"], "{text}");
     }
 
@@ -202,7 +254,7 @@ mod tests {
     fn empty_type_still_writes_and_says_so() {
         let p = plan(Action::Block, &sels(&["nfc"]), &radios());
         assert_eq!(p.writes, vec![Event::change_all(RfkillType::Nfc, true)]);
-        let (text, failed) = report(&p, &radios());
+        let (text, failed) = report(&p, &radios(), false);
         assert_eq!(
             text,
             "type nfc: no such radio present (the kernel's default for it was set)\n"
@@ -220,7 +272,7 @@ mod tests {
         let mut after = before.clone();
         after[1].soft = false; // acer-wireless unblocked
         after.remove(2); // hci0 unplugged meanwhile
-        let (text, failed) = report(&p, &after);
+        let (text, failed) = report(&p, &after, false);
         assert_eq!(
             text,
             "phy0 (id 0, wlan): soft unblocked (already); still HARD blocked (signal): \
@@ -230,18 +282,66 @@ mod tests {
         );
         assert_eq!(failed, vec!["hci0 (id 3, bluetooth)"]);
         let p = plan(Action::Block, &sels(&["hci0"]), &before);
-        let (text, failed) = report(&p, &before);
+        let (text, failed) = report(&p, &before, false);
         assert!(text.contains("still soft unblocked (asked for soft blocked)"));
         assert_eq!(failed.len(), 1);
         // a soft state tied to a hard switch (dell-rbtn): said, not a failure
         let mut tied = before.clone();
         tied[0].soft = true;
         let p = plan(Action::Unblock, &sels(&["0"]), &tied);
-        let (text, failed) = report(&p, &tied);
+        let (text, failed) = report(&p, &tied, false);
         assert_eq!(
             text,
             "phy0 (id 0, wlan): still soft blocked and HARD blocked (signal): its driver ties \
              the soft state to a hardware switch; change that switch\n"
+        );
+        assert!(failed.is_empty());
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_rest_and_the_report_still_says_what_changed() {
+        let before = radios();
+        let p = plan(Action::Block, &sels(&["0", "1", "hci0"]), &before);
+        assert_eq!(p.writes.len(), 3);
+        let mut seen = Vec::new();
+        let applied = apply(&p, |w| {
+            seen.push(*w);
+            if seen.len() == 2 {
+                Err(DevError::Write {
+                    path: "/dev/rfkill".into(),
+                    source: std::io::Error::from_raw_os_error(27), // EFBIG
+                })
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(applied.done, 1);
+        assert!(applied.error.is_some());
+        assert_eq!(seen, p.writes[..2]);
+        let mut after = before.clone();
+        after[0].soft = true; // the first write landed
+        let (text, failed) = report(&p, &after, true);
+        assert_eq!(
+            text,
+            "phy0 (id 0, wlan): soft unblocked -> blocked\n\
+             acer-wireless (id 1, wlan): soft blocked (already)\n\
+             hci0 (id 3, bluetooth): still soft unblocked (asked for soft blocked): not \
+             changed, a write failed\n"
+        );
+        assert_eq!(failed, vec!["hci0 (id 3, bluetooth)"]);
+        // every write going through: nothing failed
+        let applied = apply(&p, |_| Ok(()));
+        assert_eq!((applied.done, applied.error.is_none()), (3, true));
+    }
+
+    #[test]
+    fn block_all_with_no_radio_says_so() {
+        let p = plan(Action::Block, &[Selector::All], &[]);
+        assert_eq!(p.writes, vec![Event::change_all(RfkillType::All, true)]);
+        let (text, failed) = report(&p, &[], false);
+        assert_eq!(
+            text,
+            "all: no radio present (the kernel's default for radios that appear later was set)\n"
         );
         assert!(failed.is_empty());
     }

@@ -12,7 +12,9 @@ fn label(id: u32, device: &str, type_name: &str) -> String {
 }
 
 /// The report lines and the radios that did not reach their state (pure).
-pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
+/// `write_failed`: a write failed midway, so a radio that did not change may
+/// simply not have been written (the caller reports the write error).
+pub fn report(plan: &Plan, after: &[Radio], write_failed: bool) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut failed = Vec::new();
     for t in &plan.targets {
@@ -42,6 +44,14 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
                     words::blocked(r.soft),
                     r.driver().unwrap_or("platform driver")
                 ));
+            }
+            Some(r) if r.soft != t.want_soft && write_failed => {
+                out.push_str(&format!(
+                    "{l}: still soft {} (asked for soft {}): not changed, a write failed\n",
+                    words::blocked(r.soft),
+                    words::blocked(t.want_soft)
+                ));
+                failed.push(l);
             }
             Some(r) if r.soft != t.want_soft => {
                 out.push_str(&format!(
@@ -74,10 +84,15 @@ pub fn report(plan: &Plan, after: &[Radio]) -> (String, Vec<String>) {
         }
     }
     for g in &plan.empty_groups {
-        if let Selector::Type(_) = g {
-            out.push_str(&format!(
+        match g {
+            Selector::Type(_) => out.push_str(&format!(
                 "{g}: no such radio present (the kernel's default for it was set)\n"
-            ));
+            )),
+            Selector::All => out.push_str(
+                "all: no radio present (the kernel's default for radios that appear later was \
+                 set)\n",
+            ),
+            Selector::Index(_) | Selector::Name(_) => {}
         }
     }
     (out, failed)
