@@ -17,6 +17,9 @@ pub enum Status {
     HardBlocked = 4,
     /// 5: jig probe: any verdict other than `isolated`.
     JigNotIsolated = 5,
+    /// 6: verify: incomplete (interrupted, or the events ended before the
+    /// duration): no hard block seen, but the check proves nothing.
+    Incomplete = 6,
 }
 
 impl Status {
@@ -39,4 +42,5 @@ Exit status:
   2  usage error (bad option, unknown selector)
   3  diagnose: a selected radio is soft-blocked (and none hard-blocked)
   4  diagnose: a selected radio is hard-blocked; verify: FAIL
-  5  jig probe: verdict other than isolated";
+  5  jig probe: verdict other than isolated
+  6  verify: incomplete (interrupted or the events ended early; proves nothing)";

@@ -504,6 +504,7 @@ mod tests {
             Status::SoftBlocked,
             Status::HardBlocked,
             Status::JigNotIsolated,
+            Status::Incomplete,
         ]
         .iter()
         .map(|s| s.code().to_string())

@@ -15,7 +15,9 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::model::duration;
-use crate::model::watcher::{pick_target, Ending, Entry, Verdict, Watcher, What};
+use crate::model::watcher::{
+    conclude, pick_target, Conclusion, Ending, Entry, Verdict, Watcher, What,
+};
 use crate::render::escape;
 use crate::render::verify::{
     msecs, render_entry, render_header, render_json, render_verdict, TargetInfo,
@@ -25,6 +27,9 @@ use crate::sys::source::{EventSource, Next};
 
 /// Longest watch accepted (a day).
 const MAX: Duration = Duration::from_secs(86_400);
+/// Shortest watch accepted: nobody presses a switch in less, and a shorter
+/// run would call a check PASS that never had the chance to fail.
+const MIN: Duration = Duration::from_secs(1);
 
 /// Shown under `pin13 verify --help`.
 pub const AFTER_HELP: &str = "\
@@ -32,8 +37,8 @@ Press the laptop's wireless kill button or slide its switch, several times,
 while the countdown runs. PASS: the radio was never hard-blocked, not even for
 a moment, and never vanished. Needs read access to /dev/rfkill.
 
-Exit status: 0 PASS, 4 FAIL (with the timeline), 1 error or interrupted
-before the end, 2 usage.";
+Exit status: 0 PASS, 4 FAIL (with the timeline), 6 incomplete (interrupted, or
+the events ended before the duration: proves nothing), 1 error, 2 usage.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -43,8 +48,9 @@ pub struct VerifyArgs {
     #[arg(value_name = "SELECTOR")]
     pub selector: Option<String>,
 
-    /// How long to watch, in seconds (fractions allowed).
-    #[arg(long, short = 'd', value_name = "SECS", default_value = "30", value_parser = parse_duration)]
+    /// How long to watch, in seconds (fractions allowed; at least 1 s).
+    #[arg(long, short = 'd', value_name = "SECS", default_value = "30", value_parser = parse_duration,
+          allow_negative_numbers = true)]
     pub duration: Duration,
 
     /// Print the result as one JSON object instead of the report (events are
@@ -53,12 +59,12 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-/// `--duration`: more than 0, at most a day; a bare number is seconds.
+/// `--duration`: 1 s to a day; a bare number is seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     duration::parse(
         s,
         &duration::Spec {
-            min_inclusive: false,
+            min: MIN,
             ..duration::Spec::secs_up_to(MAX)
         },
     )
@@ -145,20 +151,12 @@ where
 }
 
 /// The exit status of a finished (or interrupted) watch.
-pub fn outcome(v: &Verdict, ending: Ending) -> Result<Status, Error> {
-    if !v.pass {
-        return Ok(Status::HardBlocked);
+pub fn outcome(v: &Verdict, ending: Ending, planned: Duration) -> Status {
+    match conclude(v, ending, planned) {
+        Conclusion::Pass => Status::Success,
+        Conclusion::Fail => Status::HardBlocked,
+        Conclusion::Incomplete => Status::Incomplete,
     }
-    if ending == Ending::Interrupted {
-        return Err(Error::runtime(
-            format!(
-                "verify stopped after {}: no hard block so far, but the check did not finish",
-                msecs(v.watched)
-            ),
-            Some("run it again and let the countdown finish".into()),
-        ));
-    }
-    Ok(Status::Success)
 }
 
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
@@ -184,7 +182,9 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
     let target = pick_target(&radios, args.selector.as_deref())?;
     let info = TargetInfo::new(&radios, target);
     let mut src = crate::sys::device::DevSource::new(dev)
-        .stop_on(crate::sys::device::sigint_pipe()?)
+        // Ctrl-C, kill and a dropped ssh session all end the watch here, so
+        // the countdown line is cleared and the result says "incomplete".
+        .stop_on(crate::sys::device::end_of_session_pipe()?)
         .watch_stdout(!args.json);
 
     let stdout_tty = std::io::stdout().is_terminal();
@@ -245,7 +245,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Status, Error> {
     out.write_all(escape::text(&text).as_bytes())
         .and_then(|_| out.flush())
         .map_err(Error::Output)?;
-    outcome(&verdict, ending)
+    Ok(outcome(&verdict, ending, args.duration))
 }
 
 /// The entries a fresh watcher already holds (the start line).
@@ -434,7 +434,10 @@ mod tests {
         assert_eq!(v.watched, Duration::from_secs(30));
         assert!(live.is_empty());
         assert_eq!(waits, 1, "no countdown: one wait for the whole duration");
-        assert_eq!(outcome(&v, ending).unwrap(), Status::Success);
+        assert_eq!(
+            outcome(&v, ending, Duration::from_secs(30)),
+            Status::Success
+        );
         let t = TargetInfo::new(&machine(), 1);
         let text = render_verdict(&t, &v, ending, Duration::from_secs(30));
         assert!(
@@ -468,7 +471,10 @@ mod tests {
             live,
             "  +4.000s * phy0           HARD BLOCKED (signal)\n  +4.200s * phy0           hard unblocked after 0.200 s\n"
         );
-        assert_eq!(outcome(&v, ending).unwrap(), Status::HardBlocked);
+        assert_eq!(
+            outcome(&v, ending, Duration::from_secs(10)),
+            Status::HardBlocked
+        );
         let t = TargetInfo::new(&machine(), 1);
         let text = render_verdict(&t, &v, ending, Duration::from_secs(10));
         assert!(
@@ -548,26 +554,36 @@ mod tests {
     }
 
     #[test]
-    fn interrupted_without_failure_is_an_error_not_a_pass() {
-        let (v, ending, _, _, _) = drive(
-            vec![(ms(700), Next::Interrupted)],
-            Duration::from_secs(5),
-            false,
-        );
+    fn interrupted_without_failure_is_incomplete_never_a_pass() {
+        let five = Duration::from_secs(5);
+        let (v, ending, _, _, _) = drive(vec![(ms(700), Next::Interrupted)], five, false);
         assert_eq!(ending, Ending::Interrupted);
-        assert!(v.pass);
-        let e = outcome(&v, ending).unwrap_err();
-        assert_eq!(e.status(), Status::Failure);
+        assert!(v.pass, "no failure was seen");
+        assert_eq!(outcome(&v, ending, five), Status::Incomplete);
+        let t = TargetInfo::new(&machine(), 1);
+        let text = render_verdict(&t, &v, ending, five);
+        assert_eq!(
+            text,
+            "INCOMPLETE: phy0 was watched for 0.700 s of 5 s: it was interrupted, so this proves \
+             nothing yet (no hard block so far, 0 changes on other radios).\n\
+             next: run `pin13 verify` again and let the countdown finish, pressing the switch \
+             while it runs.\n"
+        );
+        assert!(!text.contains("PASS") && !text.contains("holds"), "{text}");
+        let j: serde_json::Value =
+            serde_json::from_str(&render_json(&t, &v, ending, five)).unwrap();
+        assert_eq!(j["result"], "incomplete");
+        assert_eq!(j["ended"], "interrupted");
         // With a failure already seen, an interrupted watch is a FAIL.
         let (v, ending, _, _, _) = drive(
             vec![
                 (ms(100), change(1, false, true, 1)),
                 (ms(700), Next::Interrupted),
             ],
-            Duration::from_secs(5),
+            five,
             false,
         );
-        assert_eq!(outcome(&v, ending).unwrap(), Status::HardBlocked);
+        assert_eq!(outcome(&v, ending, five), Status::HardBlocked);
     }
 
     #[test]
@@ -591,15 +607,22 @@ mod tests {
     }
 
     #[test]
-    fn a_stream_that_ends_early_says_so() {
-        let (v, ending, _, _, _) = drive(vec![(ms(100), Next::End)], Duration::from_secs(5), false);
+    fn a_stream_that_ends_early_is_incomplete() {
+        let five = Duration::from_secs(5);
+        let (v, ending, _, _, _) = drive(vec![(ms(100), Next::End)], five, false);
         assert_eq!(ending, Ending::StreamEnded);
+        assert_eq!(outcome(&v, ending, five), Status::Incomplete);
         let t = TargetInfo::new(&machine(), 1);
-        let text = render_verdict(&t, &v, ending, Duration::from_secs(5));
+        let text = render_verdict(&t, &v, ending, five);
         assert!(
-            text.starts_with("(the event stream ended after 0.100 s of 5 s)\nPASS"),
+            text.starts_with(
+                "INCOMPLETE: phy0 was watched for 0.100 s of 5 s: the event stream ended"
+            ),
             "{text}"
         );
+        // ...and at 0 s too (a capture file that ends at once)
+        let (v, ending, _, _, _) = drive(vec![(ms(0), Next::End)], five, false);
+        assert_eq!(outcome(&v, ending, five), Status::Incomplete);
     }
 
     #[test]
@@ -627,8 +650,16 @@ mod tests {
     #[test]
     fn duration_parsing() {
         assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("0.5").unwrap(), ms(500));
-        assert!(parse_duration("0").is_err());
+        assert_eq!(parse_duration("1.5").unwrap(), ms(1500));
+        assert_eq!(parse_duration("1").unwrap(), ms(1000));
+        for short in ["0", "0.5", "999ms", "1e-12"] {
+            assert!(
+                parse_duration(short)
+                    .unwrap_err()
+                    .contains("too short: at least 1 s"),
+                "{short}"
+            );
+        }
         assert!(parse_duration("-1").is_err());
         assert!(parse_duration("abc")
             .unwrap_err()

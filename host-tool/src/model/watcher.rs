@@ -360,6 +360,39 @@ pub enum Ending {
     Interrupted,
 }
 
+/// What a watch proves: PASS only for a run that watched the whole
+/// duration and saw no failure; a failure seen is a FAIL however the run
+/// ended; anything else (Ctrl-C, a signal, a stream that ended early) is
+/// incomplete and proves nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conclusion {
+    Pass,
+    Fail,
+    Incomplete,
+}
+
+impl Conclusion {
+    /// The word in the report and in JSON's `result`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Conclusion::Pass => "pass",
+            Conclusion::Fail => "fail",
+            Conclusion::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// Conclude a finished watch (pure).
+pub fn conclude(v: &Verdict, ending: Ending, planned: Duration) -> Conclusion {
+    if !v.pass {
+        Conclusion::Fail
+    } else if ending == Ending::Completed && v.watched >= planned {
+        Conclusion::Pass
+    } else {
+        Conclusion::Incomplete
+    }
+}
+
 /// Pick the radio to watch. With a selector it must match exactly one radio;
 /// without one, the wlan card (not a platform switch), ipw2x00 first.
 pub fn pick_target(radios: &[Radio], selector: Option<&str>) -> Result<u32, Error> {

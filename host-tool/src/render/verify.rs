@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::model::hardware::{self, FormFactor, Role};
 use crate::model::inventory::Radio;
-use crate::model::watcher::{Ending, Entry, Failure, Verdict, What};
+use crate::model::watcher::{conclude, Conclusion, Ending, Entry, Failure, Verdict, What};
 use crate::render::words;
 
 /// `+3.214s` (milliseconds).
@@ -112,12 +112,21 @@ pub fn render_verdict(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Dura
     let mut o = String::new();
     let name = &t.device;
     let mini_pci = t.hw.form == FormFactor::MiniPci;
-    if ending == Ending::StreamEnded && v.watched < planned {
+    if conclude(v, ending, planned) == Conclusion::Incomplete {
+        let why = match ending {
+            Ending::Interrupted => "it was interrupted",
+            Ending::StreamEnded | Ending::Completed => "the event stream ended",
+        };
         o.push_str(&format!(
-            "(the event stream ended after {} of {})\n",
+            "INCOMPLETE: {name} was watched for {} of {}: {why}, so this proves nothing yet \
+             (no hard block so far, {} changes on other radios).\n\
+             next: run `pin13 verify` again and let the countdown finish, pressing the switch \
+             while it runs.\n",
             msecs(v.watched),
-            secs(planned)
+            secs(planned),
+            v.other_changes
         ));
+        return o;
     }
     if v.pass {
         o.push_str(&format!(
@@ -310,7 +319,7 @@ pub fn render_json(t: &TargetInfo, v: &Verdict, ending: Ending, planned: Duratio
         })
         .collect();
     let j = JsonVerdict {
-        result: if v.pass { "pass" } else { "fail" },
+        result: conclude(v, ending, planned).word(),
         id: t.id,
         device: t.device.clone(),
         duration: f(planned),

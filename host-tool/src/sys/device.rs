@@ -392,6 +392,13 @@ pub fn sigint_pipe() -> Result<UnixStream, DevError> {
     stop_pipe(&[signal_hook::consts::SIGINT])
 }
 
+/// [`stop_pipe`] for every signal that ends a session: Ctrl-C (SIGINT),
+/// `kill` (SIGTERM) and a closed terminal or dropped ssh link (SIGHUP).
+pub fn end_of_session_pipe() -> Result<UnixStream, DevError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    stop_pipe(&[SIGINT, SIGTERM, SIGHUP])
+}
+
 /// The real event source: a [`Device`], stdout and an optional stop pipe.
 #[derive(Debug)]
 pub struct DevSource {

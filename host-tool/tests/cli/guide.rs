@@ -201,6 +201,10 @@ struct Marker {
     /// `events=NAME`: /dev/rfkill replaced by a capture file of the events in
     /// [`EVENT_STREAMS`] (8-byte records, read to its end like a live device).
     events: Option<String>,
+    /// `live`: the events= stream stays open (a pipe, as /dev/rfkill) until
+    /// the command ends, so `verify --duration 30` runs for 30 s. These
+    /// blocks run in their own test, beside the others.
+    live: bool,
     /// Marks a ```text block: the exact stdout of the last command of the
     /// runnable block before it.
     output: bool,
@@ -222,6 +226,8 @@ fn parse_marker(text: &str, line: usize) -> Marker {
             m.hardware = true;
         } else if word == "output" {
             m.output = true;
+        } else if word == "live" {
+            m.live = true;
         } else if let Some(v) = word.strip_prefix("events=") {
             m.events = Some(v.to_owned());
         } else if let Some(v) = word.strip_prefix("sysfs=") {
@@ -397,6 +403,9 @@ fn every_guide_command_runs_as_documented() {
     let mut hardware_seen = BTreeSet::new();
     let mut skipped = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
+        if block.marker.live {
+            continue; // live_guide_commands_run_as_documented
+        }
         let at = format!("docs/guide.md line {}", block.line);
         assert!(!block.commands.is_empty(), "{at}: empty block");
         // Commands of one block share a directory (snapshot, then --replay it).
@@ -453,7 +462,7 @@ fn every_guide_command_runs_as_documented() {
                     .unwrap_or_else(|| panic!("{what}: no exit= value for this command")),
             };
             assert!(
-                (0..=5).contains(&want) && want != 2,
+                (0..=6).contains(&want) && want != 2,
                 "{what}: exit={want} is not a documented outcome"
             );
             let sysfs = block.marker.sysfs.as_ref().map(|name| {
@@ -498,6 +507,41 @@ fn every_guide_command_runs_as_documented() {
     for s in &skipped {
         eprintln!("  {s}");
     }
+}
+
+#[test]
+fn live_guide_commands_run_as_documented() {
+    let text = guide();
+    let mut ran = 0;
+    for block in blocks(&text).iter().filter(|b| b.marker.live) {
+        let at = format!("docs/guide.md line {}", block.line);
+        let (Some(tree), Some(events), [want]) = (
+            &block.marker.sysfs,
+            &block.marker.events,
+            block.marker.exits.as_slice(),
+        ) else {
+            panic!("{at}: `live` needs sysfs=, events= and one exit=");
+        };
+        let cwd = TempDir::new("guide-live");
+        for cmd in &block.commands {
+            let what = format!("{at}: `{cmd}`");
+            let args = words(cmd);
+            assert_eq!(args[0], "pin13", "{what}: only pin13 commands");
+            let mut c = clean(BIN);
+            c.args(&args[1..])
+                .current_dir(&cwd)
+                .env(
+                    "PIN13_SYSFS",
+                    root().join("tests/fixtures/sysfs").join(tree),
+                )
+                .env("PIN13_RFKILL_DEV", "/dev/stdin");
+            let r = live(c, &event_stream(events));
+            check_run(&what, &r, *want);
+            check_outputs(&what, &args[1..], &cwd);
+            ran += 1;
+        }
+    }
+    assert!(ran >= 1, "the guide's verify PASS example is marked `live`");
 }
 
 /// Inline code spans of the prose (outside fenced blocks).

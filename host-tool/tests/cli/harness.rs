@@ -122,6 +122,37 @@ pub fn run(args: &[&str]) -> Run {
     finish(pin13(args).output().unwrap())
 }
 
+/// Run `c` with `stream` on its stdin as a live event stream (point
+/// `--rfkill-dev` or PIN13_RFKILL_DEV at /dev/stdin): the records are written
+/// at once and the pipe stays open, as /dev/rfkill does, until the command
+/// exits, so a watch runs its whole duration.
+pub fn live(mut c: Command, stream: &[u8]) -> Run {
+    use std::io::{Read, Write};
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stream).unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        out.read_to_end(&mut b).map(|_| b)
+    });
+    let err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        err.read_to_end(&mut b).map(|_| b)
+    });
+    let status = child.wait().unwrap();
+    drop(input);
+    finish(Output {
+        status,
+        stdout: out.join().unwrap().unwrap(),
+        stderr: err.join().unwrap().unwrap(),
+    })
+}
+
 pub fn finish(o: Output) -> Run {
     Run {
         code: o.status.code().unwrap_or(-1),
