@@ -19,9 +19,7 @@ use crate::model::watcher::{
     conclude, pick_target, Conclusion, Ending, Entry, Verdict, Watcher, What,
 };
 use crate::render::escape;
-use crate::render::verify::{
-    msecs, render_entry, render_header, render_json, render_verdict, TargetInfo,
-};
+use crate::render::verify::{render_entry, render_header, render_json, render_verdict, TargetInfo};
 use crate::sys::clock::{Clock, MonoClock};
 use crate::sys::source::{EventSource, Next};
 

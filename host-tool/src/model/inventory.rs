@@ -649,6 +649,6 @@ mod tests {
             .collect();
         let out = fold_events(&evs);
         assert_eq!(out.len(), 200_000 - 200);
-        assert!(out[0].soft && !out.last().map_or(true, |e| e.soft));
+        assert!(out[0].soft && out.last().is_some_and(|e| !e.soft));
     }
 }
