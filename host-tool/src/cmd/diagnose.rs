@@ -40,7 +40,7 @@ pub struct DiagnoseArgs {
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
     let inv = crate::model::inventory::load(ctx)?;
-    if let Some(n) = inv.notice() {
+    for n in inv.notes() {
         crate::render::table::note(&n);
     }
     let sels = crate::model::select::parse_all(&args.selectors, &inv.radios)?;

@@ -33,7 +33,7 @@ pub fn render(inv: &Inventory, args: &ListArgs) -> Result<String, Error> {
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<Status, Error> {
     let inv = inventory::load_with(ctx, inventory::Detail::Names)?;
-    if let Some(n) = inv.notice() {
+    for n in inv.notes() {
         table::note(&n);
     }
     let text = render(&inv, args)?;

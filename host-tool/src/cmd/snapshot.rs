@@ -32,22 +32,24 @@ pub struct SnapshotArgs {
 }
 
 /// The ADD events /dev/rfkill gives on open, or why it could not be read.
-fn read_events(path: &Path) -> (DevInfo, Vec<SnapEvent>) {
+/// A path that is there but is no rfkill device (/dev/zero, a text file, an
+/// idle FIFO) is the user's mistake, not a state of the machine: an error.
+fn read_events(path: &Path) -> Result<(DevInfo, Vec<SnapEvent>), Error> {
     let info = |readable, error, event_size| DevInfo {
         path: path.display().to_string(),
         readable,
         error,
         event_size,
     };
-    match crate::sys::device::Device::open_read(path) {
-        Ok(mut dev) => match dev.drain() {
-            Ok(evs) => (
-                info(true, None, Some(dev.event_size())),
-                fold_events(&evs).iter().map(SnapEvent::from).collect(),
-            ),
-            Err(e) => (info(false, Some(e.to_string()), None), Vec::new()),
-        },
-        Err(e) => (info(false, Some(e.to_string()), None), Vec::new()),
+    let read = crate::sys::device::Device::open_read(path)
+        .and_then(|mut dev| dev.drain().map(|evs| (dev.event_size(), evs)));
+    match read {
+        Ok((size, evs)) => Ok((
+            info(true, None, Some(size)),
+            fold_events(&evs).iter().map(SnapEvent::from).collect(),
+        )),
+        Err(e) if e.is_not_rfkill() => Err(e.into()),
+        Err(e) => Ok((info(false, Some(e.to_string()), None), Vec::new())),
     }
 }
 
@@ -67,7 +69,7 @@ pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
         }
         Err(e) => return Err(e.into()),
     };
-    let (dev, events) = read_events(&ctx.rfkill_dev);
+    let (dev, events) = read_events(&ctx.rfkill_dev)?;
     let proc = proc_root(args.proc.as_deref(), &root);
     let created_unix = if args.reproducible {
         None

@@ -100,7 +100,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
             return Err(e);
         }
     };
-    if let Some(n) = inv.notice() {
+    for n in inv.notes() {
         table::note(&n);
     }
     let text = render(&inv, args)?;
@@ -113,10 +113,10 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
             );
         }
         let sels = select::parse_all(&args.selectors, &inv.radios)?;
-        let hard: Vec<&str> = select::filter(&sels, &inv.radios)
+        let hard: Vec<String> = select::filter(&sels, &inv.radios)
             .into_iter()
             .filter(|r| r.hard)
-            .map(|r| r.device.as_str())
+            .map(|r| r.name())
             .collect();
         if !hard.is_empty() {
             table::hint(&format!(
@@ -146,6 +146,7 @@ mod tests {
         Inventory {
             radios: inventory::from_sysfs(&s).unwrap(),
             source: Source::SysfsFallback { why: "test".into() },
+            problems: Vec::new(),
         }
     }
 

@@ -44,6 +44,10 @@ pub enum Source {
 pub struct Inventory {
     pub radios: Vec<Radio>,
     pub source: Source,
+    /// What could not be read on the way (a symlink loop, an unreadable
+    /// attribute), one line each for stderr: the radios above are what
+    /// could be read, and these say what is missing.
+    pub problems: Vec<String>,
 }
 
 use std::path::Path;
@@ -221,7 +225,51 @@ fn merge(events: &[Event], sys_of: impl Fn(u32) -> Option<SysRadio>) -> Vec<Radi
 /// Radios from the events read at open, enriched from sysfs. A sysfs
 /// directory that cannot be read only loses the enrichment.
 pub fn from_events(events: &[Event], sysfs: &Sysfs) -> Vec<Radio> {
-    merge(events, |idx| sysfs.radio(idx).ok().flatten())
+    from_events_noting(events, sysfs, &mut Vec::new())
+}
+
+/// [`from_events`], saying in `problems` what of sysfs could not be read.
+pub fn from_events_noting(
+    events: &[Event],
+    sysfs: &Sysfs,
+    problems: &mut Vec<String>,
+) -> Vec<Radio> {
+    let found = std::cell::RefCell::new(Vec::new());
+    let radios = merge(events, |idx| {
+        let mut unreadable = Vec::new();
+        let got = sysfs.read_radio_noting(&format!("rfkill{idx}"), &mut unreadable);
+        let mut found = found.borrow_mut();
+        for e in unreadable {
+            found.push(format!("{e}; radio {idx} is shown as rfkill{idx}"));
+        }
+        match got {
+            Ok(r) => r,
+            Err(e) => {
+                found.push(format!(
+                    "{e}; radio {idx} is shown without its sysfs details (name, driver, bus)"
+                ));
+                None
+            }
+        }
+    });
+    problems.extend(found.into_inner());
+    radios
+}
+
+/// Radios from sysfs alone, sorted by index, and a line for each radio or
+/// attribute that could not be read.
+pub fn survey_sysfs(sysfs: &Sysfs) -> Result<(Vec<Radio>, Vec<String>), SysfsError> {
+    let (radios, problems) = sysfs.survey()?;
+    let problems = problems
+        .into_iter()
+        .map(|e| match &e {
+            SysfsError::Io { path, .. } if path.ends_with("name") => {
+                format!("{e}; that radio is shown by its rfkillN name")
+            }
+            _ => format!("{e}; that radio is left out"),
+        })
+        .collect();
+    Ok((radios.into_iter().map(Radio::from_sys).collect(), problems))
 }
 
 /// The radios a snapshot describes, as the live tool would have listed them:
@@ -271,6 +319,7 @@ pub fn load_replay(path: &Path) -> Result<Inventory, Error> {
         source: Source::Replay {
             path: path.to_path_buf(),
         },
+        problems: Vec::new(),
     })
 }
 
@@ -376,20 +425,26 @@ pub fn load_with(ctx: &Context, detail: Detail) -> Result<Inventory, Error> {
         return load_replay(path);
     }
     match read_device(&ctx.rfkill_dev) {
-        Ok(events) => Ok(Inventory {
-            radios: match detail {
+        Ok(events) => {
+            let mut problems = Vec::new();
+            let radios = match detail {
                 Detail::Names => from_events_names(&events, &ctx.sysfs),
-                Detail::Full => from_events(&events, &ctx.sysfs),
-            },
-            source: Source::Device,
-        }),
+                Detail::Full => from_events_noting(&events, &ctx.sysfs, &mut problems),
+            };
+            Ok(Inventory {
+                radios,
+                source: Source::Device,
+                problems,
+            })
+        }
         Err(dev_err) if dev_err.is_not_rfkill() => Err(dev_err.into()),
-        Err(dev_err) => match from_sysfs(&ctx.sysfs) {
-            Ok(radios) => Ok(Inventory {
+        Err(dev_err) => match survey_sysfs(&ctx.sysfs) {
+            Ok((radios, problems)) => Ok(Inventory {
                 radios,
                 source: Source::SysfsFallback {
                     why: dev_err.to_string(),
                 },
+                problems,
             }),
             Err(SysfsError::NoClass { .. })
                 if dev_err.io_kind() == Some(std::io::ErrorKind::NotFound) =>
@@ -403,15 +458,20 @@ pub fn load_with(ctx: &Context, detail: Detail) -> Result<Inventory, Error> {
 }
 
 impl Inventory {
-    /// The line to print on stderr when the inventory is not from /dev/rfkill.
-    pub fn notice(&self) -> Option<String> {
-        match &self.source {
+    /// The lines to print on stderr: where the state comes from when it is
+    /// not /dev/rfkill, then what could not be read.
+    pub fn notes(&self) -> Vec<String> {
+        let source = match &self.source {
             Source::Device => None,
             Source::SysfsFallback { why } => {
                 Some(format!("{why}; showing the state from sysfs instead"))
             }
             Source::Replay { path } => Some(format!("replaying {}", path.display())),
-        }
+        };
+        source
+            .into_iter()
+            .chain(self.problems.iter().cloned())
+            .collect()
     }
 }
 
@@ -454,7 +514,7 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
-        assert!(inv.notice().unwrap().contains("sysfs"));
+        assert!(inv.notes()[0].contains("sysfs"));
         assert_eq!(inv.radios.len(), 2);
         let r = &inv.radios[0];
         assert_eq!(

@@ -7,7 +7,7 @@ use crate::model::select::Selector;
 use crate::render::{table, words};
 
 fn label(id: u32, device: &str, type_name: &str) -> String {
-    let name = if device.is_empty() { "?" } else { device };
+    let name = crate::model::inventory::radio_name(id, device);
     format!("{name} (id {id}, {type_name})")
 }
 

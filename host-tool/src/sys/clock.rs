@@ -42,8 +42,19 @@ impl Stamp {
         }
     }
 
+    /// The offset shown: RFC 3339 has only whole minutes under 24 h, so a
+    /// zone with an offset in seconds (LMT in old tz data, a crafted TZ) or of
+    /// a day or more is shown in UTC rather than truncated into a wrong time.
+    pub fn shown_offset(&self) -> i32 {
+        if self.offset % 60 != 0 || self.offset.unsigned_abs() >= 86_400 {
+            0
+        } else {
+            self.offset
+        }
+    }
+
     fn parts(&self) -> (i64, u32, u32, u32, u32, u32) {
-        let local = self.secs + i64::from(self.offset);
+        let local = self.secs + i64::from(self.shown_offset());
         let days = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400) as u32;
         let (y, m, d) = civil_from_days(days);
@@ -51,8 +62,9 @@ impl Stamp {
     }
 
     fn offset_text(&self) -> String {
-        let sign = if self.offset < 0 { '-' } else { '+' };
-        let a = self.offset.unsigned_abs();
+        let offset = self.shown_offset();
+        let sign = if offset < 0 { '-' } else { '+' };
+        let a = offset.unsigned_abs();
         format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
     }
 
@@ -161,6 +173,36 @@ mod tests {
             offset: -60,
         };
         assert_eq!(s.rfc3339(), "1969-12-31T23:59:00.000000-00:01");
+    }
+
+    #[test]
+    fn an_offset_rfc3339_cannot_show_is_shown_in_utc() {
+        let utc = Stamp {
+            secs: 1_795_530_262,
+            micros: 1,
+            offset: 0,
+        };
+        // Amsterdam's LMT (+00:19:32), a day or more either way: UTC, exact.
+        for offset in [
+            1172,
+            -1172,
+            86_400,
+            -86_400,
+            25 * 3600,
+            59,
+            i32::MAX,
+            i32::MIN,
+        ] {
+            let s = Stamp { offset, ..utc };
+            assert_eq!(s.rfc3339(), utc.rfc3339(), "offset {offset}");
+            assert_eq!(s.rfc3339(), "2026-11-24T14:24:22.000001+00:00");
+        }
+        // the largest offset it can show
+        let s = Stamp {
+            offset: 86_400 - 60,
+            ..utc
+        };
+        assert_eq!(s.rfc3339(), "2026-11-25T14:23:22.000001+23:59");
     }
 
     #[test]

@@ -330,6 +330,20 @@ impl Device {
                 });
             }
         }
+        // The kernel's device queues an ADD per radio the moment it is
+        // opened; a pipe that gives nothing at all (an idle FIFO, an empty
+        // pipe) is not standing in for it, and its "no radios" would hide
+        // the radios sysfs lists.
+        if self.kind == Kind::Stream && out.is_empty() {
+            return Err(DevError::NotRfkill {
+                path: self.path.clone(),
+                what: format!(
+                    "a pipe or FIFO that gave no rfkill event within {} s (the kernel's device \
+                     sends one ADD per radio at once)",
+                    STREAM_DRAIN.as_secs()
+                ),
+            });
+        }
         Ok(out)
     }
 

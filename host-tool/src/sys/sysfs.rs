@@ -385,16 +385,32 @@ impl Sysfs {
     }
 
     /// Every rfkill device, sorted by index. Devices that vanish while being
-    /// read (hot-unplug) are left out.
+    /// read (hot-unplug) are left out; any other problem is an error.
     pub fn list(&self) -> Result<Vec<SysRadio>, SysfsError> {
+        let (radios, mut problems) = self.survey()?;
+        if problems.is_empty() {
+            Ok(radios)
+        } else {
+            Err(problems.swap_remove(0))
+        }
+    }
+
+    /// Every rfkill device that can be read, sorted by index, and the
+    /// problems met on the way: a radio that cannot be read (a symlink loop,
+    /// an unreadable attribute) is left out and named, never dropped
+    /// silently; an unreadable `name` only loses the name.
+    pub fn survey(&self) -> Result<(Vec<SysRadio>, Vec<SysfsError>), SysfsError> {
         let mut out = Vec::new();
+        let mut problems = Vec::new();
         for node in self.nodes()? {
-            if let Some(r) = self.read_radio(&node)? {
-                out.push(r);
+            match self.read_radio_noting(&node, &mut problems) {
+                Ok(Some(r)) => out.push(r),
+                Ok(None) => {}
+                Err(e) => problems.push(e),
             }
         }
         out.sort_by_key(|r| r.attrs.index);
-        Ok(out)
+        Ok((out, problems))
     }
 
     /// The device with this index (`class/rfkill/rfkillN`), if present.
@@ -405,17 +421,40 @@ impl Sysfs {
     /// Read `class/rfkill/<node>` and the devices above it. `Ok(None)` when
     /// it does not exist.
     pub fn read_radio(&self, node: &str) -> Result<Option<SysRadio>, SysfsError> {
+        self.read_radio_noting(node, &mut Vec::new())
+    }
+
+    /// [`Sysfs::read_radio`]; an unreadable `name` gives an empty name (shown
+    /// as `rfkillN`) and its error is pushed onto `problems`.
+    pub fn read_radio_noting(
+        &self,
+        node: &str,
+        problems: &mut Vec<SysfsError>,
+    ) -> Result<Option<SysRadio>, SysfsError> {
         let class_rel = format!("class/rfkill/{node}");
         // Modern kernels: a symlink into devices/; very old ones: a directory.
-        let dir = self.link_rel(&class_rel).unwrap_or(class_rel);
-        if !self.abs(&dir).is_dir() {
-            return Ok(None);
+        let dir = self.link_rel(&class_rel).unwrap_or(class_rel.clone());
+        match std::fs::metadata(self.abs(&dir)) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            // a symlink loop (ELOOP), a permission problem: say so
+            Err(source) => {
+                return Err(SysfsError::Io {
+                    path: self.abs(&class_rel),
+                    source,
+                })
+            }
         }
         let mut io_err = None;
         let node_index = node.strip_prefix("rfkill").and_then(|n| n.parse().ok());
         let attrs = RfkillAttrs::parse(
             |attr| match self.read_rel(&format!("{dir}/{attr}")) {
                 Ok(b) => b,
+                Err(e) if attr == "name" => {
+                    problems.push(e);
+                    Some(Vec::new())
+                }
                 Err(e) => {
                     io_err.get_or_insert(e);
                     None

@@ -9,6 +9,7 @@ mod compat;
 mod diagnose;
 mod docs;
 mod guide;
+mod hostile;
 mod jig_emulate;
 mod jig_serial;
 mod jig_sim;
