@@ -21,7 +21,7 @@ use crate::exit::EXIT_STATUS_HELP;
 #[derive(Debug, Parser)]
 #[command(
     name = "pin13",
-    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PIN13_BUILD"), ")"),
+    version = crate::cmd::args::VERSION,
     after_help = EXIT_STATUS_HELP,
     propagate_version = true
 )]

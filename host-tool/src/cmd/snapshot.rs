@@ -82,7 +82,7 @@ pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
         format_version: FORMAT_VERSION,
         tool: Tool {
             name: "pin13".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
+            version: crate::cmd::args::VERSION.into(),
         },
         created_unix,
         kernel: {

@@ -78,6 +78,19 @@ fn count_and_selectors() {
     has(&r.stderr, "2 dell-rbtn (wlan)");
     let r = watch_capture(&["--count", "0"]);
     assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    has(
+        &r.stderr,
+        "error: invalid value '0' for '--count <N>': must be at least 1",
+    );
+    assert!(!r.stderr.contains("is not in"), "{}", r.stderr);
+    let r = watch_capture(&["--count", "-1"]);
+    assert_eq!(r.code, 2);
+    has(&r.stderr, "must be a whole number of events, at least 1");
+    assert!(!r.stderr.contains("-- -1"), "{}", r.stderr);
+    let r = watch_capture(&["--timeout", "-1"]);
+    assert_eq!(r.code, 2);
+    has(&r.stderr, "a duration cannot be negative");
 }
 
 #[test]
