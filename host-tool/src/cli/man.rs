@@ -289,8 +289,9 @@ pub fn man_page() -> String {
     roff.text([roman(
         "Installed or linked under the name rfkill, pin13 is util-linux rfkill 2.38: the same \
          arguments (rfkill [options] command [identifier ...]), the same output bytes, messages and \
-         exit statuses (0, or 1 for an invalid identifier, an unknown command or a failed open or \
-         write), block, unblock and toggle silent, none of pin13's own columns or notes. Link it \
+         exit statuses (0, or 1 for an invalid identifier, an unknown command or a failed open; a \
+         failed write is a warning and, as in util-linux, still exit 0), block, unblock and toggle \
+         silent, none of pin13's own columns or notes. Link it \
          where util-linux rfkill is missing, e.g. a minimal or old distro:",
     )]);
     roff.control("IP", []);

@@ -5,7 +5,10 @@
 //! word in lower case, `all`, or an index that exists in sysfs; no names).
 //!
 //! Warnings are printed as util-linux does, `rfkill: ...` on stderr, and the
-//! work goes on with the next identifier; the exit status is 1 if any failed.
+//! work goes on with the next identifier; the exit status is 1 if any failed,
+//! except a failed write: util-linux 2.38.1 (`__rfkill_block`) warns
+//! `write failed: /dev/rfkill: <strerror>` and still returns 0 for it, so a
+//! block, unblock or toggle whose write fails exits 0 here too.
 #![forbid(unsafe_code)]
 
 use std::io::Write;
@@ -382,11 +385,12 @@ pub fn run(ctx: &Context, args: &RfkillArgs) -> Result<Status, Error> {
                             DevError::Write { source, .. } => os_text(source),
                             other => other.to_string(),
                         };
+                        // util-linux's warn(), then on as if it had worked:
+                        // its exit status does not count a failed write.
                         warn(&format!(
                             "write failed: {}: {why}",
                             ctx.rfkill_dev.display()
                         ));
-                        failed = true;
                     }
                 }
             }

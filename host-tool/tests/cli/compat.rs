@@ -46,7 +46,7 @@ struct Out {
 fn run(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
     // The link is run as a shell runs it from PATH: argv[0] is `rfkill`
     // (getopt's messages start with argv[0], as util-linux's do).
-    let mut c = match (prog.file_name(), prog.parent()) {
+    let c = match (prog.file_name(), prog.parent()) {
         (Some(n), Some(dir)) if n == "rfkill" => {
             let mut c = Command::new("rfkill");
             c.env("PATH", dir);
@@ -54,6 +54,25 @@ fn run(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
         }
         _ => Command::new(prog),
     };
+    run_command(c, args, sysfs, dev)
+}
+
+/// [`run`] with writes beyond 0 bytes refused (`ulimit -f 0`, SIGXFSZ
+/// ignored: write() fails with EFBIG), so appending to a capture file fails
+/// the way a write to /dev/rfkill can.
+fn run_unwritable(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
+    let (Some(name), Some(dir)) = (prog.file_name(), prog.parent()) else {
+        panic!("{}", prog.display());
+    };
+    let mut c = Command::new("sh");
+    c.env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
+        .arg(name);
+    run_command(c, args, sysfs, dev)
+}
+
+fn run_command(mut c: Command, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("PIN13_") {
             c.env_remove(&k);
@@ -360,6 +379,51 @@ fn as_rfkill_block_unblock_toggle_are_silent_and_write_what_util_linux_writes() 
     let mut want = rec(1, 0, 2, 0, 0); // phy1 was soft-blocked
     want.extend(rec(0, 2, 3, 0, 0)); // hci0 was soft-blocked
     assert_eq!(&bytes[start..], &want[..]);
+}
+
+/// util-linux 2.38.1's `__rfkill_block`: a failed write() is a warning,
+/// `rfkill: write failed: /dev/rfkill: <strerror>`, and the status stays 0
+/// (it returns 0 whatever write_all() did); toggle warns once per write.
+/// Under its own name pin13 says so and exits 1.
+#[test]
+fn as_rfkill_a_failed_write_warns_and_exits_0_as_util_linux() {
+    let link = rfkill_link();
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dev = capture_of(&sysfs, &temp_dir("nowrite"));
+    let before = std::fs::read(&dev).unwrap();
+    // The setup works: without the limit the same write goes through.
+    let ok_dev = capture_of(&sysfs, &temp_dir("okwrite"));
+    let got = run(&link, &["block", "0"], &sysfs, &ok_dev);
+    assert_eq!((got.code, got.stderr.as_str()), (0, ""));
+    assert!(std::fs::read(&ok_dev).unwrap().len() > before.len());
+
+    let warning = format!("rfkill: write failed: {}: File too large\n", dev.display());
+    for (args, warnings) in [
+        (&["block", "0"][..], 1),
+        (&["unblock", "wlan"], 1),
+        (&["block", "all"], 1),
+        (&["unblock", "wifi", "bluetooth"], 2),
+        // qemu-all-types: three wlan radios (phy0, phy1, dell-rbtn), one write each.
+        (&["toggle", "wlan"], 3),
+    ] {
+        let got = run_unwritable(&link, args, &sysfs, &dev);
+        assert_eq!(got.code, 0, "{args:?}: {}", got.stderr);
+        assert!(got.stdout.is_empty(), "{args:?}");
+        assert_eq!(got.stderr, warning.repeat(warnings), "{args:?}");
+    }
+    assert_eq!(std::fs::read(&dev).unwrap(), before, "nothing was written");
+    // A bad identifier beside a failed write: 1, for the identifier.
+    let got = run_unwritable(&link, &["block", "nosuch", "0"], &sysfs, &dev);
+    assert_eq!(got.code, 1);
+    assert_eq!(
+        got.stderr,
+        format!("rfkill: invalid identifier: nosuch\n{warning}")
+    );
+    // pin13 under its own name: an error and its documented status.
+    let got = run_unwritable(Path::new(BIN), &["block", "0"], &sysfs, &dev);
+    assert_eq!(got.code, 1, "{}", got.stderr);
+    assert!(got.stderr.contains("File too large"), "{}", got.stderr);
+    assert_eq!(std::fs::read(&dev).unwrap(), before);
 }
 
 #[test]
