@@ -679,6 +679,11 @@ fn man_page_has_value_names_examples_see_also_and_the_guide() {
 /// What bash completes for `words` (the last one is being completed), with
 /// pin13's bash completions loaded, run in `dir`.
 fn bash_complete(words: &[&str], dir: &Path) -> Vec<String> {
+    bash_complete_after("", words, dir)
+}
+
+/// [`bash_complete`] with the shell code `prelude` run first.
+fn bash_complete_after(prelude: &str, words: &[&str], dir: &Path) -> Vec<String> {
     let script = help_at(&["completions", "bash"], "80");
     let path = dir.join("pin13.bash");
     std::fs::write(&path, script).unwrap();
@@ -690,7 +695,7 @@ fn bash_complete(words: &[&str], dir: &Path) -> Vec<String> {
     };
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let prog = format!(
-        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _pin13 pin13 '{cur}' '{prev}'; \
+        "{prelude}\nsource '{}'; COMP_WORDS=({}); COMP_CWORD={}; _pin13 pin13 '{cur}' '{prev}'; \
          printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         path.display(),
         quoted.join(" "),
@@ -744,6 +749,36 @@ fn bash_completes_selectors_wire_models_and_backends_not_file_names() {
     let got = bash_complete(&["pin13", "jig", "probe", "--backend", ""], &dir);
     for w in ["sim", "rpi", "serial:/dev/ttyACM0"] {
         assert!(got.iter().any(|g| g == w), "--backend: no {w} in {got:?}");
+    }
+}
+
+/// Selectors also complete to the names and indexes of this machine's
+/// radios: the script reads them from /sys/class/rfkill when asked. Here `cat`
+/// stands in for that directory (a fixture cannot be mounted at /sys).
+#[test]
+fn bash_completes_the_names_and_indexes_of_this_machines_radios() {
+    if !have("bash") {
+        eprintln!("SKIPPED: no bash");
+        return;
+    }
+    let dir = temp_dir("complete-names");
+    let sysfs = fixtures().join("sysfs/ipw2200-hardkill/class/rfkill");
+    // What `cat /sys/class/rfkill/rfkill*/name .../index` prints on that machine.
+    let prelude = format!(
+        "cat() {{ case \"$1\" in /sys/class/rfkill/*) command cat {0}/rfkill*/name {0}/rfkill*/index;; \
+         *) command cat \"$@\";; esac; }}",
+        sysfs.display()
+    );
+    for cmd in ["status", "block", "diagnose"] {
+        let got = bash_complete_after(&prelude, &["pin13", cmd, ""], &dir);
+        for w in ["phy0", "acer-wireless", "0", "1", "wlan"] {
+            assert!(
+                got.iter().any(|g| g == w),
+                "pin13 {cmd} <TAB>: no {w} in {got:?}"
+            );
+        }
+        let got = bash_complete_after(&prelude, &["pin13", cmd, "ac"], &dir);
+        assert_eq!(got, ["acer-wireless"], "pin13 {cmd} ac<TAB>");
     }
 }
 

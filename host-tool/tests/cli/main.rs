@@ -18,3 +18,4 @@ mod status;
 mod verify;
 mod version;
 mod watch;
+mod wording;
