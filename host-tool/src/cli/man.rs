@@ -333,17 +333,18 @@ pub fn man_page() -> String {
     roff.control("SH", ["SEE ALSO"]);
     roff.text([bold("rfkill"), roman("(8), "), bold("dmesg"), roman("(1).")]);
     roff.text([roman(format!(
-        "The modding guide (symptoms, the tape mod, the bench jig): {GUIDE_URL}; \
-         packages install it as {GUIDE_INSTALLED}."
+        "The modding guide (symptoms, the tape mod, the bench jig): {GUIDE_INSTALLED} \
+         from the packages, {GUIDE_IN_TARBALL} in the tarballs."
     ))]);
     append(&mut page, &roff.render(), false);
     readable(&page)
 }
 
-/// Where the guide is for someone with only the binary.
-pub const GUIDE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/guide.md");
-/// Where a package puts the guide.
+/// Where a package puts the guide (the project has no public home page yet,
+/// so there is no URL to give).
 pub const GUIDE_INSTALLED: &str = "/usr/share/doc/pin13/guide.md";
+/// Where the guide is in a tarball (`scripts/dist.sh`), beside the binary.
+pub const GUIDE_IN_TARBALL: &str = "guide.md";
 
 /// The EXAMPLES section: (what it does, the command).
 const EXAMPLES: [(&str, &str); 8] = [
