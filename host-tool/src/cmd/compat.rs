@@ -14,7 +14,7 @@
 use std::io::Write;
 
 use crate::cmd::event::event_loop;
-use crate::cmd::status::JSON_TABLE;
+use crate::cmd::status::{OutputArgs, JSON_TABLE};
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
@@ -28,11 +28,9 @@ use crate::sys::{DevError, Event, RfkillType};
 /// What util-linux's `main()` decides before doing anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RfkillArgs {
-    pub json: bool,
-    pub noheadings: bool,
-    pub raw: bool,
-    pub output: Option<String>,
-    pub output_all: bool,
+    /// `-J`, `-n`, `-r`, `-o LIST`, `--output-all`: the options `status`
+    /// takes too (util-linux's meaning of `-o` is [`columns`]'s).
+    pub out: OutputArgs,
     pub action: Action,
     pub identifiers: Vec<String>,
 }
@@ -270,7 +268,7 @@ pub fn run(ctx: &Context, args: &RfkillArgs) -> Result<Status, Error> {
         }
         Action::ListOld | Action::Table => {
             let cols = if args.action == Action::Table {
-                match columns(args.output.as_deref(), args.output_all) {
+                match columns(args.out.output.as_deref(), args.out.output_all) {
                     Ok(c) => c,
                     Err(msg) => {
                         if let Some(m) = msg {
@@ -321,12 +319,12 @@ pub fn run(ctx: &Context, args: &RfkillArgs) -> Result<Status, Error> {
                 }
             }
             if args.action == Action::Table {
-                let text = if args.json {
+                let text = if args.out.json {
                     table::json(JSON_TABLE, &cols, &rows)
-                } else if args.raw {
-                    table::raw(&cols, &rows, !args.noheadings)
+                } else if args.out.raw {
+                    table::raw(&cols, &rows, !args.out.noheadings)
                 } else {
-                    table::table(&cols, &rows, !args.noheadings)
+                    table::table(&cols, &rows, !args.out.noheadings)
                 };
                 table::emit(&mut out, &text)?;
             }

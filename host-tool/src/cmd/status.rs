@@ -26,7 +26,7 @@ pub struct StatusArgs {
 
 /// How `status` prints the table: util-linux's `-J`, `-o`, `--output-all`,
 /// `-n`, `-r`. Bare `pin13` takes them too (`pin13 -J`, as `rfkill -J`).
-#[derive(Debug, Default, Clone, clap::Args)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
 pub struct OutputArgs {
     /// JSON exactly like util-linux `rfkill -J`.
     #[arg(short = 'J', long, conflicts_with = "raw")]
