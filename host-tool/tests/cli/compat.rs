@@ -426,6 +426,60 @@ fn as_rfkill_a_failed_write_warns_and_exits_0_as_util_linux() {
     assert_eq!(std::fs::read(&dev).unwrap(), before);
 }
 
+/// The same failed writes beside the real util-linux 2.38, where this machine
+/// has it and lets a test give it a stand-in /dev/rfkill: a private mount
+/// namespace (`unshare -m`, root) with a tmpfs on /dev holding a capture. Both
+/// run with `ulimit -f 0`, both must print the same bytes and exit the same.
+#[test]
+fn a_failed_write_matches_the_real_util_linux() {
+    let ul = Command::new("rfkill").arg("--version").output();
+    let is_238 = ul.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux 2.38"));
+    let ns = Command::new("unshare")
+        .args(["-m", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !is_238 || !ns {
+        eprintln!("SKIPPED: needs util-linux 2.38 rfkill and unshare -m (root)");
+        return;
+    }
+    let link = rfkill_link();
+    // $1: which rfkill; one line per run: its stdout and stderr, then rc=N.
+    let script = r#"
+        mount -t tmpfs pin13-test /dev || exit 99
+        printf '\000\000\000\000\001\000\000\000' > /dev/rfkill || exit 99
+        trap '' XFSZ; ulimit -f 0
+        for a in 'block all' 'unblock wlan' 'block wlan bluetooth' 'unblock nosuch all'; do
+            PIN13_SYSFS=/nonexistent PIN13_RFKILL_DEV=/dev/rfkill "$1" $a 2>&1; echo "rc=$?"
+        done
+        od -An -tx1 /dev/rfkill"#;
+    let side = |rfkill: &Path| {
+        let o = Command::new("unshare")
+            .args(["-m", "sh", "-c", script, "sh"])
+            .arg(rfkill)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let real = side(Path::new("rfkill"));
+    assert!(
+        real.contains("rfkill: write failed: /dev/rfkill: File too large\nrc=0\n"),
+        "{real}"
+    );
+    assert!(
+        real.contains("rfkill: invalid identifier: nosuch\n"),
+        "{real}"
+    );
+    assert_eq!(side(&link), real);
+}
+
 #[test]
 fn as_rfkill_errors_are_util_linux_messages_and_exit_1() {
     let link = rfkill_link();
