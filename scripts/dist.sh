@@ -72,6 +72,26 @@ fi
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$commit_epoch}
 export PIN13_BUILD=$version
 
+# --- maintainer ------------------------------------------------------------------
+# The project has no public home or address yet, so none is written into the
+# packaging files: whoever builds packages names themselves, with the variables
+# Debian's own tools read (DEBFULLNAME, DEBEMAIL), or PIN13_MAINTAINER whole.
+# Without them a snapshot build gets a placeholder (an example.org address, which
+# is nobody's) and a warning; a release build refuses.
+placeholder='pin13 snapshot build <maintainer-unset@example.org>'
+if [[ -n ${PIN13_MAINTAINER:-} ]]; then
+  maintainer=$PIN13_MAINTAINER
+elif [[ -n ${DEBFULLNAME:-} && -n ${DEBEMAIL:-} ]]; then
+  maintainer="$DEBFULLNAME <$DEBEMAIL>"
+elif [[ $version == "$base_version" ]]; then
+  fail "release $version: set DEBFULLNAME and DEBEMAIL (or PIN13_MAINTAINER) to the packager's name and address for the Maintainer field"
+else
+  maintainer=$placeholder
+  echo "dist: warning: no DEBFULLNAME/DEBEMAIL: Maintainer is the placeholder '$placeholder'; set them before publishing" >&2
+fi
+[[ $maintainer == *' <'*@*'>' && $maintainer != *[,\\/\&]* ]] ||
+  fail "Maintainer '$maintainer' is not 'Name <address>' (without , / \\ or &: they break the control file or sed)"
+
 for t in dpkg-deb gzip tar sha256sum; do
   command -v "$t" >/dev/null || fail "$t is missing"
 done
@@ -111,7 +131,7 @@ top=$(sed -n '1s/^pin13 (\([^)]*\)).*/\1/p' packaging/debian/changelog)
   if [[ $version != "$base_version" ]]; then
     printf 'pin13 (%s) UNRELEASED; urgency=medium\n\n' "$version"
     printf '  * Snapshot of %s.\n\n' "$(git describe --always --dirty 2>/dev/null || echo "the source tree")"
-    printf ' -- %s  %s\n\n' "$(sed -n 's/^Maintainer: //p' packaging/debian/control.in)" \
+    printf ' -- %s  %s\n\n' "$maintainer" \
       "$(date -u -R -d "@$SOURCE_DATE_EPOCH")"
   fi
   cat packaging/debian/changelog
@@ -179,6 +199,7 @@ for a in "${arches[@]}"; do
   chmod 0644 "$root/DEBIAN/md5sums"
   size_kib=$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)
   sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$a/" -e "s/@INSTALLED_SIZE@/$size_kib/" \
+    -e "s/@MAINTAINER@/$maintainer/" \
     packaging/debian/control.in >"$root/DEBIAN/control"
   chmod 0644 "$root/DEBIAN/control"
   clamp_dates "$root"

@@ -289,8 +289,9 @@ pub fn man_page() -> String {
     roff.text([roman(
         "Installed or linked under the name rfkill, pin13 is util-linux rfkill 2.38: the same \
          arguments (rfkill [options] command [identifier ...]), the same output bytes, messages and \
-         exit statuses (0, or 1 for an invalid identifier, an unknown command or a failed open or \
-         write), block, unblock and toggle silent, none of pin13's own columns or notes. Link it \
+         exit statuses (0, or 1 for an invalid identifier, an unknown command or a failed open; a \
+         failed write is a warning and, as in util-linux, still exit 0), block, unblock and toggle \
+         silent, none of pin13's own columns or notes. Link it \
          where util-linux rfkill is missing, e.g. a minimal or old distro:",
     )]);
     roff.control("IP", []);
@@ -332,17 +333,18 @@ pub fn man_page() -> String {
     roff.control("SH", ["SEE ALSO"]);
     roff.text([bold("rfkill"), roman("(8), "), bold("dmesg"), roman("(1).")]);
     roff.text([roman(format!(
-        "The modding guide (symptoms, the tape mod, the bench jig): {GUIDE_URL}; \
-         packages install it as {GUIDE_INSTALLED}."
+        "The modding guide (symptoms, the tape mod, the bench jig): {GUIDE_INSTALLED} \
+         from the packages, {GUIDE_IN_TARBALL} in the tarballs."
     ))]);
     append(&mut page, &roff.render(), false);
     readable(&page)
 }
 
-/// Where the guide is for someone with only the binary.
-pub const GUIDE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/guide.md");
-/// Where a package puts the guide.
+/// Where a package puts the guide (the project has no public home page yet,
+/// so there is no URL to give).
 pub const GUIDE_INSTALLED: &str = "/usr/share/doc/pin13/guide.md";
+/// Where the guide is in a tarball (`scripts/dist.sh`), beside the binary.
+pub const GUIDE_IN_TARBALL: &str = "guide.md";
 
 /// The EXAMPLES section: (what it does, the command).
 const EXAMPLES: [(&str, &str); 8] = [

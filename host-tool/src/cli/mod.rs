@@ -21,7 +21,7 @@ use crate::exit::EXIT_STATUS_HELP;
 #[derive(Debug, Parser)]
 #[command(
     name = "pin13",
-    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PIN13_BUILD"), ")"),
+    version = crate::cmd::args::VERSION,
     after_help = EXIT_STATUS_HELP,
     propagate_version = true
 )]
@@ -55,56 +55,11 @@ pub struct Cli {
 
     /// Without a command, the table options of `status`, as util-linux
     /// `rfkill` takes them (`pin13 -J`, `pin13 -rn`, `pin13 -J -o ID,TYPE`).
-    #[command(flatten)]
-    pub table: TableOpts,
+    #[command(flatten, next_help_heading = "Status options (with no command)")]
+    pub table: cmd::status::OutputArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// `status`'s output options, also accepted with no command (util-linux's
-/// `rfkill -J`). The same flags as [`cmd::status::StatusArgs`].
-#[derive(Debug, Default, Clone, clap::Args)]
-#[command(next_help_heading = "Status options (with no command)")]
-pub struct TableOpts {
-    /// JSON exactly like util-linux `rfkill -J` (no command: status).
-    #[arg(short = 'J', long, conflicts_with = "raw")]
-    pub json: bool,
-
-    /// Columns to show, as `status -o LIST` (no command: status).
-    #[arg(short, long, value_name = "LIST")]
-    pub output: Option<String>,
-
-    /// Show every column, as `status --output-all` (no command: status).
-    #[arg(long, conflicts_with = "output")]
-    pub output_all: bool,
-
-    /// Do not print the header line (no command: status).
-    #[arg(short, long)]
-    pub noheadings: bool,
-
-    /// Raw output, as `status -r` (no command: status).
-    #[arg(short, long)]
-    pub raw: bool,
-}
-
-impl TableOpts {
-    /// Whether any of them was given.
-    pub fn any(&self) -> bool {
-        self.json || self.output.is_some() || self.output_all || self.noheadings || self.raw
-    }
-
-    /// The `status` arguments bare `pin13` runs with these options.
-    pub fn status_args(&self) -> cmd::status::StatusArgs {
-        cmd::status::StatusArgs {
-            selectors: Vec::new(),
-            json: self.json,
-            output: self.output.clone(),
-            output_all: self.output_all,
-            noheadings: self.noheadings,
-            raw: self.raw,
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]

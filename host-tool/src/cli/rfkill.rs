@@ -128,15 +128,15 @@ pub fn parse(args: &[OsString]) -> Result<RfkillArgs, Stop> {
             match lname {
                 "json" => {
                     excl("json")?;
-                    a.json = true
+                    a.out.json = true
                 }
                 "raw" => {
                     excl("raw")?;
-                    a.raw = true
+                    a.out.raw = true
                 }
-                "noheadings" => a.noheadings = true,
-                "output" => a.output = value,
-                "output-all" => a.output_all = true,
+                "noheadings" => a.out.noheadings = true,
+                "output" => a.out.output = value,
+                "output-all" => a.out.output_all = true,
                 "version" => return Err(Stop::Version),
                 _ => return Err(Stop::Help),
             }
@@ -151,21 +151,21 @@ pub fn parse(args: &[OsString]) -> Result<RfkillArgs, Stop> {
                 match c {
                     'J' => {
                         excl("json")?;
-                        a.json = true
+                        a.out.json = true
                     }
                     'r' => {
                         excl("raw")?;
-                        a.raw = true
+                        a.out.raw = true
                     }
-                    'n' => a.noheadings = true,
+                    'n' => a.out.noheadings = true,
                     'V' => return Err(Stop::Version),
                     'h' => return Err(Stop::Help),
                     'o' => {
                         let rest: String = chars[k..].iter().collect();
                         if !rest.is_empty() {
-                            a.output = Some(rest);
+                            a.out.output = Some(rest);
                         } else if i < args.len() {
-                            a.output = Some(text(&args[i]));
+                            a.out.output = Some(text(&args[i]));
                             i += 1;
                         } else {
                             return Err(usage("option requires an argument -- 'o'"));
@@ -182,7 +182,7 @@ pub fn parse(args: &[OsString]) -> Result<RfkillArgs, Stop> {
     let mut operands = operands.into_iter();
     if let Some(cmd) = operands.next() {
         a.action = match cmd.as_str() {
-            "list" if a.output.is_none() => Action::ListOld,
+            "list" if a.out.output.is_none() => Action::ListOld,
             "list" => Action::Table,
             "event" => Action::Event,
             "help" => Action::Help,
@@ -258,18 +258,18 @@ mod tests {
     #[test]
     fn options_bundle_permute_and_abbreviate() {
         let a = p(&["-rn"]).unwrap();
-        assert!(a.raw && a.noheadings && a.action == Action::Table);
+        assert!(a.out.raw && a.out.noheadings && a.action == Action::Table);
         let a = p(&["list", "-J", "wlan"]).unwrap();
         assert_eq!(a.action, Action::ListOld);
-        assert!(a.json);
+        assert!(a.out.json);
         assert_eq!(a.identifiers, ["wlan"]);
         let a = p(&["-oID,TYPE", "list", "1"]).unwrap();
         assert_eq!(a.action, Action::Table);
-        assert_eq!(a.output.as_deref(), Some("ID,TYPE"));
+        assert_eq!(a.out.output.as_deref(), Some("ID,TYPE"));
         let a = p(&["--out=ID", "--js"]).unwrap_err();
         assert!(matches!(a, Stop::Usage { message: Some(m), .. } if m.contains("ambiguous")));
         let a = p(&["--output=ID", "--js", "--output-all"]).unwrap();
-        assert!(a.json && a.output_all);
+        assert!(a.out.json && a.out.output_all);
         let a = p(&["block", "--", "-1"]).unwrap();
         assert_eq!(a.identifiers, ["-1"]);
     }

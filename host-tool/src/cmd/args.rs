@@ -88,6 +88,11 @@ impl<T: Args> Args for Deferred<T> {
     }
 }
 
+/// The version and the build (`host-tool/build.rs`: git describe or the
+/// package version), as `pin13 --version` prints it after the name and every
+/// snapshot records it, so a report names what the user ran.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PIN13_BUILD"), ")");
+
 /// The help heading of the options every command takes.
 pub const GLOBAL_HEADING: &str = "Global options";
 

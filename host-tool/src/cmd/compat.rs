@@ -5,13 +5,16 @@
 //! word in lower case, `all`, or an index that exists in sysfs; no names).
 //!
 //! Warnings are printed as util-linux does, `rfkill: ...` on stderr, and the
-//! work goes on with the next identifier; the exit status is 1 if any failed.
+//! work goes on with the next identifier; the exit status is 1 if any failed,
+//! except a failed write: util-linux 2.38.1 (`__rfkill_block`) warns
+//! `write failed: /dev/rfkill: <strerror>` and still returns 0 for it, so a
+//! block, unblock or toggle whose write fails exits 0 here too.
 #![forbid(unsafe_code)]
 
 use std::io::Write;
 
 use crate::cmd::event::event_loop;
-use crate::cmd::status::JSON_TABLE;
+use crate::cmd::status::{OutputArgs, JSON_TABLE};
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
@@ -25,11 +28,9 @@ use crate::sys::{DevError, Event, RfkillType};
 /// What util-linux's `main()` decides before doing anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RfkillArgs {
-    pub json: bool,
-    pub noheadings: bool,
-    pub raw: bool,
-    pub output: Option<String>,
-    pub output_all: bool,
+    /// `-J`, `-n`, `-r`, `-o LIST`, `--output-all`: the options `status`
+    /// takes too (util-linux's meaning of `-o` is [`columns`]'s).
+    pub out: OutputArgs,
     pub action: Action,
     pub identifiers: Vec<String>,
 }
@@ -267,7 +268,7 @@ pub fn run(ctx: &Context, args: &RfkillArgs) -> Result<Status, Error> {
         }
         Action::ListOld | Action::Table => {
             let cols = if args.action == Action::Table {
-                match columns(args.output.as_deref(), args.output_all) {
+                match columns(args.out.output.as_deref(), args.out.output_all) {
                     Ok(c) => c,
                     Err(msg) => {
                         if let Some(m) = msg {
@@ -318,12 +319,12 @@ pub fn run(ctx: &Context, args: &RfkillArgs) -> Result<Status, Error> {
                 }
             }
             if args.action == Action::Table {
-                let text = if args.json {
+                let text = if args.out.json {
                     table::json(JSON_TABLE, &cols, &rows)
-                } else if args.raw {
-                    table::raw(&cols, &rows, !args.noheadings)
+                } else if args.out.raw {
+                    table::raw(&cols, &rows, !args.out.noheadings)
                 } else {
-                    table::table(&cols, &rows, !args.noheadings)
+                    table::table(&cols, &rows, !args.out.noheadings)
                 };
                 table::emit(&mut out, &text)?;
             }
@@ -382,11 +383,12 @@ pub fn run(ctx: &Context, args: &RfkillArgs) -> Result<Status, Error> {
                             DevError::Write { source, .. } => os_text(source),
                             other => other.to_string(),
                         };
+                        // util-linux's warn(), then on as if it had worked:
+                        // its exit status does not count a failed write.
                         warn(&format!(
                             "write failed: {}: {why}",
                             ctx.rfkill_dev.display()
                         ));
-                        failed = true;
                     }
                 }
             }

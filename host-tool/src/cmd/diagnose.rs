@@ -39,9 +39,25 @@ pub struct DiagnoseArgs {
 }
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
+    let root = crate::sys::os::is_root();
+    let (text, status) = report(ctx, args, root, &mut |n| crate::render::table::note(n))?;
+    crate::render::table::emit(&mut std::io::stdout().lock(), &text)?;
+    Ok(status)
+}
+
+/// `diagnose`'s report (human or JSON) and exit status, for a user who is
+/// root or not (`root`: the human advice says `sudo` for the commands that
+/// need it only when not). `note` gets where the answer comes from when it
+/// is not the device, before anything else can fail.
+pub fn report(
+    ctx: &Context,
+    args: &DiagnoseArgs,
+    root: bool,
+    note: &mut dyn FnMut(&str),
+) -> Result<(String, Status), Error> {
     let inv = crate::model::inventory::load(ctx)?;
     for n in inv.notes() {
-        crate::render::table::note(&n);
+        note(&n);
     }
     let sels = crate::model::select::parse_all(&args.selectors, &inv.radios)?;
     let selected: Vec<u32> = crate::model::select::filter(&sels, &inv.radios)
@@ -54,17 +70,9 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs) -> Result<Status, Error> {
         s.push('\n');
         s
     } else {
-        crate::render::advice::for_user(&render_human(&findings, &selected), running_as_root())
+        crate::render::advice::for_user(&render_human(&findings, &selected), root)
     };
-    crate::render::table::emit(&mut std::io::stdout().lock(), &out)?;
-    Ok(exit_status(&findings, &selected))
-}
-
-/// Whether pin13 runs as root: the owner of /proc/self is the effective
-/// user. Unknown (no /proc) counts as not root, so the advice says `sudo`.
-fn running_as_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    Ok((out, exit_status(&findings, &selected)))
 }
 
 #[cfg(test)]
@@ -227,5 +235,51 @@ mod tests {
     fn no_radios_says_what_to_do() {
         let h = render_human(&[], &[]);
         assert!(h.contains("modprobe ipw2200"));
+    }
+
+    /// The advice of the real command on a fixture machine, as root and not:
+    /// only the commands that need root get `sudo`, and JSON never does.
+    #[test]
+    fn advice_says_sudo_only_when_not_root() {
+        let ctx = Context {
+            rfkill_dev: "/nonexistent/rfkill".into(),
+            sysfs: crate::sys::sysfs::Sysfs::new(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../tests/fixtures/sysfs/ipw2200-taped-softblock"),
+            ),
+            replay: None,
+        };
+        let human = DiagnoseArgs {
+            selectors: vec![],
+            json: false,
+        };
+        let mut notes = Vec::new();
+        let mut note = |n: &str| notes.push(n.to_string());
+        let (as_root, st) = report(&ctx, &human, true, &mut note).unwrap();
+        assert_eq!(st, Status::SoftBlocked);
+        assert!(
+            as_root.contains("1. Lift the soft block: `pin13 unblock phy0`."),
+            "{as_root}"
+        );
+        assert!(!as_root.contains("sudo pin13"), "{as_root}");
+        let as_user = report(&ctx, &human, false, &mut note).unwrap().0;
+        assert!(
+            as_user.contains("1. Lift the soft block: `sudo pin13 unblock phy0`."),
+            "{as_user}"
+        );
+        assert_eq!(as_user.replace("`sudo pin13 ", "`pin13 "), as_root);
+        let json = DiagnoseArgs {
+            selectors: vec![],
+            json: true,
+        };
+        assert_eq!(
+            report(&ctx, &json, false, &mut note).unwrap().0,
+            report(&ctx, &json, true, &mut note).unwrap().0
+        );
+        assert_eq!(notes.len(), 4);
+        assert!(
+            notes[0].contains("showing the state from sysfs"),
+            "{notes:?}"
+        );
     }
 }

@@ -56,6 +56,14 @@ fn read_events(path: &Path) -> Result<(DevInfo, Vec<SnapEvent>), Error> {
 /// Capture this machine (or the trees the options point at).
 pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
     let root = ctx.sysfs.root().to_path_buf();
+    // A sysfs root that is not there at all is a mistyped path, not a
+    // machine without rfkill: a snapshot of nothing would only mislead.
+    if !root.is_dir() {
+        return Err(Error::runtime(
+            format!("no such directory: {}", root.display()),
+            Some("check the path given to --sysfs (or PIN13_SYSFS); the real one is /sys".into()),
+        ));
+    }
     // No rfkill class at all is worth a snapshot too (kernel, module
     // parameters): it says the rfkill core or the driver is not loaded.
     let devices = match ctx.sysfs.list() {
@@ -84,7 +92,7 @@ pub fn capture(ctx: &Context, args: &SnapshotArgs) -> Result<Snapshot, Error> {
         format_version: FORMAT_VERSION,
         tool: Tool {
             name: "pin13".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
+            version: crate::cmd::args::VERSION.into(),
         },
         created_unix,
         kernel: {

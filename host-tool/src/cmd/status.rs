@@ -20,6 +20,14 @@ pub struct StatusArgs {
     #[arg(value_name = "SELECTOR")]
     pub selectors: Vec<String>,
 
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How `status` prints the table: util-linux's `-J`, `-o`, `--output-all`,
+/// `-n`, `-r`. Bare `pin13` takes them too (`pin13 -J`, as `rfkill -J`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
+pub struct OutputArgs {
     /// JSON exactly like util-linux `rfkill -J`.
     #[arg(short = 'J', long, conflicts_with = "raw")]
     pub json: bool,
@@ -44,6 +52,21 @@ pub struct StatusArgs {
     pub raw: bool,
 }
 
+impl OutputArgs {
+    /// Whether any of them was given.
+    pub fn any(&self) -> bool {
+        self.json || self.output.is_some() || self.output_all || self.noheadings || self.raw
+    }
+
+    /// The `status` that bare `pin13` runs with these options.
+    pub fn status_args(&self) -> StatusArgs {
+        StatusArgs {
+            selectors: Vec::new(),
+            out: self.clone(),
+        }
+    }
+}
+
 impl StatusArgs {
     /// What bare `pin13` runs.
     pub fn default_args() -> Self {
@@ -52,12 +75,12 @@ impl StatusArgs {
 
     /// The columns to print.
     pub fn columns(&self) -> Result<Vec<Column>, Error> {
-        if self.output_all {
+        if self.out.output_all {
             return Ok(Column::ALL.to_vec());
         }
-        match &self.output {
+        match &self.out.output {
             Some(spec) => table::parse_columns(spec),
-            None if self.json || self.raw => Ok(Column::DEFAULT.to_vec()),
+            None if self.out.json || self.out.raw => Ok(Column::DEFAULT.to_vec()),
             None => Ok(Column::DEFAULT_TABLE.to_vec()),
         }
     }
@@ -69,12 +92,12 @@ pub fn render(inv: &Inventory, args: &StatusArgs) -> Result<String, Error> {
     let sels = select::parse_all(&args.selectors, &inv.radios)?;
     let radios = select::filter(&sels, &inv.radios);
     let rows = table::rows(&cols, &radios);
-    Ok(if args.json {
+    Ok(if args.out.json {
         table::json(JSON_TABLE, &cols, &rows)
-    } else if args.raw {
-        table::raw(&cols, &rows, !args.noheadings)
+    } else if args.out.raw {
+        table::raw(&cols, &rows, !args.out.noheadings)
     } else {
-        table::table(&cols, &rows, !args.noheadings)
+        table::table(&cols, &rows, !args.out.noheadings)
     })
 }
 
@@ -93,7 +116,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
         Err(e) => {
             // util-linux prints an empty table with -J before failing; scripts
             // then still get valid JSON.
-            if args.json {
+            if args.out.json {
                 let empty = table::json(JSON_TABLE, &args.columns()?, &[]);
                 table::emit(&mut std::io::stdout().lock(), &empty)?;
             }
@@ -105,7 +128,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
     }
     let text = render(&inv, args)?;
     table::emit(&mut std::io::stdout().lock(), &text)?;
-    if !args.json && !args.raw {
+    if !args.out.json && !args.out.raw {
         if inv.radios.is_empty() {
             table::note(
                 "no radios: rfkill is loaded, but no driver has registered a radio \
@@ -173,30 +196,33 @@ mod tests {
     fn matches_util_linux_on_the_real_capture() {
         let inv = fixture("qemu-all-types");
         let cases: Vec<(StatusArgs, &str)> = vec![
-            (args(|a| a.json = true), "rfkill-J.out"),
-            (args(|a| a.output = Some(UL_COLUMNS.into())), "rfkill.out"),
-            (args(|a| a.raw = true), "rfkill-r.out"),
+            (args(|a| a.out.json = true), "rfkill-J.out"),
+            (
+                args(|a| a.out.output = Some(UL_COLUMNS.into())),
+                "rfkill.out",
+            ),
+            (args(|a| a.out.raw = true), "rfkill-r.out"),
             (
                 args(|a| {
-                    a.noheadings = true;
-                    a.output = Some(UL_COLUMNS.into())
+                    a.out.noheadings = true;
+                    a.out.output = Some(UL_COLUMNS.into())
                 }),
                 "rfkill-n.out",
             ),
             (
                 args(|a| {
-                    a.json = true;
-                    a.output = Some("ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD".into())
+                    a.out.json = true;
+                    a.out.output = Some("ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD".into())
                 }),
                 "rfkill-J-o-all.out",
             ),
             (
-                args(|a| a.output = Some("ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD".into())),
+                args(|a| a.out.output = Some("ID,TYPE,DEVICE,TYPE-DESC,SOFT,HARD".into())),
                 "rfkill-o-all.out",
             ),
             (
                 args(|a| {
-                    a.json = true;
+                    a.out.json = true;
                     a.selectors = vec!["wlan".into()]
                 }),
                 "rfkill-J-o-list-wlan.out",
@@ -204,7 +230,7 @@ mod tests {
             (
                 args(|a| {
                     a.selectors = vec!["1".into()];
-                    a.output = Some(UL_COLUMNS.into())
+                    a.out.output = Some(UL_COLUMNS.into())
                 }),
                 "rfkill-o-list-1.out",
             ),
@@ -228,12 +254,16 @@ mod tests {
              0 wlan phy0          unblocked   blocked ipw2200  signal\n \
              1 wlan acer-wireless unblocked unblocked acer-wmi\n"
         );
-        let j = render(&inv, &args(|a| a.json = true)).unwrap();
+        let j = render(&inv, &args(|a| a.out.json = true)).unwrap();
         assert!(!j.contains("driver"));
-        let r = render(&inv, &args(|a| a.raw = true)).unwrap();
+        let r = render(&inv, &args(|a| a.out.raw = true)).unwrap();
         assert!(r.starts_with("ID TYPE DEVICE SOFT HARD\n"), "{r}");
         // `+LIST` appends to util-linux's columns, as util-linux does.
-        let plus = render(&inv, &args(|a| a.output = Some("+DRIVER,REASON".into()))).unwrap();
+        let plus = render(
+            &inv,
+            &args(|a| a.out.output = Some("+DRIVER,REASON".into())),
+        )
+        .unwrap();
         assert_eq!(plus, t);
     }
 

@@ -35,11 +35,11 @@ pub struct WatchArgs {
     pub json: bool,
 
     /// Stop after N events (the initial ADD events count).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub count: Option<u64>,
 
     /// Stop after SECS seconds (decimals allowed), exit status 0.
-    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, allow_negative_numbers = true)]
     pub timeout: Option<Duration>,
 }
 
@@ -52,6 +52,18 @@ unspecified (hard-blocked, the driver gives no reason), unknown (kernel < 5.11),
 - (not hard-blocked). With --json, `reasons` is a list: [] when not hard-blocked
 and for unspecified (no reason bits), null when unknown. Ctrl-C, a closed pipe
 (`| head`), --count and --timeout exit 0.";
+
+/// `--count`: a whole number of events, 1 or more.
+fn parse_count(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("must be at least 1 (the number of events to show)".into()),
+        Ok(n) => Ok(n),
+        Err(_) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(format!("must be at most {}", u64::MAX))
+        }
+        Err(_) => Err("must be a whole number of events, at least 1".into()),
+    }
+}
 
 /// `--timeout`: 0 up to 1e9 seconds; a bare number is seconds.
 fn parse_timeout(s: &str) -> Result<Duration, String> {
@@ -365,5 +377,25 @@ mod tests {
         assert!(parse_timeout("-1").is_err());
         assert!(parse_timeout("nan").is_err());
         assert!(parse_timeout("soon").is_err());
+    }
+
+    #[test]
+    fn count_is_a_whole_number_from_1() {
+        assert_eq!(parse_count("1"), Ok(1));
+        assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
+        assert!(parse_count("0")
+            .unwrap_err()
+            .starts_with("must be at least 1"));
+        assert_eq!(
+            parse_count("18446744073709551616").unwrap_err(),
+            "must be at most 18446744073709551615"
+        );
+        for bad in ["", "-1", "1.5", "x", " 1"] {
+            assert_eq!(
+                parse_count(bad).unwrap_err(),
+                "must be a whole number of events, at least 1",
+                "{bad:?}"
+            );
+        }
     }
 }

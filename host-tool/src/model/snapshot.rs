@@ -5,12 +5,13 @@
 //! Document (format `pin13-snapshot`, version 1; keys are stable):
 //! ```text
 //! { "format": "pin13-snapshot", "format_version": 1,
-//!   "tool": {"name": "pin13", "version": "0.1.0"},
+//!   "tool": {"name": "pin13", "version": "0.1.0 (v0.1.0-3-g1a2b3c4)"},   (as `pin13 --version`: version and build)
 //!   "created_unix": 1764000000,                 (null in --reproducible output)
 //!   "kernel": {"osrelease": "6.1.0-28-686", "version": "#1 SMP ...", "cmdline_rfkill": ["rfkill.default_state=0"]},
 //!   "sysfs_root": "/sys",
 //!   "rfkill_dev": {"path": "/dev/rfkill", "readable": true, "error": null, "event_size": 9},
-//!   "devices": [ {"node": "rfkill0", "attrs": {...}, "parents": [...],      (the sysfs data model, verbatim)
+//!   "devices": [ {"node": "rfkill0", "attrs": {...}, "parents": [...],      (the sysfs data model, verbatim;
+//!                                                   PCI ids "8086", older snapshots' numbers read too)
 //!                 "driver": "ipw2200", "bus": "pci", "pci_id": "8086:4220", "rf_kill": 2} ],   (derived, for readers)
 //!   "events": [ {"idx": 0, "type": 1, "op": 0, "soft": 0, "hard": 1, "reasons": 1} ],  (ADD events; reasons null with 8-byte events)
 //!   "module_parameters": {"ipw2200": {"disable": "0", "led": "1"}, "rfkill": {...}} }
@@ -75,11 +76,9 @@ pub struct SnapDevice {
 
 impl SnapDevice {
     pub fn new(sys: SysRadio) -> Self {
-        let hw = sys.hardware();
-        let pci_id = hw.and_then(|h| match (h.pci_vendor, h.pci_device) {
-            (Some(v), Some(d)) => Some(format!("{v:04x}:{d:04x}")),
-            _ => None,
-        });
+        let pci_id = crate::model::hardware::hardware(&sys.attrs.name, Some(&sys))
+            .pci
+            .map(|p| p.short());
         SnapDevice {
             driver: sys.driver().map(str::to_string),
             bus: sys.bus().map(str::to_string),
@@ -166,32 +165,60 @@ impl Snapshot {
 /// The largest snapshot read: real ones are a few KB.
 pub const MAX_BYTES: u64 = 1024 * 1024;
 
+/// Why a document is not a snapshot this pin13 reads. Text from the file
+/// appears only shortened ([`shown`]); serde's messages name the line and column.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("no \"format\": \"{FORMAT}\" key")]
+    NoFormat,
+    #[error("format is {0}, not \"{FORMAT}\"")]
+    OtherFormat(String),
+    #[error("no \"format_version\" number")]
+    NoVersion,
+    #[error("format_version {0} is not a version (versions start at 1)")]
+    BadVersion(String),
+    #[error("format_version {0} is newer than this pin13 reads ({FORMAT_VERSION}): update pin13")]
+    Newer(u64),
+    #[error("malformed: {0}")]
+    Malformed(serde_json::Error),
+}
+
+/// A JSON value from the file for a message: at most 40 characters of it.
+fn shown(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text,
+    }
+}
+
 /// Parse and check a snapshot document, straight into [`Snapshot`].
-pub fn parse(bytes: impl AsRef<[u8]>) -> Result<Snapshot, String> {
+pub fn parse(bytes: impl AsRef<[u8]>) -> Result<Snapshot, SnapshotError> {
     let bytes = bytes.as_ref();
     /// The two keys that say what the document is, read first so a wrong
     /// or newer document gets its own message.
     #[derive(Deserialize)]
     struct Head {
-        format: Option<String>,
-        format_version: Option<u64>,
+        format: Option<serde_json::Value>,
+        format_version: Option<serde_json::Value>,
     }
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
-    match head.format.as_deref() {
-        Some(FORMAT) => {}
-        Some(other) => return Err(format!("format is {other:?}, not {FORMAT:?}")),
-        None => return Err(format!("no \"format\": \"{FORMAT}\" key")),
+    let head: Head = serde_json::from_slice(bytes).map_err(SnapshotError::NotJson)?;
+    match head.format {
+        Some(serde_json::Value::String(f)) if f == FORMAT => {}
+        Some(serde_json::Value::Null) | None => return Err(SnapshotError::NoFormat),
+        Some(other) => return Err(SnapshotError::OtherFormat(shown(&other))),
     }
     match head.format_version {
-        Some(v) if v >= 1 && v <= u64::from(FORMAT_VERSION) => {}
-        Some(v) => {
-            return Err(format!(
-                "format_version {v} is newer than this pin13 reads ({FORMAT_VERSION}): update pin13"
-            ))
-        }
-        None => return Err("no \"format_version\" number".into()),
+        Some(serde_json::Value::Null) | None => return Err(SnapshotError::NoVersion),
+        Some(v) => match v.as_u64() {
+            Some(n) if (1..=u64::from(FORMAT_VERSION)).contains(&n) => {}
+            Some(n) if n > u64::from(FORMAT_VERSION) => return Err(SnapshotError::Newer(n)),
+            _ => return Err(SnapshotError::BadVersion(shown(&v))),
+        },
     }
-    serde_json::from_slice(bytes).map_err(|e| format!("malformed: {e}"))
+    serde_json::from_slice(bytes).map_err(SnapshotError::Malformed)
 }
 
 /// The rfkill-related words of a kernel command line.
@@ -319,17 +346,89 @@ mod tests {
 
     #[test]
     fn bad_documents_are_refused_with_a_reason() {
-        assert!(parse("{").unwrap_err().contains("not JSON"));
-        assert!(parse("{}").unwrap_err().contains("no \"format\""));
-        assert!(parse(r#"{"format":"other"}"#)
-            .unwrap_err()
-            .contains("not \"pin13-snapshot\""));
-        assert!(parse(r#"{"format":"pin13-snapshot","format_version":99}"#)
-            .unwrap_err()
+        let e = |doc: &str| parse(doc).unwrap_err();
+        assert!(matches!(e("{"), SnapshotError::NotJson(_)));
+        assert!(e("{").to_string().starts_with("not JSON: "));
+        assert!(matches!(e("{}"), SnapshotError::NoFormat));
+        assert_eq!(e("{}").to_string(), "no \"format\": \"pin13-snapshot\" key");
+        assert_eq!(
+            e(r#"{"format":"other"}"#).to_string(),
+            "format is \"other\", not \"pin13-snapshot\""
+        );
+        assert_eq!(
+            e(r#"{"format":7}"#).to_string(),
+            "format is 7, not \"pin13-snapshot\""
+        );
+        assert!(matches!(
+            e(r#"{"format":"pin13-snapshot"}"#),
+            SnapshotError::NoVersion
+        ));
+        assert!(matches!(
+            e(r#"{"format":"pin13-snapshot","format_version":99}"#),
+            SnapshotError::Newer(99)
+        ));
+        assert!(e(r#"{"format":"pin13-snapshot","format_version":99}"#)
+            .to_string()
             .contains("newer"));
-        assert!(parse(r#"{"format":"pin13-snapshot","format_version":1}"#)
-            .unwrap_err()
-            .contains("malformed"));
+        for v in ["0", "-1", "1.5", "\"1\"", "[]", "1e30"] {
+            let doc = format!(r#"{{"format":"pin13-snapshot","format_version":{v}}}"#);
+            assert!(
+                matches!(e(&doc), SnapshotError::BadVersion(_)),
+                "{v}: {}",
+                e(&doc)
+            );
+        }
+        assert!(matches!(
+            e(r#"{"format":"pin13-snapshot","format_version":1}"#),
+            SnapshotError::Malformed(_)
+        ));
+        // What the file holds is quoted shortened.
+        let long = format!(r#"{{"format":"{}"}}"#, "x".repeat(100_000));
+        let m = e(&long).to_string();
+        assert!(m.len() < 100 && m.contains("xxx..."), "{m}");
+    }
+
+    /// A snapshot written before PCI ids were hex strings (numbers), and
+    /// documents whose ids are not ids: a typed error, never a panic.
+    #[test]
+    fn old_numeric_pci_ids_replay_and_garbage_is_refused() {
+        let snap = snap_of(&two(), vec![]);
+        let text = to_json(&snap).unwrap();
+        assert!(text.contains(r#""pci_vendor": "8086""#), "{text}");
+        assert!(text.contains(r#""pci_device": "4220""#), "{text}");
+        let old = text
+            .replace(r#""pci_vendor": "8086""#, r#""pci_vendor": 32902"#)
+            .replace(r#""pci_device": "4220""#, r#""pci_device": 16928"#)
+            .replace(
+                r#""pci_subsystem_vendor": "8086""#,
+                r#""pci_subsystem_vendor": 32902"#,
+            )
+            .replace(
+                r#""pci_subsystem_device": "2701""#,
+                r#""pci_subsystem_device": 9985"#,
+            );
+        assert!(!old.contains(r#""8086""#), "{old}");
+        let back = parse(&old).unwrap();
+        assert_eq!(back, snap);
+        assert_eq!(back.devices[0].pci_id.as_deref(), Some("8086:4220"));
+        for bad in [
+            "\"zz\"",
+            "\"80860\"",
+            "-1",
+            "65536",
+            "99999999999999999999999",
+        ] {
+            let doc = text.replace(
+                r#""pci_device": "4220""#,
+                &format!(r#""pci_device": {bad}"#),
+            );
+            match parse(&doc) {
+                Err(SnapshotError::Malformed(e)) => {
+                    assert!(e.to_string().contains("PCI id"), "{bad}: {e}")
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
     }
 
     #[test]

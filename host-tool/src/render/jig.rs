@@ -13,10 +13,7 @@ use jig_core::{KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdict};
 use serde_json::{json, Value};
 
 use crate::model::duration::human;
-
-/// Where pin 13 is, in the same words everywhere pin13 says it.
-pub const PIN13_WHERE: &str = "top face, the one with the antenna connectors; pin 1 is the lone \
-                               contact beside the key notch; pin 13 is the 7th contact counting pin 1";
+use crate::render::words::PIN13_WHERE;
 
 /// `850 us`, `50.2 ms`, `1.5 s` (ASCII only: old consoles).
 pub fn fmt_us(us: u64) -> String {

@@ -12,8 +12,8 @@ pub fn blocked(b: bool) -> &'static str {
     }
 }
 
-/// Where pin 13 is, in the same words everywhere (diagnose advice, the
-/// guide, the reference, the drawings).
+/// Where pin 13 is, in the same words everywhere (diagnose advice, the jig's
+/// reports, the guide, the reference, the drawings).
 pub const PIN13_WHERE: &str = "top face, the one with the antenna connectors; pin 1 is the lone \
      contact beside the key notch; pin 13 is the 7th contact counting pin 1";
 

@@ -1,5 +1,5 @@
 //! The thin libc wrappers: the only module of pin13 with `unsafe` (`ioctl`,
-//! `poll`, `localtime_r`). Every decision lives in safe code around them.
+//! `poll`, `localtime_r`, `geteuid`). Every decision lives in safe code around them.
 #![allow(unsafe_code)]
 
 use std::io;
@@ -69,6 +69,14 @@ pub fn poll(fds: &[(BorrowedFd<'_>, i16)], timeout: Option<Duration>) -> io::Res
     Ok(pfds.iter().map(|p| p.revents).collect())
 }
 
+/// Whether pin13 runs as root: its effective user id is 0 (what the kernel
+/// checks before a write to /dev/rfkill, with the file's mode).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid() takes no arguments, touches no memory of ours and
+    // cannot fail (POSIX: "always successful").
+    unsafe { libc::geteuid() == 0 }
+}
+
 /// The local time zone's offset from UTC, in seconds east, at `unix_secs`
 /// (`localtime_r`'s `tm_gmtoff`; honours `TZ`). `None` if libc cannot say.
 // The libc crate deprecates `time_t` on musl (it may grow to 64 bits on
@@ -103,6 +111,17 @@ mod tests {
     fn local_offset_is_within_a_day() {
         let off = local_utc_offset(1_700_000_000).unwrap();
         assert!(off.abs() < 86_400);
+    }
+
+    #[test]
+    fn is_root_agrees_with_the_owner_of_a_new_file() {
+        // A file this process creates belongs to its effective user id.
+        let dir = crate::testkit::Scratch::new("os-euid");
+        let f = dir.0.join("mine");
+        std::fs::write(&f, b"").unwrap();
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata(&f).unwrap().uid();
+        assert_eq!(is_root(), uid == 0, "file owner {uid}");
     }
 
     #[test]

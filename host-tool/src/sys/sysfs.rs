@@ -72,9 +72,14 @@ pub struct DeviceNode {
     /// Name of the `driver` link target, e.g. `ipw2200`, `acer-wmi`.
     pub driver: Option<String>,
     /// PCI `vendor`/`device` (and subsystem ids) when the files exist (hex `0x8086`).
+    /// In JSON: `"8086"`, as `lspci -n` writes them (see [`pci_id_json`]).
+    #[serde(default, with = "pci_id_json")]
     pub pci_vendor: Option<u16>,
+    #[serde(default, with = "pci_id_json")]
     pub pci_device: Option<u16>,
+    #[serde(default, with = "pci_id_json")]
     pub pci_subsystem_vendor: Option<u16>,
+    #[serde(default, with = "pci_id_json")]
     pub pci_subsystem_device: Option<u16>,
     /// ipw2100/ipw2200 `rf_kill` attribute: bit 0x1 driver SW kill, 0x2 hardware line.
     pub rf_kill: Option<u8>,
@@ -207,6 +212,92 @@ pub fn parse_reasons(bytes: &[u8]) -> Result<u8, ParseError> {
 pub fn parse_pci_id(bytes: &[u8]) -> Result<u16, ParseError> {
     let v = parse_hex_u64(bytes)?;
     u16::try_from(v).map_err(|_| ParseError(format!("PCI id out of range: {v:#x}")))
+}
+
+/// A PCI id in JSON (the snapshot's device nodes): written as the 4-digit
+/// lowercase hex of `lspci -n` (`"8086"`), or null. Read back: that form
+/// (either case, `0x` allowed, as sysfs writes it), or a number 0..=65535 as
+/// snapshots before the hex form held. Anything else is a serde error naming
+/// what was found (a long string only by its start).
+pub mod pci_id_json {
+    use serde::de::{self, Deserializer, Unexpected, Visitor};
+    use serde::Serializer;
+
+    /// The text form of one id: `8086`.
+    pub fn hex(id: u16) -> String {
+        format!("{id:04x}")
+    }
+
+    /// `8086`, `0x8086`, `8086` in upper case: exactly 4 hex digits.
+    pub fn parse_hex(s: &str) -> Option<u16> {
+        let digits = s
+            .strip_prefix("0x")
+            .or_else(|| s.strip_prefix("0X"))
+            .unwrap_or(s);
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u16::from_str_radix(digits, 16).ok()
+    }
+
+    pub fn serialize<S: Serializer>(id: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+        match id {
+            Some(v) => s.serialize_str(&hex(*v)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+        d.deserialize_any(PciId)
+    }
+
+    struct PciId;
+
+    impl<'de> Visitor<'de> for PciId {
+        type Value = Option<u16>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a PCI id: 4 hex digits such as \"8086\", a number 0 to 65535, or null")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(PciId)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            u16::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            match u64::try_from(v) {
+                Ok(u) => self.visit_u64(u),
+                Err(_) => Err(E::invalid_value(Unexpected::Signed(v), &self)),
+            }
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            parse_hex(s).map(Some).ok_or_else(|| {
+                // A hostile file may hold a megabyte here: name its start only.
+                let shown: String = s.chars().take(12).collect();
+                let shown = if shown.len() < s.len() {
+                    format!("{shown}...")
+                } else {
+                    shown
+                };
+                E::invalid_value(Unexpected::Str(&shown), &self)
+            })
+        }
+    }
 }
 
 /// ipw2x00 `rf_kill` (`%i`: 0..=3).
@@ -774,5 +865,103 @@ mod fixture_tests {
         let e = fixture("does-not-exist").list().unwrap_err();
         assert!(matches!(e, SysfsError::NoClass { .. }));
         assert!(e.hint().unwrap().contains("modprobe rfkill"));
+    }
+
+    /// A device node as JSON with the four PCI ids set to `id` (raw JSON).
+    fn node_json(id: &str) -> String {
+        format!(
+            r#"{{"path": "devices/pci0000:00/0000:06:04.0", "name": "0000:06:04.0",
+                "subsystem": "pci", "driver": "ipw2200", "pci_vendor": {id},
+                "pci_device": {id}, "pci_subsystem_vendor": {id},
+                "pci_subsystem_device": {id}, "rf_kill": 2, "modalias": null}}"#
+        )
+    }
+
+    fn node_from(id: &str) -> Result<DeviceNode, String> {
+        serde_json::from_str(&node_json(id)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn pci_ids_are_written_as_lspci_hex() {
+        let n = crate::testkit::pci_node("0000:06:04.0", "ipw2200", 0x4220, Some(2));
+        let v = serde_json::to_value(&n).unwrap();
+        assert_eq!(v["pci_vendor"], "8086");
+        assert_eq!(v["pci_device"], "4220");
+        assert_eq!(v["pci_subsystem_vendor"], "8086");
+        assert_eq!(v["pci_subsystem_device"], "2701");
+        // Leading zeros are kept and letters are lower case.
+        let n = DeviceNode {
+            pci_device: Some(0x0a2b),
+            pci_subsystem_device: Some(0),
+            ..n
+        };
+        let v = serde_json::to_value(&n).unwrap();
+        assert_eq!(v["pci_device"], "0a2b");
+        assert_eq!(v["pci_subsystem_device"], "0000");
+        let text = serde_json::to_string(&n).unwrap();
+        assert_eq!(serde_json::from_str::<DeviceNode>(&text).unwrap(), n);
+        // No id: null, and null (or a missing key) reads back as none.
+        let none = crate::testkit::node("devices/platform/acer-wmi", Some("platform"), None);
+        let v = serde_json::to_value(&none).unwrap();
+        assert!(v["pci_vendor"].is_null());
+        assert_eq!(node_from("null").unwrap().pci_vendor, None);
+        let mut o = v.as_object().unwrap().clone();
+        o.remove("pci_vendor");
+        let back: DeviceNode = serde_json::from_value(o.into()).unwrap();
+        assert_eq!(back, none);
+    }
+
+    #[test]
+    fn pci_ids_read_back_as_hex_text_or_old_numbers() {
+        for (json, want) in [
+            (r#""8086""#, 0x8086),
+            (r#""4220""#, 0x4220),
+            (r#""ABCD""#, 0xabcd),
+            (r#""0x8086""#, 0x8086),
+            (r#""0000""#, 0),
+            ("32902", 0x8086),
+            ("16928", 0x4220),
+            ("0", 0),
+            ("65535", 0xffff),
+        ] {
+            let n = node_from(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(n.pci_vendor, Some(want), "{json}");
+            assert_eq!(n.pci_subsystem_device, Some(want), "{json}");
+        }
+    }
+
+    #[test]
+    fn pci_ids_that_are_not_ids_are_refused_with_what_was_found() {
+        for (json, found) in [
+            (r#""zz""#, r#"string "zz""#),
+            (r#""""#, r#"string """#),
+            (r#""808""#, r#"string "808""#),
+            (r#""80860""#, r#"string "80860""#),
+            (r#""+808""#, r#"string "+808""#),
+            (r#""0x""#, r#"string "0x""#),
+            (r#"" 8086""#, r#"string " 8086""#),
+            ("-1", "integer `-1`"),
+            ("65536", "integer `65536`"),
+            ("18446744073709551615", "integer `18446744073709551615`"),
+            ("18446744073709551616", "floating point"),
+            ("1e300", "floating point"),
+            ("32902.5", "floating point"),
+            ("true", "boolean"),
+            ("[]", "sequence"),
+            ("{}", "map"),
+        ] {
+            let e = node_from(json).expect_err(json);
+            assert!(e.contains(found), "{json}: {e}");
+            assert!(e.contains("4 hex digits such as \"8086\""), "{json}: {e}");
+        }
+        // A long string is named by its start only.
+        let long = format!("\"{}\"", "f".repeat(100_000));
+        let e = node_from(&long).unwrap_err();
+        assert!(
+            e.contains(r#"string "ffffffffffff...""#),
+            "{}",
+            &e[..e.len().min(200)]
+        );
+        assert!(e.len() < 300, "{} bytes", e.len());
     }
 }

@@ -171,54 +171,6 @@ fn a_device_that_cannot_be_opened_for_writing_is_named() {
     );
 }
 
-/// The binary and the sysfs fixture copied where `nobody` can reach them:
-/// the checkout may sit under a directory only root can enter (a clone in
-/// `mktemp -d` is 0700), which would turn every run into a sysfs error.
-fn nobody_stage() -> Option<TempDir> {
-    let d = TempDir::new("nobody");
-    std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o755)).ok()?;
-    let ok = std::process::Command::new("cp")
-        .args(["-a", BIN])
-        .arg(d.join("pin13"))
-        .status()
-        .ok()?
-        .success()
-        && std::process::Command::new("cp")
-            .arg("-a")
-            .arg(root().join(SYSFS))
-            .arg(d.join("sysfs"))
-            .status()
-            .ok()?
-            .success();
-    ok.then_some(d)
-}
-
-/// Run pin13 as an unprivileged user (needs root and setpriv; both are there
-/// in CI, which runs as root). Returns None where that is not possible.
-/// `SYSFS` in `args` is replaced by the staged copy (see [`nobody_stage`]).
-fn as_nobody(stage: Option<&TempDir>, args: &[&str]) -> Option<Run> {
-    let root_uid = std::process::Command::new("id").arg("-u").output().ok()?;
-    if String::from_utf8_lossy(&root_uid.stdout).trim() != "0" {
-        return None;
-    }
-    let stage = stage?;
-    let args: Vec<&str> = args
-        .iter()
-        .map(|a| if *a == SYSFS { "sysfs" } else { *a })
-        .collect();
-    let mut c = clean("setpriv");
-    c.current_dir(stage.path())
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "./pin13",
-        ])
-        .args(&args);
-    let o = c.output().ok()?;
-    Some(finish(o))
-}
-
 #[test]
 fn permission_denied_names_the_file_and_the_fix() {
     let dev = fake_device();
@@ -228,7 +180,7 @@ fn permission_denied_names_the_file_and_the_fix() {
     )
     .unwrap();
     let dev_s = dev.to_str().unwrap();
-    let stage = nobody_stage();
+    let stage = nobody_stage(&[SYSFS]);
     for (mode, note) in [(0o600, true), (0o644, false)] {
         std::fs::set_permissions(&dev, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
         // status: 0600 falls back to sysfs with a note, 0644 reads the device

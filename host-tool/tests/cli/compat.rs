@@ -46,7 +46,7 @@ struct Out {
 fn run(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
     // The link is run as a shell runs it from PATH: argv[0] is `rfkill`
     // (getopt's messages start with argv[0], as util-linux's do).
-    let mut c = match (prog.file_name(), prog.parent()) {
+    let c = match (prog.file_name(), prog.parent()) {
         (Some(n), Some(dir)) if n == "rfkill" => {
             let mut c = Command::new("rfkill");
             c.env("PATH", dir);
@@ -54,6 +54,25 @@ fn run(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
         }
         _ => Command::new(prog),
     };
+    run_command(c, args, sysfs, dev)
+}
+
+/// [`run`] with writes beyond 0 bytes refused (`ulimit -f 0`, SIGXFSZ
+/// ignored: write() fails with EFBIG), so appending to a capture file fails
+/// the way a write to /dev/rfkill can.
+fn run_unwritable(prog: &Path, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
+    let (Some(name), Some(dir)) = (prog.file_name(), prog.parent()) else {
+        panic!("{}", prog.display());
+    };
+    let mut c = Command::new("sh");
+    c.env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
+        .arg(name);
+    run_command(c, args, sysfs, dev)
+}
+
+fn run_command(mut c: Command, args: &[&str], sysfs: &Path, dev: &Path) -> Out {
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("PIN13_") {
             c.env_remove(&k);
@@ -362,6 +381,105 @@ fn as_rfkill_block_unblock_toggle_are_silent_and_write_what_util_linux_writes() 
     assert_eq!(&bytes[start..], &want[..]);
 }
 
+/// util-linux 2.38.1's `__rfkill_block`: a failed write() is a warning,
+/// `rfkill: write failed: /dev/rfkill: <strerror>`, and the status stays 0
+/// (it returns 0 whatever write_all() did); toggle warns once per write.
+/// Under its own name pin13 says so and exits 1.
+#[test]
+fn as_rfkill_a_failed_write_warns_and_exits_0_as_util_linux() {
+    let link = rfkill_link();
+    let sysfs = fixtures().join("sysfs/qemu-all-types");
+    let dev = capture_of(&sysfs, &temp_dir("nowrite"));
+    let before = std::fs::read(&dev).unwrap();
+    // The setup works: without the limit the same write goes through.
+    let ok_dev = capture_of(&sysfs, &temp_dir("okwrite"));
+    let got = run(&link, &["block", "0"], &sysfs, &ok_dev);
+    assert_eq!((got.code, got.stderr.as_str()), (0, ""));
+    assert!(std::fs::read(&ok_dev).unwrap().len() > before.len());
+
+    let warning = format!("rfkill: write failed: {}: File too large\n", dev.display());
+    for (args, warnings) in [
+        (&["block", "0"][..], 1),
+        (&["unblock", "wlan"], 1),
+        (&["block", "all"], 1),
+        (&["unblock", "wifi", "bluetooth"], 2),
+        // qemu-all-types: three wlan radios (phy0, phy1, dell-rbtn), one write each.
+        (&["toggle", "wlan"], 3),
+    ] {
+        let got = run_unwritable(&link, args, &sysfs, &dev);
+        assert_eq!(got.code, 0, "{args:?}: {}", got.stderr);
+        assert!(got.stdout.is_empty(), "{args:?}");
+        assert_eq!(got.stderr, warning.repeat(warnings), "{args:?}");
+    }
+    assert_eq!(std::fs::read(&dev).unwrap(), before, "nothing was written");
+    // A bad identifier beside a failed write: 1, for the identifier.
+    let got = run_unwritable(&link, &["block", "nosuch", "0"], &sysfs, &dev);
+    assert_eq!(got.code, 1);
+    assert_eq!(
+        got.stderr,
+        format!("rfkill: invalid identifier: nosuch\n{warning}")
+    );
+    // pin13 under its own name: an error and its documented status.
+    let got = run_unwritable(Path::new(BIN), &["block", "0"], &sysfs, &dev);
+    assert_eq!(got.code, 1, "{}", got.stderr);
+    assert!(got.stderr.contains("File too large"), "{}", got.stderr);
+    assert_eq!(std::fs::read(&dev).unwrap(), before);
+}
+
+/// The same failed writes beside the real util-linux 2.38, where this machine
+/// has it and lets a test give it a stand-in /dev/rfkill: a private mount
+/// namespace (`unshare -m`, root) with a tmpfs on /dev holding a capture. Both
+/// run with `ulimit -f 0`, both must print the same bytes and exit the same.
+#[test]
+fn a_failed_write_matches_the_real_util_linux() {
+    let ul = Command::new("rfkill").arg("--version").output();
+    let is_238 = ul.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux 2.38"));
+    let ns = Command::new("unshare")
+        .args(["-m", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !is_238 || !ns {
+        eprintln!("SKIPPED: needs util-linux 2.38 rfkill and unshare -m (root)");
+        return;
+    }
+    let link = rfkill_link();
+    // $1: which rfkill; one line per run: its stdout and stderr, then rc=N.
+    let script = r#"
+        mount -t tmpfs pin13-test /dev || exit 99
+        printf '\000\000\000\000\001\000\000\000' > /dev/rfkill || exit 99
+        trap '' XFSZ; ulimit -f 0
+        for a in 'block all' 'unblock wlan' 'block wlan bluetooth' 'unblock nosuch all'; do
+            PIN13_SYSFS=/nonexistent PIN13_RFKILL_DEV=/dev/rfkill "$1" $a 2>&1; echo "rc=$?"
+        done
+        od -An -tx1 /dev/rfkill"#;
+    let side = |rfkill: &Path| {
+        let o = Command::new("unshare")
+            .args(["-m", "sh", "-c", script, "sh"])
+            .arg(rfkill)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let real = side(Path::new("rfkill"));
+    assert!(
+        real.contains("rfkill: write failed: /dev/rfkill: File too large\nrc=0\n"),
+        "{real}"
+    );
+    assert!(
+        real.contains("rfkill: invalid identifier: nosuch\n"),
+        "{real}"
+    );
+    assert_eq!(side(&link), real);
+}
+
 #[test]
 fn as_rfkill_errors_are_util_linux_messages_and_exit_1() {
     let link = rfkill_link();
@@ -606,7 +724,14 @@ fn man_page_has_value_names_examples_see_also_and_the_guide() {
         see_also.contains("/usr/share/doc/pin13/guide.md"),
         "{see_also}"
     );
-    assert!(see_also.contains("https://"), "{see_also}");
+    // The tarball's copy, beside the binary (scripts/dist.sh puts it there).
+    assert!(see_also.contains("guide.md in the tarballs"), "{see_also}");
+    assert!(
+        repo_text("scripts/dist.sh").contains("install -m 0644 docs/guide.md \"$d/guide.md\""),
+        "the tarball's guide moved"
+    );
+    // No made-up address: the project has no public home page yet.
+    assert!(!see_also.contains("example."), "{see_also}");
     assert!(!see_also.contains("sources"), "{see_also}");
 }
 
@@ -615,6 +740,11 @@ fn man_page_has_value_names_examples_see_also_and_the_guide() {
 /// What bash completes for `words` (the last one is being completed), with
 /// pin13's bash completions loaded, run in `dir`.
 fn bash_complete(words: &[&str], dir: &Path) -> Vec<String> {
+    bash_complete_after("", words, dir)
+}
+
+/// [`bash_complete`] with the shell code `prelude` run first.
+fn bash_complete_after(prelude: &str, words: &[&str], dir: &Path) -> Vec<String> {
     let script = help_at(&["completions", "bash"], "80");
     let path = dir.join("pin13.bash");
     std::fs::write(&path, script).unwrap();
@@ -626,7 +756,7 @@ fn bash_complete(words: &[&str], dir: &Path) -> Vec<String> {
     };
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let prog = format!(
-        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _pin13 pin13 '{cur}' '{prev}'; \
+        "{prelude}\nsource '{}'; COMP_WORDS=({}); COMP_CWORD={}; _pin13 pin13 '{cur}' '{prev}'; \
          printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         path.display(),
         quoted.join(" "),
@@ -680,6 +810,36 @@ fn bash_completes_selectors_wire_models_and_backends_not_file_names() {
     let got = bash_complete(&["pin13", "jig", "probe", "--backend", ""], &dir);
     for w in ["sim", "rpi", "serial:/dev/ttyACM0"] {
         assert!(got.iter().any(|g| g == w), "--backend: no {w} in {got:?}");
+    }
+}
+
+/// Selectors also complete to the names and indexes of this machine's
+/// radios: the script reads them from /sys/class/rfkill when asked. Here `cat`
+/// stands in for that directory (a fixture cannot be mounted at /sys).
+#[test]
+fn bash_completes_the_names_and_indexes_of_this_machines_radios() {
+    if !have("bash") {
+        eprintln!("SKIPPED: no bash");
+        return;
+    }
+    let dir = temp_dir("complete-names");
+    let sysfs = fixtures().join("sysfs/ipw2200-hardkill/class/rfkill");
+    // What `cat /sys/class/rfkill/rfkill*/name .../index` prints on that machine.
+    let prelude = format!(
+        "cat() {{ case \"$1\" in /sys/class/rfkill/*) command cat {0}/rfkill*/name {0}/rfkill*/index;; \
+         *) command cat \"$@\";; esac; }}",
+        sysfs.display()
+    );
+    for cmd in ["status", "block", "diagnose"] {
+        let got = bash_complete_after(&prelude, &["pin13", cmd, ""], &dir);
+        for w in ["phy0", "acer-wireless", "0", "1", "wlan"] {
+            assert!(
+                got.iter().any(|g| g == w),
+                "pin13 {cmd} <TAB>: no {w} in {got:?}"
+            );
+        }
+        let got = bash_complete_after(&prelude, &["pin13", cmd, "ac"], &dir);
+        assert_eq!(got, ["acer-wireless"], "pin13 {cmd} ac<TAB>");
     }
 }
 

@@ -327,6 +327,70 @@ impl Drop for Emulator {
     }
 }
 
+/// The built pin13 (`./pin13`) and copies of the repository-relative
+/// `paths` (fixture trees, snapshots; at the same relative paths) in a
+/// directory `nobody` can enter: the checkout may sit under a directory only
+/// root can enter (a clone in `mktemp -d` is 0700), which would turn every
+/// run into a sysfs error. None if a copy fails.
+pub fn nobody_stage(paths: &[&str]) -> Option<TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    let d = TempDir::new("nobody");
+    std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).ok()?;
+    let copy = |from: &Path, to: &Path| {
+        Command::new("cp")
+            .arg("-a")
+            .arg(from)
+            .arg(to)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !copy(Path::new(BIN), &d.join("pin13")) {
+        return None;
+    }
+    for p in paths {
+        let to = d.join(p);
+        let mut dir = to.parent()?;
+        std::fs::create_dir_all(dir).ok()?;
+        while dir != d.path() {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).ok()?;
+            dir = dir.parent()?;
+        }
+        if !copy(&root().join(p), &to) {
+            return None;
+        }
+    }
+    Some(d)
+}
+
+/// Whether the tests run as root (`id -u` is 0).
+pub fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// `./pin13 ARGS` in `stage` (see [`nobody_stage`]) as the unprivileged
+/// user nobody (uid and gid 65534, through setpriv). None where that is not
+/// possible: the tests do not run as root, setpriv is missing, or no stage.
+pub fn as_nobody(stage: Option<&TempDir>, args: &[&str]) -> Option<Run> {
+    if !running_as_root() {
+        return None;
+    }
+    let stage = stage?;
+    let mut c = clean("setpriv");
+    c.current_dir(stage.path())
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "./pin13",
+        ])
+        .args(args);
+    let o = c.output().ok()?;
+    Some(finish(o))
+}
+
 /// Assert that `text` contains `want`; the message shows `text`.
 #[track_caller]
 pub fn has(text: &str, want: &str) {

@@ -19,3 +19,4 @@ mod status;
 mod verify;
 mod version;
 mod watch;
+mod wording;

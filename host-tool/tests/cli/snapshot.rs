@@ -45,7 +45,11 @@ fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
     assert_eq!(v["format"], "pin13-snapshot");
     assert_eq!(v["format_version"], 1);
     assert_eq!(v["tool"]["name"], "pin13");
-    assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    // The version and the build, the same words as `pin13 --version`.
+    let version = run(&["--version"]);
+    let version = version.stdout.trim_end().strip_prefix("pin13 ").unwrap();
+    assert_eq!(v["tool"]["version"], version);
+    has(version, env!("PIN13_BUILD"));
     assert!(v["created_unix"].is_null(), "--reproducible");
     assert_eq!(v["kernel"]["osrelease"], "4.19.0-27-686");
     assert_eq!(
@@ -79,7 +83,10 @@ fn snapshot_holds_kernel_devices_parents_rf_kill_and_module_parameters() {
         parents[1]["path"],
         "devices/pci0000:00/0000:00:1e.0/0000:03:03.0"
     );
-    assert_eq!(parents[1]["pci_subsystem_device"], 0x2751);
+    // PCI ids as lspci -n writes them.
+    assert_eq!(parents[1]["pci_vendor"], "8086");
+    assert_eq!(parents[1]["pci_device"], "4224");
+    assert_eq!(parents[1]["pci_subsystem_device"], "2751");
     let mp = &v["module_parameters"];
     assert_eq!(mp["ipw2200"]["disable"], "0");
     assert_eq!(mp["ipw2200"]["led"], "1");
@@ -289,4 +296,65 @@ fn output_file_is_all_or_nothing() {
     );
     assert!(read_json(&out)["devices"].is_array());
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}
+
+/// Snapshots written before PCI ids were hex text hold them as numbers
+/// (`"pci_device": 16928`): they replay to the same answers. An id that is
+/// no id is refused with a clear message, exit 1, nothing on stdout.
+#[test]
+fn old_numeric_pci_ids_replay_and_bad_ones_are_refused() {
+    let dir = TempDir::new("snap-pci");
+    let new = std::fs::read_to_string(example("ipw2200-hardkill")).unwrap();
+    let mut old = new.clone();
+    for (hex, dec) in [
+        ("8086", "32902"),
+        ("4220", "16928"),
+        ("2701", "9985"),
+        ("2448", "9288"),
+        ("0000", "0"),
+    ] {
+        old = old.replace(&format!(": \"{hex}\""), &format!(": {dec}"));
+    }
+    assert!(
+        old.contains("\"pci_device\": 16928") && !old.contains(": \"8086\""),
+        "{old}"
+    );
+    let old_file = dir.join("old.json");
+    std::fs::write(&old_file, &old).unwrap();
+    for args in [
+        &["diagnose"][..],
+        &["diagnose", "--json"],
+        &["status", "--json"],
+    ] {
+        let a = replay(&example("ipw2200-hardkill"), args);
+        let b = replay(&old_file, args);
+        assert_eq!(
+            (b.code, &b.stdout),
+            (a.code, &a.stdout),
+            "{args:?}: {}",
+            b.stderr
+        );
+    }
+    has(&replay(&old_file, &["diagnose"]).stdout, "PCI 8086:4220");
+
+    for bad in ["\"zz\"", "\"42200\"", "-16928", "99999999999999999999999"] {
+        let f = dir.join("bad.json");
+        std::fs::write(
+            &f,
+            new.replacen(
+                "\"pci_device\": \"4220\"",
+                &format!("\"pci_device\": {bad}"),
+                1,
+            ),
+        )
+        .unwrap();
+        let r = replay(&f, &["diagnose"]);
+        assert_eq!(r.code, 1, "{bad}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{bad}");
+        has(&r.stderr, "is not a pin13 snapshot: malformed: invalid");
+        has(
+            &r.stderr,
+            "expected a PCI id: 4 hex digits such as \"8086\"",
+        );
+    }
 }

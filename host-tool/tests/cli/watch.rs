@@ -78,6 +78,19 @@ fn count_and_selectors() {
     has(&r.stderr, "2 dell-rbtn (wlan)");
     let r = watch_capture(&["--count", "0"]);
     assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    has(
+        &r.stderr,
+        "error: invalid value '0' for '--count <N>': must be at least 1",
+    );
+    assert!(!r.stderr.contains("is not in"), "{}", r.stderr);
+    let r = watch_capture(&["--count", "-1"]);
+    assert_eq!(r.code, 2);
+    has(&r.stderr, "must be a whole number of events, at least 1");
+    assert!(!r.stderr.contains("-- -1"), "{}", r.stderr);
+    let r = watch_capture(&["--timeout", "-1"]);
+    assert_eq!(r.code, 2);
+    has(&r.stderr, "a duration cannot be negative");
 }
 
 #[test]
@@ -151,9 +164,14 @@ fn wait_bounded(mut c: Child, limit: Duration) -> Run {
     }
 }
 
-/// Open the FIFO for writing (this blocks until pin13 has it open for reading).
+/// A writer on the FIFO, open before pin13 starts: read-write, which Linux
+/// opens at once (fifo(7)) where write-only would wait for a reader. Opened
+/// after the spawn, the writer raced pin13: a pin13 that read first saw a FIFO
+/// without writers (its end: exit 0), and the write-only open then waited for
+/// a reader that never came.
 fn writer(f: &Fifo) -> std::fs::File {
     std::fs::OpenOptions::new()
+        .read(true)
         .write(true)
         .open(&f.path)
         .unwrap()
@@ -171,8 +189,8 @@ struct Live {
 
 fn live_watch(extra: &[&str], event: &[u8]) -> Live {
     let f = fifo();
-    let mut child = spawn_watch(&f, extra);
     let mut w = writer(&f);
+    let mut child = spawn_watch(&f, extra);
     w.write_all(event).unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -227,10 +245,13 @@ fn a_closed_stdout_exits_0_without_waiting_for_events() {
 #[test]
 fn timeout_ends_a_quiet_watch_with_0() {
     let f = fifo();
+    // A writer stays connected, so only the timeout can end the watch.
+    let w = writer(&f);
     let child = spawn_watch(&f, &["--timeout", "0.3"]);
     let r = wait_bounded(child, Duration::from_secs(20));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "");
+    drop(w);
 }
 
 #[test]
