@@ -16,6 +16,8 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
+#[cfg(test)]
+mod fuzz;
 pub mod jig;
 pub mod model;
 pub mod render;

@@ -685,7 +685,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config::with_cases(512))]
         #[test]
         fn the_linear_fold_agrees_with_the_plain_rules(
             evs in proptest::collection::vec(any_event(), 0..64)
