@@ -359,9 +359,26 @@ pub fn from_sysfs(sysfs: &Sysfs) -> Result<Vec<Radio>, SysfsError> {
 }
 
 /// Read /dev/rfkill (or the file given as the device) and return its ADD events.
+///
+/// At most [`MAX_INITIAL_EVENTS`](crate::sys::device::MAX_INITIAL_EVENTS)
+/// radios at once, as the kernel device is held to: a capture may hold
+/// millions of changes, but one that describes more radios than that was
+/// made, not recorded, and would only cost memory.
 pub fn read_device(path: &Path) -> Result<Vec<Event>, DevError> {
     let mut dev = Device::open_read(path)?;
-    dev.drain()
+    let events = dev.drain()?;
+    let radios = fold_events(&events).len();
+    if radios > crate::sys::device::MAX_INITIAL_EVENTS {
+        return Err(DevError::NotRfkill {
+            path: path.to_path_buf(),
+            what: format!(
+                "a capture of {radios} radios at once (a machine has a handful; at most {} are \
+                 read)",
+                crate::sys::device::MAX_INITIAL_EVENTS
+            ),
+        });
+    }
+    Ok(events)
 }
 
 /// The error for a machine with neither /dev/rfkill nor the sysfs class.

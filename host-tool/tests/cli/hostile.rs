@@ -299,7 +299,7 @@ fn p3_block_all_with_no_radio_says_so() {
     let cap = capture(&dir, &[]);
     let r = hostile(&[
         "--sysfs",
-        "tests/fixtures/sysfs/no-radios",
+        "tests/fixtures/sysfs/ipw2200-taped",
         "--rfkill-dev",
         s(&cap),
         "block",
@@ -498,22 +498,36 @@ fn p7_a_write_that_fails_midway_is_reported_radio_by_radio() {
 // --- 8. scaling -------------------------------------------------------------
 
 #[test]
-fn p8_a_capture_of_200k_radios_is_folded_in_bounded_memory() {
+fn p8_a_long_capture_folds_in_bounded_memory_and_a_made_up_one_is_refused() {
     let dir = TempDir::new("hostile-big");
-    let records: Vec<Vec<u8>> = (0..200_000u32).map(|i| rec(i, WLAN, ADD, 0, 0)).collect();
+    // a week of switch presses on two radios: 1M changes, an 8 MB capture
+    let mut records = vec![rec(0, WLAN, ADD, 0, 0), rec(1, WLAN, ADD, 0, 0)];
+    records.extend((0..1_000_000u32).map(|i| rec(i % 2, WLAN, CHANGE, (i % 3 == 0).into(), 0)));
     let cap = capture(&dir, &records);
     let r = hostile(&[
         "--sysfs",
-        "tests/fixtures/sysfs/no-radios",
+        "tests/fixtures/sysfs/ipw2200-taped",
         "--rfkill-dev",
         s(&cap),
         "-n",
         "-o",
-        "ID",
+        "ID,SOFT",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout.lines().count(), 200_000);
-    assert_eq!(r.stdout.lines().last(), Some("199999"));
+    // the last changes: 999998 -> radio 0, 999999 -> radio 1 (999999 % 3 == 0)
+    assert_eq!(r.stdout, " 0 unblocked\n 1   blocked\n");
+    // 200k radios at once is no machine: refused, not rendered
+    let records: Vec<Vec<u8>> = (0..200_000u32).map(|i| rec(i, WLAN, ADD, 0, 0)).collect();
+    let cap = capture(&dir, &records);
+    let r = hostile(&[
+        "--sysfs",
+        "tests/fixtures/sysfs/ipw2200-taped",
+        "--rfkill-dev",
+        s(&cap),
+        "status",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    has(&r.stderr, "a capture of 200000 radios at once");
 }
 
 // --- 10. verify's duration ---------------------------------------------------
