@@ -383,17 +383,22 @@ pub fn read_device(path: &Path) -> Result<Vec<Event>, DevError> {
 
 /// The error for a machine with neither /dev/rfkill nor the sysfs class.
 pub fn no_rfkill_error(dev_path: &Path, sysfs: &Sysfs) -> Error {
-    let defaults =
-        dev_path == Path::new(crate::sys::error::DEFAULT_PATH) && sysfs.root() == Path::new("/sys");
-    if !defaults {
+    let typed_dev = dev_path != Path::new(crate::sys::error::DEFAULT_PATH);
+    let typed_sysfs = sysfs.root() != Path::new("/sys");
+    if typed_dev || typed_sysfs {
         // Paths the user typed: say what is missing, not "load a module".
+        let which = match (typed_dev, typed_sysfs) {
+            (true, true) => "the paths given to --rfkill-dev and --sysfs",
+            (true, false) => "the path given to --rfkill-dev",
+            _ => "the path given to --sysfs",
+        };
         return Error::runtime(
             format!(
                 "no such file: {} (and {} does not exist)",
                 dev_path.display(),
                 sysfs.class_dir().display()
             ),
-            Some("check the paths given to --rfkill-dev and --sysfs".into()),
+            Some(format!("check {which}")),
         );
     }
     Error::runtime(
@@ -726,5 +731,21 @@ mod tests {
         let out = fold_events(&evs);
         assert_eq!(out.len(), 200_000 - 200);
         assert!(out[0].soft && out.last().is_some_and(|e| !e.soft));
+    }
+
+    #[test]
+    fn a_missing_path_hint_names_the_options_typed() {
+        let hint = |dev: &str, root: &str| {
+            no_rfkill_error(Path::new(dev), &Sysfs::new(root))
+                .hint()
+                .unwrap_or_default()
+        };
+        assert_eq!(hint("/dev/rfkill", "/x"), "check the path given to --sysfs");
+        assert_eq!(hint("/y", "/sys"), "check the path given to --rfkill-dev");
+        assert_eq!(
+            hint("/y", "/x"),
+            "check the paths given to --rfkill-dev and --sysfs"
+        );
+        assert!(hint("/dev/rfkill", "/sys").contains("modprobe rfkill"));
     }
 }
