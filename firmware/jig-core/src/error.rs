@@ -62,6 +62,9 @@ pub enum Error<E> {
     Line(E),
     /// The request was refused before any line moved.
     Config(ConfigError),
+    /// The operation was stopped by its [`crate::probe::Stop`] hook before it
+    /// finished; every line is an input.
+    Aborted,
 }
 
 impl<E> From<ConfigError> for Error<E> {
@@ -75,6 +78,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::Line(e) => write!(f, "jig line error: {e:?}"),
             Error::Config(e) => write!(f, "bad jig request: {e}"),
+            Error::Aborted => f.write_str("the jig operation was aborted"),
         }
     }
 }

@@ -15,9 +15,10 @@ fn run_with(model: WireModel, sim: SimConfig, cfg: &ProbeConfig, seed: u64) -> P
         &mut bench.sense(),
         &mut bench.delay(),
         cfg,
-        seed,
     )
     .unwrap();
+    // DRIVE is open-drain in the probe: never driven high.
+    assert_eq!(bench.drive_high_calls(jig_core::sim::LineId::Drive), 0);
     // The bench clock agrees with the core's account of the settle time.
     assert_eq!(bench.now_ns(), report.duration_us * 1000);
     assert!(bench.all_inputs());
@@ -64,7 +65,8 @@ fn never_isolated_unless_open() {
         "stuck-high",
         "stuck-low",
         "no-contact",
-        // On a powered card the probe promises only never to PASS.
+        // On a powered card the probe promises only never to PASS (the
+        // reference checks catch the card's pull-up beating SENSE_REF low).
         "powered-open",
         "powered-connected",
         "powered-intermittent:0.2",

@@ -63,6 +63,10 @@ pub enum ClientError {
     /// The jig answered something that does not fit the request.
     #[error("unexpected answer from the jig: {0}")]
     Unexpected(&'static str),
+    /// The jig stopped the probe before it finished (an `Abort` reached it
+    /// while it ran); every jig line is an input.
+    #[error("the jig aborted the probe before it finished; every jig line is an input")]
+    Aborted,
 }
 
 /// The frozen prefix of every `Hello` response, readable across versions.
@@ -172,6 +176,7 @@ impl<T: Transport> Client<T> {
     ) -> Result<jig_core::ProbeReport, ClientError> {
         match self.request(Request::Probe(*cfg))? {
             Response::Probe(r) => Ok(r),
+            Response::Aborted => Err(ClientError::Aborted),
             _ => Err(ClientError::Unexpected("not a probe report")),
         }
     }

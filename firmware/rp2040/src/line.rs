@@ -18,26 +18,9 @@ impl<'d> FlexLine<'d> {
     }
 }
 
-/// The pad pull for a jig-core bias.
-///
-/// Pico 2 (RP2350): never the internal pull-down. Erratum RP2350-E9: an input
-/// with its internal pull-down enabled can latch near 2 V, so a pulled-down
-/// SENSE that touches nothing could read high. There `PullDown` means no pull
-/// (high impedance). The probe stays fail-safe without it: the contact check's
-/// second step (SENSE_REF low, SENSE pulled *up*) still catches probes that
-/// touch nothing, and a SENSE that slips off still reads its pull-up as a hit
-/// on every sample with DRIVE high, so no fault gives a false PASS (the
-/// emulator's E9 scenarios check this on the pad model). See docs/guide.md.
-#[cfg(feature = "pico2")]
-const fn pull_for(bias: Bias) -> Pull {
-    match bias {
-        Bias::None | Bias::PullDown => Pull::None,
-        Bias::PullUp => Pull::Up,
-    }
-}
-
-/// The pad pull for a jig-core bias (RP2040: all three work as documented).
-#[cfg(not(feature = "pico2"))]
+/// The pad pull for a jig-core bias. (On the Pico 2 every jig line is
+/// wrapped in jig-core's `NoPullDown`, so `PullDown` never arrives here:
+/// RP2350 erratum E9, see `jig_core::line::NoPullDown` and docs/guide.md.)
 const fn pull_for(bias: Bias) -> Pull {
     match bias {
         Bias::None => Pull::None,

@@ -134,7 +134,7 @@ pub struct BackendArgs {
     )]
     pub wire: Option<WireModel>,
 
-    /// Seed of the simulated bench and of the probe's polarity order.
+    /// Seed of the simulated bench (internal pulls, intermittent contacts).
     #[arg(
         long,
         value_name = "N",

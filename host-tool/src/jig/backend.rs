@@ -57,6 +57,9 @@ impl From<jig_protocol::DeviceError> for JigError {
             jig_protocol::DeviceError::Config(c) => {
                 JigError::failed(format!("the jig refused the request: {c}"))
             }
+            jig_protocol::DeviceError::Aborted => JigError::failed(
+                "the probe was aborted before it finished; every jig line is an input",
+            ),
         }
     }
 }

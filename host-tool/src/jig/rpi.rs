@@ -305,12 +305,8 @@ mod imp {
             Ok(j) => j,
             Err(never) => match never {},
         };
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
         Ok(Box::new(RpiBackend {
-            device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new()), seed),
+            device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new())),
             led,
             pins,
             _on_panic: on_panic,
@@ -340,7 +336,8 @@ mod imp {
                     message: format!("the jig cannot run this: {inv}"),
                     hint: Some(LIMITS_HINT.into()),
                 })?;
-            let r = self.device.probe(cfg);
+            // A caught signal stops the probe within a few samples.
+            let r = self.device.probe_until(cfg, &mut interrupted);
             self.check_interrupted()?;
             let r = r?;
             // The LED stays on after pin13 exits: steady = isolated.

@@ -418,7 +418,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("  failed: SENSE stays low while DRIVE is high"),
+            t.contains("  failed: SENSE stays low while DRIVE is released with its pull-up"),
             "{t}"
         );
         let ok = SelfTestReport {

@@ -23,7 +23,7 @@ fn emulator(model: &str, seed: u64) -> PathBuf {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let bench = SimBench::new(model, SimConfig::DEFAULT, seed).unwrap();
-        let mut stream = server(&bench, seed);
+        let mut stream = server(&bench);
         let pty = open_pty().unwrap();
         tx.send(pty.path.clone()).unwrap();
         let _ = serve(&pty, &mut stream);
@@ -35,7 +35,7 @@ fn emulator(model: &str, seed: u64) -> PathBuf {
 fn in_process(model: &str, seed: u64, cfg: &ProbeConfig) -> jig_core::ProbeReport {
     let bench = SimBench::new(model.parse().unwrap(), SimConfig::DEFAULT, seed).unwrap();
     let jig = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
-    let mut dev = JigDevice::new(jig, bench.delay(), seed);
+    let mut dev = JigDevice::new(jig, bench.delay());
     dev.probe(cfg).unwrap()
 }
 
@@ -193,7 +193,7 @@ fn jig_gone_mid_run_is_reported() {
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
             let bench = SimBench::new("open".parse().unwrap(), SimConfig::DEFAULT, 1).unwrap();
-            let mut stream = server(&bench, 1);
+            let mut stream = server(&bench);
             let pty = open_pty().unwrap();
             tx.send(pty.path.clone()).unwrap();
             // Answer the greeting, then "unplug": close both pty ends.

@@ -15,7 +15,7 @@ use crate::line::{Bias, InputLine, JigLine, OpenDrainLine};
 use crate::rng::Rng;
 use crate::Level;
 
-/// PRNG stream the bench draws from (the probe's polarity order uses another).
+/// PRNG stream the bench draws from.
 pub const SIM_STREAM: u64 = 0x5349_4d42_454e_4348;
 
 /// The three jig lines.
@@ -257,7 +257,9 @@ impl State {
             Mode::DriveHigh => Some((series + self.cfg.r_driver_out, self.cfg.v_io)),
             Mode::Input(Bias::None) => None,
             Mode::Input(Bias::PullUp) => Some((series + self.pulls[line.index()], self.cfg.v_io)),
-            Mode::Input(Bias::PullDown) => Some((series + self.pulls[line.index()], 0.0)),
+            Mode::Input(Bias::PullDown) => {
+                Some((series + self.pulls[line.index()], self.cfg.v_pull_down))
+            }
         }
     }
 
@@ -318,7 +320,7 @@ impl State {
     fn pull_target(&self, line: LineId) -> Option<f64> {
         match self.modes[line.index()] {
             Mode::Input(Bias::PullUp) => Some(self.cfg.v_io),
-            Mode::Input(Bias::PullDown) => Some(0.0),
+            Mode::Input(Bias::PullDown) => Some(self.cfg.v_pull_down),
             _ => None,
         }
     }

@@ -45,6 +45,10 @@ use core::fmt;
 
 use crate::probe;
 
+/// The level an RP2350 input with its internal pull-down enabled can latch at
+/// (erratum E9: "near 2 V"; 2.1 V is above the 2.0 V V_IH, so it reads high).
+pub const V_E9_LATCH: f64 = 2.1;
+
 /// Electrical parameters of the simulated bench (ohms, volts).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SimConfig {
@@ -64,6 +68,10 @@ pub struct SimConfig {
     pub r_stuck: f64,
     /// A contact through the tape.
     pub r_tape_contact: f64,
+    /// Where an enabled internal pull-down pulls to: 0 V on the RP2040;
+    /// [`V_E9_LATCH`] on the RP2350 ([`SimConfig::PICO2`]), whose erratum E9
+    /// lets a pulled-down input latch near 2 V.
+    pub v_pull_down: f64,
     /// Internal pull range (each line draws one value per seed).
     pub r_pull_min: f64,
     pub r_pull_max: f64,
@@ -87,11 +95,21 @@ impl SimConfig {
         v_card_unpowered: 0.1,
         r_stuck: 10.0,
         r_tape_contact: 1.0,
+        v_pull_down: 0.0,
         r_pull_min: 50_000.0,
         r_pull_max: 80_000.0,
         v_io: 3.3,
         v_il: 0.8,
         v_ih: 2.0,
+    };
+
+    /// The same bench on a Pico 2 (RP2350): erratum E9 modelled as every
+    /// enabled internal pull-down pulling toward [`V_E9_LATCH`] instead of
+    /// 0 V (it reads high). The Pico 2 firmware never enables one
+    /// ([`crate::NoPullDown`]).
+    pub const PICO2: SimConfig = SimConfig {
+        v_pull_down: V_E9_LATCH,
+        ..SimConfig::DEFAULT
     };
 
     /// Check that every value is physical.
@@ -122,6 +140,9 @@ impl SimConfig {
             && (0.0..=self.v_io).contains(&self.v_card_unpowered))
         {
             return Err(SimConfigError("v_card_unpowered"));
+        }
+        if !(self.v_pull_down.is_finite() && (0.0..=self.v_io).contains(&self.v_pull_down)) {
+            return Err(SimConfigError("v_pull_down"));
         }
         if !(0.0 < self.v_il && self.v_il <= self.v_ih && self.v_ih < self.v_io) {
             return Err(SimConfigError("v_il/v_ih"));
