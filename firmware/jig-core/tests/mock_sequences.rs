@@ -476,3 +476,68 @@ fn kill_state_carries_across_operations() {
     sref_pin.done();
     sense_pin.done();
 }
+
+/// After the 8th sample the reference check: DRIVE released, SENSE pulled
+/// up, SENSE_REF low. A net that does not read low ends the probe as
+/// `no-contact` (SENSE_REF no longer holds it).
+#[test]
+fn a_failed_reference_check_ends_the_probe_as_no_contact() {
+    use jig_core::probe::REFERENCE_EVERY;
+    let n = REFERENCE_EVERY as usize;
+    let log = Log::default();
+    let mut drive_pin = PinMock::new(&vec![Tx::set(State::Low); n]);
+    let mut sref_ops = vec![
+        Tx::set(State::Low),
+        Tx::set(State::High),
+        Tx::set(State::High),
+        Tx::set(State::Low),
+    ];
+    sref_ops.extend((0..n).map(|_| Tx::set(State::High)));
+    sref_ops.push(Tx::set(State::Low));
+    let mut sref_pin = PinMock::new(&sref_ops);
+    let mut sense_ops = vec![
+        Tx::get(State::Low),
+        Tx::get(State::High),
+        Tx::get(State::High),
+        Tx::get(State::Low),
+    ];
+    sense_ops.extend((0..n).map(|_| Tx::get(State::High)));
+    // The reference check: SENSE reads its pull-up, not SENSE_REF's low.
+    sense_ops.push(Tx::get(State::High));
+    let mut sense_pin = PinMock::new(&sense_ops);
+    let mut delay = delays(4 + n + 1);
+    let mut drive = Recorded::new(OpenDrainOnly(MockLine(drive_pin.clone())), DRIVE, &log);
+    let mut sref = Recorded::new(MockLine(sref_pin.clone()), REF, &log);
+    let mut sense = Recorded::new(InputOnly(MockLine(sense_pin.clone())), SENSE, &log);
+    let cfg = ProbeConfig {
+        samples: 100,
+        settle_us: SETTLE,
+    };
+    let report = probe::run(&mut drive, &mut sref, &mut sense, &mut delay, &cfg).unwrap();
+    assert_eq!(report.verdict, Verdict::NoContact);
+    assert_eq!(report.samples, REFERENCE_EVERY);
+    assert_eq!(report.contact_hits, 0);
+    let ops = log.borrow();
+    // The last sample, the reference check, then every line released.
+    assert_eq!(
+        ops[ops.len() - 11..].to_vec(),
+        vec![
+            (SENSE, Op::SetInput(Bias::PullDown)),
+            (REF, Op::DriveHigh),
+            (DRIVE, Op::DriveLow),
+            (SENSE, Op::Read(true)),
+            (DRIVE, Op::SetInput(Bias::None)),
+            (SENSE, Op::SetInput(Bias::PullUp)),
+            (REF, Op::DriveLow),
+            (SENSE, Op::Read(true)),
+            (DRIVE, Op::SetInput(Bias::None)),
+            (REF, Op::SetInput(Bias::None)),
+            (SENSE, Op::SetInput(Bias::None)),
+        ]
+    );
+    drop(ops);
+    drive_pin.done();
+    sref_pin.done();
+    sense_pin.done();
+    delay.done();
+}
