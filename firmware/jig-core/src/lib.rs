@@ -8,6 +8,8 @@
 //! # Module map
 //! - [`line`](mod@line): the pin abstraction ([`InputLine`], [`OpenDrainLine`],
 //!   [`JigLine`]) every HAL implements, and [`line::safe`].
+//! - [`analog`]: the analog probe (card-net characterisation, leak in ohms)
+//!   for a `SENSE` on an ADC input.
 //! - [`probe`]: the isolation probe (stuck → contact → isolation) and the
 //!   electrical reasoning behind series resistors and settle time.
 //! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
@@ -26,6 +28,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+pub mod analog;
 pub mod error;
 pub mod jig;
 pub mod kill;

@@ -208,6 +208,10 @@ impl SimBench {
         self.state.borrow_mut().read_sense()
     }
 
+    fn read_sense_adc(&self) -> u16 {
+        self.state.borrow_mut().read_sense_adc()
+    }
+
     fn read_pad(&self, line: LineId) -> bool {
         self.state.borrow_mut().read_pad(line)
     }
@@ -263,8 +267,16 @@ impl State {
         }
     }
 
-    fn drive_series(&self) -> f64 {
-        self.cfg.r_drive + self.cfg.r_tape_contact
+    /// `DRIVE`'s path to the net through the tape: a contact, the leak, or
+    /// nothing.
+    fn drive_series(&self) -> Option<f64> {
+        if self.tape_contact {
+            Some(self.cfg.r_drive + self.cfg.r_tape_contact)
+        } else if self.cfg.r_leak < super::NONE_OHMS {
+            Some(self.cfg.r_drive + self.cfg.r_leak)
+        } else {
+            None
+        }
     }
 
     fn net_voltage(&self) -> f64 {
@@ -291,8 +303,8 @@ impl State {
                 }
             }
         }
-        if self.tape_contact {
-            if let Some((r, v)) = self.branch(LineId::Drive, self.drive_series()) {
+        if let Some(series) = self.drive_series() {
+            if let Some((r, v)) = self.branch(LineId::Drive, series) {
                 node.add(r, v);
             }
         }
@@ -344,6 +356,42 @@ impl State {
         self.threshold(pad)
     }
 
+    /// The ADC on `SENSE`: the pad voltage (the net moved by `SENSE`'s pull
+    /// through its series resistor, as for a digital read), plus Gaussian
+    /// read noise, in 12-bit counts. A pad in the air with no pull reads a
+    /// random count (its charge is unknown).
+    fn read_sense_adc(&mut self) -> u16 {
+        let pull = self.pull_target(LineId::Sense);
+        let pad = if self.model.probes_on_card() {
+            let net = self.net_voltage();
+            match pull {
+                Some(target) => {
+                    let rs = self.cfg.r_sense;
+                    net + (target - net) * rs / (rs + self.pulls[LineId::Sense.index()])
+                }
+                None => net,
+            }
+        } else {
+            match pull {
+                Some(v) => v,
+                None => self.rng.unit_f64() * self.cfg.v_io,
+            }
+        };
+        // Irwin-Hall: the sum of 12 uniforms minus 6 is close to N(0, 1).
+        let gauss: f64 = (0..12).map(|_| self.rng.unit_f64()).sum::<f64>() - 6.0;
+        let counts = pad / crate::analog::volts_per_count() + gauss * self.cfg.adc_noise_counts;
+        let max = f64::from(crate::analog::ADC_MAX);
+        // Round to the nearest count, clamp to the ADC's range.
+        let c = counts + 0.5;
+        if c <= 0.0 {
+            0
+        } else if c >= max {
+            crate::analog::ADC_MAX
+        } else {
+            c as u16
+        }
+    }
+
     /// Reading a line other than `SENSE`: a driven pad reads its own level;
     /// an input reads like `SENSE` would at its position.
     fn read_pad(&mut self, line: LineId) -> bool {
@@ -353,7 +401,7 @@ impl State {
             Mode::Input(_) => {
                 let pull = self.pull_target(line);
                 let touches_net = match line {
-                    LineId::Drive => self.tape_contact,
+                    LineId::Drive => self.drive_series().is_some(),
                     _ => self.model.probes_on_card(),
                 };
                 let v = if touches_net {
@@ -374,7 +422,11 @@ impl State {
                 self.cfg.r_sense_ref,
                 self.model.probes_on_card(),
             ),
-            (LineId::Drive, self.drive_series(), self.tape_contact),
+            (
+                LineId::Drive,
+                self.drive_series().unwrap_or(0.0),
+                self.drive_series().is_some(),
+            ),
         ] {
             if !touches {
                 continue;
@@ -462,6 +514,12 @@ impl InputLine for SimSense<'_> {
     }
     fn is_high(&mut self) -> Result<bool, Infallible> {
         Ok(self.bench.read_sense())
+    }
+}
+
+impl crate::analog::AnalogInput for SimSense<'_> {
+    fn read_adc(&mut self) -> Result<u16, Infallible> {
+        Ok(self.bench.read_sense_adc())
     }
 }
 
