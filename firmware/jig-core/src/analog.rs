@@ -45,9 +45,10 @@
 //! leak (the *range*) follows from the characterisation:
 //! `R_max = R_th · V1 / (4·σ_Δ) − R_drive`. Beyond it the report says "more
 //! than R_max". For every card in the issue's range (pull 1 kΩ..none, rail
-//! 0..0.7 V) R_max is above 1 MΩ. Within the range the estimate is within
-//! [`ACCURACY`] (relative) from 1 kΩ up to a tenth of R_max; toward R_max the
-//! error grows as σ_Δ / (V1 − V2) (up to 25 % at R_max). Not modelled: the
+//! 0..0.7 V) R_max is above 1 MΩ (1.9 MΩ for a 1 kΩ pull to 0 V, 23.5 MΩ for
+//! 10 kΩ, 45.7 MΩ without a pull). The estimate's 1 σ relative error is
+//! σ_Δ / (V1 − V2): 2.5 % at R_max / 10, 25 % at R_max; the tests hold it to
+//! [`ACCURACY`] (4 σ) from 1 kΩ up to R_max / 10. Not modelled: the
 //! RP2040 ADC's differential non-linearity (its wide codes near 512, 1536,
 //! 2560, 3584), which the read noise partly dithers; the tests state the
 //! error only for the modelled ADC.
