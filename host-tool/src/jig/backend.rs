@@ -79,4 +79,13 @@ pub trait Backend: Device<Error = JigError> {
     fn card_view(&self) -> Option<jig_core::sim::CardLog> {
         None
     }
+    /// The analog probe (`jig_core::analog`), when the backend can run it
+    /// (only the simulated bench so far; the default `None`).
+    fn analog_probe(
+        &mut self,
+        cfg: &jig_core::analog::AnalogConfig,
+    ) -> Option<Result<jig_core::analog::AnalogReport, JigError>> {
+        let _ = cfg;
+        None
+    }
 }
