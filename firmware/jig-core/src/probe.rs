@@ -19,15 +19,15 @@
 //!    off the card follows its own pull, the opposite level, and gives
 //!    `no-contact`. This is the proof that the probes touch the card: without
 //!    it a loose clip would read exactly like good tape.
-//! 3. **Isolation** ([`isolation_sample`], `samples` times): `SENSE_REF` holds
-//!    the net high, `DRIVE` pulls low from the top of the tape (open-drain, the
-//!    way a laptop's kill line does), and `SENSE` (pulled *down*, toward
-//!    `DRIVE`'s level) reads the net. Through intact tape the net stays high; a
+//! 3. **Isolation** ([`isolation_sample`], `samples` times): `DRIVE` pulls low
+//!    from the top of the tape (open-drain, the way a laptop's kill line does;
+//!    it stays asserted for the whole phase), then `SENSE_REF` holds the net
+//!    high and `SENSE` (pulled *down*, toward `DRIVE`'s level) reads it. Through intact tape the net stays high; a
 //!    contact through the tape drags it low (a *hit*). 0 hits → `isolated` (the
 //!    only PASS), all hits → `connected`, anything between → `intermittent`
 //!    with the count.
 //! 4. **Reference check** ([`reference_check`], after every
-//!    [`REFERENCE_EVERY`]th sample): `DRIVE` released, `SENSE_REF` low,
+//!    [`REFERENCE_EVERY`]th sample): `DRIVE` still low, `SENSE_REF` low,
 //!    `SENSE` pulled *up*: the net must read low. If it does not, `SENSE_REF`
 //!    no longer holds the net (`SENSE` slipped off, or the card is powered and
 //!    its pull-up wins) and the probe ends with `no-contact`: whatever the
@@ -327,7 +327,7 @@ where
 /// Phase 3, one sample: `SENSE_REF` holds the net high, `DRIVE` pulls low
 /// (open-drain); returns `true` (a hit) when `SENSE` follows `DRIVE` low.
 ///
-/// Pin sequence: `SENSE` pull-down, `SENSE_REF` high, `DRIVE` low, settle,
+/// Pin sequence: `DRIVE` low, `SENSE` pull-down, `SENSE_REF` high, settle,
 /// read. Lines stay as they are afterwards (the caller releases them; [`run`]
 /// does).
 pub fn isolation_sample<D, R, S, T>(
@@ -359,18 +359,24 @@ where
     S: InputLine<Error = D::Error>,
     T: DelayNs,
 {
+    // DRIVE first: the net then comes up toward SENSE_REF's high only as
+    // far as the tape lets it. A leak that leaves it in the undefined band
+    // (0.8-2.0 V) is approached from below, so an input with hysteresis
+    // keeps reading low: a hit, never a PASS. (SENSE_REF high first would
+    // lift the net to 2.25 V for an instant, and a hysteresis input could
+    // then keep reading high at 1 V: a leaky tape read as isolated.)
+    drive.drive_low()?;
     sense.set_input(Bias::PullDown)?;
     sense_ref.drive_high()?;
-    drive.drive_low()?;
     clock.settle();
     Ok(!sense.is_high()?)
 }
 
-/// Phase 4: `DRIVE` released, `SENSE_REF` low, `SENSE` pulled up; `true`
-/// when the net reads low (`SENSE_REF` still holds it).
+/// Phase 4: `DRIVE` still low, `SENSE_REF` low, `SENSE` pulled up; `true`
+/// when the net reads low (`SENSE_REF` still holds it against `SENSE`'s
+/// pull and the card's).
 ///
-/// Pin sequence: `DRIVE` input (no pull), `SENSE` pull-up, `SENSE_REF` low,
-/// settle, read.
+/// Pin sequence: `DRIVE` low, `SENSE` pull-up, `SENSE_REF` low, settle, read.
 pub fn reference_check<D, R, S, T>(
     drive: &mut D,
     sense_ref: &mut R,
@@ -400,7 +406,10 @@ where
     S: InputLine<Error = D::Error>,
     T: DelayNs,
 {
-    drive.set_input(Bias::None)?;
+    // DRIVE stays asserted: releasing it would let the next sample's net
+    // pass through SENSE_REF's full high before DRIVE pulls again (see
+    // `sample`).
+    drive.drive_low()?;
     sense.set_input(Bias::PullUp)?;
     sense_ref.drive_low()?;
     clock.settle();

@@ -154,10 +154,12 @@ fn one_isolation_sample_exact_sequence_drive_only_pulls_low() {
         assert_eq!(
             *log.borrow(),
             vec![
+                // DRIVE first: the net is approached from below (a leak in
+                // the undefined band stays a hit on a hysteresis input).
+                (DRIVE, Op::DriveLow),
                 // SENSE is pulled toward DRIVE's level: a lost SENSE reads a hit.
                 (SENSE, Op::SetInput(Bias::PullDown)),
                 (REF, Op::DriveHigh),
-                (DRIVE, Op::DriveLow),
                 (CLOCK, Op::DelayUs(SETTLE)),
                 (SENSE, Op::Read(!follows_drive)),
             ]
@@ -226,9 +228,9 @@ fn whole_probe_exact_sequence() {
     ];
     for _ in 0..2 {
         expected.extend([
+            (DRIVE, Op::DriveLow),
             (SENSE, Op::SetInput(Bias::PullDown)),
             (REF, Op::DriveHigh),
-            (DRIVE, Op::DriveLow),
             (SENSE, Op::Read(true)),
         ]);
     }
@@ -485,7 +487,8 @@ fn a_failed_reference_check_ends_the_probe_as_no_contact() {
     use jig_core::probe::REFERENCE_EVERY;
     let n = REFERENCE_EVERY as usize;
     let log = Log::default();
-    let mut drive_pin = PinMock::new(&vec![Tx::set(State::Low); n]);
+    // One assert per sample, one in the reference check.
+    let mut drive_pin = PinMock::new(&vec![Tx::set(State::Low); n + 1]);
     let mut sref_ops = vec![
         Tx::set(State::Low),
         Tx::set(State::High),
@@ -522,11 +525,11 @@ fn a_failed_reference_check_ends_the_probe_as_no_contact() {
     assert_eq!(
         ops[ops.len() - 11..].to_vec(),
         vec![
+            (DRIVE, Op::DriveLow),
             (SENSE, Op::SetInput(Bias::PullDown)),
             (REF, Op::DriveHigh),
-            (DRIVE, Op::DriveLow),
             (SENSE, Op::Read(true)),
-            (DRIVE, Op::SetInput(Bias::None)),
+            (DRIVE, Op::DriveLow),
             (SENSE, Op::SetInput(Bias::PullUp)),
             (REF, Op::DriveLow),
             (SENSE, Op::Read(true)),
