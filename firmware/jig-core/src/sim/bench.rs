@@ -75,6 +75,8 @@ struct State {
     drive_high_calls: [u32; 3],
     intervals: u64,
     contact_intervals: u64,
+    /// `SENSE`'s reading with `SimConfig::hysteresis`.
+    sense_held: Option<bool>,
 }
 
 /// One simulated bench: a card in a wire model, three lines, a clock.
@@ -103,6 +105,7 @@ impl SimBench {
             drive_high_calls: [0; 3],
             intervals: 0,
             contact_intervals: 0,
+            sense_held: None,
         };
         state.roll_contact();
         state.observe();
@@ -202,6 +205,11 @@ impl SimBench {
         }
         s.modes[line.index()] = mode;
         s.track_currents();
+        if s.cfg.hysteresis {
+            // The input sees every intermediate state, not only the read.
+            let pad = s.sense_pad();
+            s.hysteresis_read(pad);
+        }
     }
 
     fn read_sense(&self) -> bool {
@@ -338,6 +346,33 @@ impl State {
     }
 
     fn read_sense(&mut self) -> bool {
+        let pad = self.sense_pad();
+        if self.cfg.hysteresis {
+            return self.hysteresis_read(pad);
+        }
+        self.threshold(pad)
+    }
+
+    /// A Schmitt-trigger input watched continuously: a defined level sets
+    /// the reading, an undefined one keeps it (a floating pad with no
+    /// history reads a coin flip once).
+    fn hysteresis_read(&mut self, pad: Option<f64>) -> bool {
+        let level = match pad {
+            Some(v) if v < self.cfg.v_il => Some(false),
+            Some(v) if v > self.cfg.v_ih => Some(true),
+            _ => None,
+        };
+        let held = match (level, self.sense_held) {
+            (Some(l), _) => l,
+            (None, Some(h)) => h,
+            (None, None) => self.rng.next_bool(),
+        };
+        self.sense_held = Some(held);
+        held
+    }
+
+    /// `SENSE`'s pad voltage now (`None`: floating).
+    fn sense_pad(&self) -> Option<f64> {
         let pull = self.pull_target(LineId::Sense);
         let pad = if self.model.probes_on_card() {
             let net = self.net_voltage();
@@ -353,7 +388,7 @@ impl State {
         } else {
             pull
         };
-        self.threshold(pad)
+        pad
     }
 
     /// The ADC on `SENSE`: the pad voltage (the net moved by `SENSE`'s pull

@@ -77,6 +77,11 @@ pub struct SimConfig {
     pub r_leak: f64,
     /// ADC read noise, 1 σ in counts (the analog probe's reads).
     pub adc_noise_counts: f64,
+    /// `SENSE` as a Schmitt-trigger input watched at every line change: an
+    /// undefined level (between `v_il` and `v_ih`) keeps the last reading
+    /// instead of a coin flip. Off by default; the firmware emulator's pad
+    /// model works this way, and `tests/properties.rs` runs both.
+    pub hysteresis: bool,
     /// Where an enabled internal pull-down pulls to: 0 V on the RP2040;
     /// [`V_E9_LATCH`] on the RP2350 ([`SimConfig::PICO2`]), whose erratum E9
     /// lets a pulled-down input latch near 2 V.
@@ -106,6 +111,7 @@ impl SimConfig {
         r_tape_contact: 1.0,
         r_leak: NONE_OHMS,
         adc_noise_counts: crate::analog::NOISE_COUNTS,
+        hysteresis: false,
         v_pull_down: 0.0,
         r_pull_min: 50_000.0,
         r_pull_max: 80_000.0,
