@@ -374,7 +374,7 @@ impl State {
     /// `SENSE`'s pad voltage now (`None`: floating).
     fn sense_pad(&self) -> Option<f64> {
         let pull = self.pull_target(LineId::Sense);
-        let pad = if self.model.probes_on_card() {
+        if self.model.probes_on_card() {
             let net = self.net_voltage();
             Some(match pull {
                 // The pull's current through the series resistor moves the
@@ -387,8 +387,7 @@ impl State {
             })
         } else {
             pull
-        };
-        pad
+        }
     }
 
     /// The ADC on `SENSE`: the pad voltage (the net moved by `SENSE`'s pull
