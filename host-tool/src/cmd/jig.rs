@@ -402,7 +402,14 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
     let pass = with_backend(b, |jig| {
         let report = jig.probe(&cfg)?;
         let label = jig.describe();
-        emit(|out| render::probe(out, &report, &cfg, &label, powered, b.json))?;
+        let limits = jig.limits();
+        emit(|out| {
+            render::probe(out, &report, &cfg, &label, powered, b.json)?;
+            match limits {
+                Some(text) if !b.json => writeln!(out, "  {text}"),
+                _ => Ok(()),
+            }
+        })?;
         Ok(report.verdict.is_pass())
     })?;
     Ok(if pass {

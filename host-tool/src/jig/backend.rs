@@ -79,6 +79,12 @@ pub trait Backend: Device<Error = JigError> {
     fn card_view(&self) -> Option<jig_core::sim::CardLog> {
         None
     }
+    /// What this backend's probe cannot measure, said after its verdict in
+    /// text output (`None`: nothing beyond the digital probe's documented
+    /// limits).
+    fn limits(&self) -> Option<&'static str> {
+        None
+    }
     /// The analog probe (`jig_core::analog`), when the backend can run it
     /// (only the simulated bench so far; the default `None`).
     fn analog_probe(

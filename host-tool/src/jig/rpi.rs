@@ -313,6 +313,11 @@ mod imp {
         }))
     }
 
+    /// What the Pi's probe cannot do (it has no ADC).
+    const LIMITS: &str = "The Raspberry Pi has no ADC: its digital probe cannot measure the card's \
+        pull or the tape's leak in ohms, and it sees a leak only below about 5 to 13 kohm (more \
+        than that reads isolated). A Pico jig will measure them once its firmware runs the analog probe.";
+
     impl RpiBackend {
         /// After a signal: every line an input, LED off, and say so.
         fn check_interrupted(&mut self) -> Result<(), JigError> {
@@ -367,6 +372,10 @@ mod imp {
     }
 
     impl Backend for RpiBackend {
+        fn limits(&self) -> Option<&'static str> {
+            Some(LIMITS)
+        }
+
         fn describe(&self) -> String {
             let p = self.pins;
             format!(
