@@ -293,6 +293,64 @@ await scenario('wider bench (card pull 1k..none x rail 0..0.7 V x leak): no fals
   check(allInputs(), `driven: ${jig.emu.drivenLines()}`);
 });
 
+// The analog probe on the real firmware (protocol 2), through the real host
+// tool, with the ADC fed from the pad model: the same sweep as jig-core's
+// tests/analog.rs. The harness's driver output resistance (170 ohm, the
+// RP2040's worst case at 4 mA) differs from the 50 ohm jig-core assumes, so
+// estimates carry a small bias: leaks from 4.7 kohm on are checked to 15 %.
+await scenario('analog probe (firmware ADC) across card pull x rail x leak: right verdicts, ohms within 15 %, no false PASS', async () => {
+  const b = jig.emu.bench;
+  const seen = [];
+  const probe = async () => {
+    const r = await pin13(['probe', '--analog', '--json'], { label: 'probe' });
+    let v = null;
+    try { v = JSON.parse(r.out); } catch { /* checked below */ }
+    check(v && typeof v.verdict === 'string', `no JSON: ${r.out.trim()} ${r.err.trim()} exit ${r.code}`);
+    check(r.code === (v.pass ? 0 : 5), `exit ${r.code} for ${v.verdict}`);
+    return v;
+  };
+  try {
+    for (const pull of [1000, 4700, 10000, 100000, Infinity]) {
+      for (const rail of [0, 0.7]) {
+        b.cardPull = pull; b.cardRail = rail;
+        const name = Number.isFinite(pull) ? `${pull / 1000}k` : 'none';
+        const boundary = Number.isFinite(pull) ? 2 * (2.0 / 1.3) * pull : Infinity;
+        b.leak = 100e6; b.setWire('open');
+        let v = await probe();
+        check(v.verdict === 'isolated', `good tape, pull ${name} rail ${rail}: ${JSON.stringify(v)}`);
+        if (Number.isFinite(pull)) {
+          check(Math.abs(v.card_pull_ohms / pull - 1) < 0.1, `pull ${name}: measured ${v.card_pull_ohms}`);
+          check(Math.abs(v.card_rail_v - rail) < 0.05, `rail ${rail}: measured ${v.card_rail_v}`);
+        } else {
+          check(v.card_pull_ohms === null, `no pull read as ${v.card_pull_ohms}`);
+        }
+        seen.push(`${name}/${rail}V ok`);
+        for (const leak of [4700, 47000, 470000]) {
+          b.leak = leak; b.setWire('open');
+          v = await probe();
+          const below = leak < boundary * 0.9, above = leak > boundary * 1.1;
+          if (below) check(!v.pass && v.verdict === 'leaky', `pull ${name} rail ${rail} leak ${leak} (boundary ${boundary.toFixed(0)}): ${JSON.stringify(v)}`);
+          if (above) check(v.pass, `pull ${name} rail ${rail} leak ${leak} (boundary ${boundary.toFixed(0)}): ${JSON.stringify(v)}`);
+          if (leak <= v.range_ohms / 10) check(v.leak_ohms !== null && Math.abs(v.leak_ohms / leak - 1) < 0.15, `pull ${name} rail ${rail} leak ${leak}: estimate ${v.leak_ohms}`);
+          if (pull === 10000 && rail === 0) seen.push(`10k/0V leak ${leak}: ${v.verdict} ${v.leak_ohms} (range ${v.range_ohms})`);
+        }
+      }
+    }
+    for (const [wire, verdict] of [['no-contact', 'no-contact'], ['stuck-low', 'stuck-low'], ['stuck-high', 'stuck-high'], ['connected', 'connected'], ['powered-open', 'powered']]) {
+      b.cardPull = 10000; b.cardRail = 0.1; b.leak = 100e6; b.setWire(wire);
+      const v = await probe();
+      check(v.verdict === verdict, `${wire}: ${JSON.stringify(v)}`);
+    }
+    b.setWire('intermittent:5%');
+    const v = await probe();
+    check(v.verdict === 'intermittent' && v.hits > 0, `intermittent:5%: ${JSON.stringify(v)}`);
+  } finally {
+    b.cardPull = 10000; b.cardRail = 0.1; b.leak = 100e6; b.setWire('open');
+  }
+  timings.analogSweep = seen.join('; ');
+  check(allInputs(), `driven after the analog probes: ${jig.emu.drivenLines()}`);
+});
+
 await scenario('the SENSE pad feeds the emulated ADC from the pad model (ready for an analog probe)', async () => {
   const ch = jig.emu.wiring.sense.pico_gpio - 26;
   check(ch >= 0 && ch <= 3, `SENSE is GP${jig.emu.wiring.sense.pico_gpio}, not an ADC pin (hardware/jig.toml)`);
@@ -309,7 +367,7 @@ await scenario('the SENSE pad feeds the emulated ADC from the pad model (ready f
       b.cardRail = rail; b.setWire(wire);
       const got = await read();
       const want = Math.round((volts / 3.3) * 4095);
-      check(Math.abs(got - want) <= 2, `${wire} rail ${rail}: ADC ${got}, pad model ${want}`);
+      check(Math.abs(got - want) <= 10, `${wire} rail ${rail}: ADC ${got}, pad model ${want} (noise 2 counts)`);
     }
   } finally {
     b.cardRail = 0.1; b.setWire('open');
@@ -587,6 +645,7 @@ if (over.length) {
   timings.slowestOverMs = over[0].overMs;
 }
 for (const k of ['e9 off', 'e9 e9']) if (timings[k]) console.log(`verdicts with pull-downs ${k.slice(3)}: ${timings[k]}`);
+if (timings.analogSweep) console.log(`analog probe on the firmware: ${timings.analogSweep}`);
 if (timings.widerBenchGoodTape) console.log(`good tape on the wider bench (digital probe, card pull/rail:verdict): ${timings.widerBenchGoodTape}`);
 writeFileSync(join(OUT, 'timings.json'), JSON.stringify({ mhz: MHZ, timings }, null, 1));
 if (failed) {

@@ -39,6 +39,7 @@ export const R_TAPE_CONTACT = 10;
 export const R_TAPE_LEAK = 100e6;
 export const SLOT_NS = 50_000;
 export const V_E9 = 2.1;
+export const ADC_NOISE = 2;
 
 const WIRES = ['open', 'connected', 'stuck-high', 'stuck-low', 'no-contact'];
 
@@ -117,6 +118,7 @@ export class Bench {
       senseRef: wiring.sense_ref.series_ohms,
     };
     this.seed = seed >>> 0;
+    this.noiseState = (seed * 2654435761) >>> 0 || 1;
     this.model = parseWire(wire);
     this.buttonPressed = false;
     // Node voltages: pD pS pR T N (start at 0 V: an unpowered bench).
@@ -126,6 +128,28 @@ export class Bench {
   }
 
   setWire(text) { this.model = parseWire(text); this.update(); }
+
+  // Gaussian ADC read noise, sigma ADC_NOISE counts (Box-Muller on a seeded
+  // xorshift: runs repeat exactly).
+  adcNoise() {
+    if (!ADC_NOISE) return 0;
+    const next = () => {
+      let x = this.noiseState;
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      this.noiseState = x;
+      return (x + 1) / 4294967297;
+    };
+    return ADC_NOISE * Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+  }
+
+  // Hooked into rp2040js's ADC: every conversion sees the model at that
+  // instant (time-sliced intermittent contacts included).
+  hookAdc() {
+    const adc = this.mcu.adc;
+    if (!adc) return;
+    const start = adc.onADCRead.bind(adc);
+    adc.onADCRead = (channel) => { this.update(); start(channel); };
+  }
   press(down) { this.buttonPressed = !!down; this.update(); }
 
   // What the firmware did to pad n: { kind: 'out', v } | { kind: 'pull', g, v } | keeper | none.
@@ -197,7 +221,7 @@ export class Bench {
     this.setPad(gp.senseRef, this.v[PR]);
     for (const [n, v] of [[gp.drive, this.v[PD]], [gp.sense, this.v[PS]], [gp.senseRef, this.v[PR]]]) {
       if (n >= 26 && n <= 29 && this.mcu.adc) {
-        this.mcu.adc.channelValues[n - 26] = Math.max(0, Math.min(4095, Math.round((v / VDD) * 4095)));
+        this.mcu.adc.channelValues[n - 26] = Math.max(0, Math.min(4095, Math.round((v / VDD) * 4095 + this.adcNoise())));
       }
     }
 

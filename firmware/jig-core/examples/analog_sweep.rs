@@ -89,7 +89,7 @@ fn main() {
                         eprintln!("bad sim config");
                         std::process::exit(1);
                     };
-                    let Ok(Some(r)) = analog::run(
+                    let Ok(r) = analog::run(
                         &mut bench.drive(),
                         &mut bench.sense_ref(),
                         &mut bench.sense(),
@@ -102,11 +102,11 @@ fn main() {
                     };
                     probes += 1;
                     max_ns = max_ns.max(bench.now_ns());
-                    boundary = r.boundary_ohms;
-                    range = range.min(r.range_ohms.unwrap_or(f64::INFINITY));
+                    boundary = r.boundary_ohms.map(f64::from);
+                    range = range.min(r.range_ohms.map_or(f64::INFINITY, f64::from));
                     let est = match r.verdict {
-                        AnalogVerdict::Leaky { leak_ohms } => Some(leak_ohms),
-                        AnalogVerdict::Isolated { leak_ohms } => leak_ohms,
+                        AnalogVerdict::Leaky { leak_ohms } => Some(f64::from(leak_ohms)),
+                        AnalogVerdict::Isolated { leak_ohms } => leak_ohms.map(f64::from),
                         _ => None,
                     };
                     if leak < NONE_OHMS {

@@ -1,8 +1,9 @@
 //! The analog probe (issue 14): characterise the card's pin-13 net, then
 //! measure the tape's leakage in ohms, with `SENSE` on an ADC input (RP2040
 //! GPIO 26-28). This module is the math and the probe sequence; the Pico
-//! firmware and the wire protocol do not use it yet (see docs/benchmarks.md,
-//! "Analog probe").
+//! firmware runs it for jig-protocol's `AnalogProbe` request (protocol 2,
+//! `pin13 jig probe --analog`), the simulated bench through the same
+//! `JigDevice`. Benchmarks: docs/benchmarks.md, "Jig analog probe".
 //!
 //! # The circuit
 //!
@@ -69,6 +70,7 @@
 
 use embedded_hal::delay::DelayNs;
 
+use crate::error::Error;
 use crate::line::{self, Bias, InputLine, JigLine, OpenDrainLine};
 use crate::probe::Stop;
 
@@ -207,18 +209,52 @@ pub fn boundary_ohms(net: &CardNet) -> Option<f64> {
         .map(|r| BOUNDARY_MARGIN * r * V_IH / (V_IO - V_IH))
 }
 
-/// The analog verdict. Only `Isolated` is a PASS.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Ohms as a whole number (saturating; what the report and the wire carry).
+pub fn whole_ohms(r: f64) -> u32 {
+    if r.is_nan() || r <= 0.0 {
+        0
+    } else if r >= u32::MAX as f64 {
+        u32::MAX
+    } else {
+        (r + 0.5) as u32
+    }
+}
+
+/// The card side as reported: whole ohms and millivolts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct CardSide {
+    /// The pull, ohms; `None` = no pull (weaker than [`NO_PULL_OHMS`]).
+    pub pull_ohms: Option<u32>,
+    /// The rail the pull goes to, millivolts.
+    pub rail_mv: u16,
+}
+
+impl From<CardNet> for CardSide {
+    fn from(n: CardNet) -> CardSide {
+        let mv = (n.rail_v * 1000.0 + 0.5).clamp(0.0, 65_535.0);
+        CardSide {
+            pull_ohms: n.pull_ohms.map(whole_ohms),
+            rail_mv: mv as u16,
+        }
+    }
+}
+
+/// The analog verdict. Only `Isolated` is a PASS. Field and variant order
+/// is the wire format (feature `serde`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum AnalogVerdict {
     /// No leak below the boundary on any sample; `leak_ohms` is the averaged
     /// estimate, `None` = beyond the range ("more than `range_ohms`").
     Isolated {
-        leak_ohms: Option<f64>,
+        leak_ohms: Option<u32>,
     },
     /// A steady leak below the boundary, not a metal contact.
     Leaky {
-        leak_ohms: f64,
+        leak_ohms: u32,
     },
     /// A metal contact through the tape (below [`CONTACT_OHMS`]) on every sample.
     Connected,
@@ -237,33 +273,22 @@ impl AnalogVerdict {
     }
 }
 
-/// What the analog probe measured.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What the analog probe measured (whole ohms; the wire carries it as is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AnalogReport {
     pub verdict: AnalogVerdict,
-    /// The card net (when `SENSE_REF` could move it).
-    pub card: Option<CardNet>,
-    /// The boundary used (see [`boundary_ohms`]).
-    pub boundary_ohms: Option<f64>,
+    /// The card side (when `SENSE_REF` could move the net).
+    pub card: Option<CardSide>,
+    /// The boundary used (see [`boundary_ohms`]); `None` = no card pull.
+    pub boundary_ohms: Option<u32>,
     /// The largest measurable leak on this net.
-    pub range_ohms: Option<f64>,
+    pub range_ohms: Option<u32>,
     /// Samples taken (single reads with `DRIVE` low) and how many of them
     /// crossed the boundary.
     pub samples: u32,
     pub hits: u32,
-}
-
-/// An input that can also be read by the ADC (no pull while reading).
-pub trait AnalogInput: InputLine {
-    /// One 12-bit conversion of the pad voltage.
-    fn read_adc(&mut self) -> Result<u16, Self::Error>;
-}
-
-impl<L: AnalogInput> AnalogInput for crate::line::NoPullDown<L> {
-    fn read_adc(&mut self) -> Result<u16, L::Error> {
-        self.0.read_adc()
-    }
 }
 
 /// Series resistances and timing of the analog probe.
@@ -289,10 +314,15 @@ impl AnalogConfig {
     };
 }
 
-fn average<S: AnalogInput>(sense: &mut S, n: u32) -> Result<f64, S::Error> {
+/// One ADC read; a line without an ADC is [`Error::NoAdc`].
+fn adc<S: InputLine>(sense: &mut S) -> Result<u16, Error<S::Error>> {
+    sense.read_adc().map_err(Error::Line)?.ok_or(Error::NoAdc)
+}
+
+fn average<S: InputLine>(sense: &mut S, n: u32) -> Result<f64, Error<S::Error>> {
     let mut sum = 0u64;
     for _ in 0..n {
-        sum += u64::from(sense.read_adc()?);
+        sum += u64::from(adc(sense)?);
     }
     Ok(unclip(sum as f64 / f64::from(n.max(1))))
 }
@@ -326,8 +356,9 @@ fn hit_threshold(v1: f64, net: &CardNet, cfg: &AnalogConfig, boundary: Option<f6
 /// Run the analog probe: characterise, then `cfg.samples` single reads with
 /// `DRIVE` low (each a hit when below the boundary's voltage), then the
 /// averaged leak. Every line is an input afterwards, also after an error;
-/// `stop` is asked between the steps and every 16 samples (`Ok(None)`:
-/// stopped).
+/// `stop` is asked before the first step and every 16 samples
+/// ([`Error::Aborted`]: stopped). A `SENSE` without an ADC is
+/// [`Error::NoAdc`] (nothing moved).
 pub fn run<D, R, S, T, P>(
     drive: &mut D,
     sense_ref: &mut R,
@@ -335,19 +366,19 @@ pub fn run<D, R, S, T, P>(
     delay: &mut T,
     cfg: &AnalogConfig,
     stop: &mut P,
-) -> Result<Option<AnalogReport>, D::Error>
+) -> Result<AnalogReport, Error<D::Error>>
 where
     D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
-    S: AnalogInput<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
     T: DelayNs,
     P: Stop + ?Sized,
 {
     let result = steps(drive, sense_ref, sense, delay, cfg, stop);
     let released = line::safe(drive, sense_ref, sense);
     let report = result?;
-    released?;
-    Ok(report)
+    released.map_err(Error::Line)?;
+    report.ok_or(Error::Aborted)
 }
 
 fn steps<D, R, S, T, P>(
@@ -357,30 +388,37 @@ fn steps<D, R, S, T, P>(
     delay: &mut T,
     cfg: &AnalogConfig,
     stop: &mut P,
-) -> Result<Option<AnalogReport>, D::Error>
+) -> Result<Option<AnalogReport>, Error<D::Error>>
 where
     D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
-    S: AnalogInput<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
     T: DelayNs,
     P: Stop + ?Sized,
 {
-    line::safe(drive, sense_ref, sense)?;
+    line::safe(drive, sense_ref, sense).map_err(Error::Line)?;
+    // No ADC: refuse before anything moves.
+    adc(sense)?;
     if stop.stop() {
         return Ok(None);
     }
-    let report = |verdict, card, boundary_ohms, range_ohms, samples, hits| AnalogReport {
+    let report = |verdict,
+                  card: Option<CardNet>,
+                  boundary: Option<f64>,
+                  range: Option<f64>,
+                  samples,
+                  hits| AnalogReport {
         verdict,
-        card,
-        boundary_ohms,
-        range_ohms,
+        card: card.map(CardSide::from),
+        boundary_ohms: boundary.map(whole_ohms),
+        range_ohms: range.map(whole_ohms),
         samples,
         hits,
     };
-    sense_ref.drive_high()?;
+    sense_ref.drive_high().map_err(Error::Line)?;
     delay.delay_us(cfg.settle_us);
     let v_hi = average(sense, AVERAGES)?;
-    sense_ref.drive_low()?;
+    sense_ref.drive_low().map_err(Error::Line)?;
     delay.delay_us(cfg.settle_us);
     let v_lo = average(sense, AVERAGES)?;
     let Some(net) = card_net(v_hi, v_lo, cfg.r_ref) else {
@@ -388,14 +426,14 @@ where
         // A SENSE in the air follows its own pulls; a tied net does not.
         // (On a Pico 2 the pull-down is off, E9: the pad then floats and
         // the test is weaker, never a PASS.)
-        sense_ref.set_input(Bias::None)?;
-        sense.set_input(Bias::PullUp)?;
+        sense_ref.set_input(Bias::None).map_err(Error::Line)?;
+        sense.set_input(Bias::PullUp).map_err(Error::Line)?;
         delay.delay_us(cfg.settle_us);
         let up = average(sense, 16)?;
-        sense.set_input(Bias::PullDown)?;
+        sense.set_input(Bias::PullDown).map_err(Error::Line)?;
         delay.delay_us(cfg.settle_us);
         let down = average(sense, 16)?;
-        sense.set_input(Bias::None)?;
+        sense.set_input(Bias::None).map_err(Error::Line)?;
         let moved = up - down > 1.0;
         let verdict = if moved {
             AnalogVerdict::NoContact
@@ -419,8 +457,8 @@ where
     let boundary = boundary_ohms(&net);
     let range = range_ohms(v_hi, &net, cfg.r_ref, cfg.r_drive);
     // Samples: SENSE_REF high, DRIVE low, one read each.
-    sense_ref.drive_high()?;
-    drive.drive_low()?;
+    sense_ref.drive_high().map_err(Error::Line)?;
+    drive.drive_low().map_err(Error::Line)?;
     let threshold = hit_threshold(v_hi, &net, cfg, boundary) / volts_per_count();
     let mut hits = 0u32;
     let mut sum = 0u64;
@@ -430,7 +468,7 @@ where
             return Ok(None);
         }
         delay.delay_us(cfg.settle_us);
-        let c = sense.read_adc()?;
+        let c = adc(sense)?;
         sum += u64::from(c);
         if f64::from(c) <= threshold {
             hits += 1;
@@ -441,7 +479,7 @@ where
     let v2 = average(sense, AVERAGES)?;
     let v2 = (v2 * f64::from(AVERAGES) + v2_samples * f64::from(cfg.samples))
         / f64::from(AVERAGES + cfg.samples);
-    drive.set_input(Bias::None)?;
+    drive.set_input(Bias::None).map_err(Error::Line)?;
     delay.delay_us(cfg.settle_us);
     let v1 = average(sense, AVERAGES)?;
     let leak = leak_ohms(v1, v2, &net, cfg.r_ref, cfg.r_drive);
@@ -449,7 +487,9 @@ where
     let verdict = if hits == cfg.samples && cfg.samples > 0 {
         match leak {
             Some(r) if r < CONTACT_OHMS => AnalogVerdict::Connected,
-            Some(r) => AnalogVerdict::Leaky { leak_ohms: r },
+            Some(r) => AnalogVerdict::Leaky {
+                leak_ohms: whole_ohms(r),
+            },
             // Every read crossed, yet the averages see nothing: cannot be a
             // steady leak; call it what the reads said.
             None => AnalogVerdict::Intermittent,
@@ -458,8 +498,12 @@ where
         AnalogVerdict::Intermittent
     } else {
         match leak {
-            Some(r) if below(r) => AnalogVerdict::Leaky { leak_ohms: r },
-            leak => AnalogVerdict::Isolated { leak_ohms: leak },
+            Some(r) if below(r) => AnalogVerdict::Leaky {
+                leak_ohms: whole_ohms(r),
+            },
+            leak => AnalogVerdict::Isolated {
+                leak_ohms: leak.map(whole_ohms),
+            },
         }
     };
     Ok(Some(report(

@@ -82,6 +82,26 @@ where
         )
     }
 
+    /// Run the analog probe (see [`crate::analog::run`]; `SENSE` must have
+    /// an ADC, else [`Error::NoAdc`]). Releases the kill line; every line is
+    /// an input afterwards, also after any error.
+    pub fn analog_probe_until<T: DelayNs, P: Stop + ?Sized>(
+        &mut self,
+        delay: &mut T,
+        cfg: &crate::analog::AnalogConfig,
+        stop: &mut P,
+    ) -> Result<crate::analog::AnalogReport, Error<D::Error>> {
+        self.kill_asserted = false;
+        crate::analog::run(
+            &mut self.drive,
+            &mut self.sense_ref,
+            &mut self.sense,
+            delay,
+            cfg,
+            stop,
+        )
+    }
+
     /// Run one kill-line operation on `DRIVE`; `SENSE_REF` and `SENSE` are
     /// made inputs first. After any error (a refused operation included)
     /// every line is an input.

@@ -138,6 +138,13 @@ pub trait InputLine: ErrorType {
     fn set_input(&mut self, bias: Bias) -> Result<(), Self::Error>;
     /// Read the pad level (the core reads only lines that are inputs).
     fn is_high(&mut self) -> Result<bool, Self::Error>;
+    /// One 12-bit ADC conversion of the pad voltage (no pull while the
+    /// analog probe reads), for a line on an ADC pin. `None`: this line has
+    /// no ADC, the default (the analog probe then refuses with
+    /// [`crate::Error::NoAdc`]).
+    fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// A line that can also pull low: open-drain. Releasing is
@@ -168,6 +175,9 @@ impl<T: InputLine + ?Sized> InputLine for &mut T {
     }
     fn is_high(&mut self) -> Result<bool, Self::Error> {
         T::is_high(self)
+    }
+    fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
+        T::read_adc(self)
     }
 }
 
@@ -230,6 +240,9 @@ impl<L: InputLine> InputLine for NoPullDown<L> {
     }
     fn is_high(&mut self) -> Result<bool, Self::Error> {
         self.0.is_high()
+    }
+    fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
+        self.0.read_adc()
     }
 }
 

@@ -27,7 +27,6 @@ fn run(model: &str, pull: f64, rail: f64, leak: f64, seed: u64) -> AnalogReport 
         &AnalogConfig::DEFAULT,
         &mut Never,
     )
-    .unwrap()
     .unwrap();
     assert!(bench.all_inputs());
     assert_eq!(bench.drive_high_calls(jig_core::sim::LineId::Drive), 0);
@@ -50,15 +49,15 @@ fn the_card_net_is_characterised_within_ten_percent() {
             let net = r
                 .card
                 .unwrap_or_else(|| panic!("pull {pull} rail {rail}: {r:?}"));
-            match net.pull_ohms {
+            match net.pull_ohms.map(f64::from) {
                 Some(got) => {
                     assert!(pull < NONE_OHMS, "no pull read as {got}");
                     assert!((got / pull - 1.0).abs() < 0.10, "pull {pull}: {got}");
                     // The rail is resolved to ±30 mV (a strong pull divides it least).
                     assert!(
-                        (net.rail_v - rail).abs() < 0.03 + rail * 0.1,
+                        (f64::from(net.rail_mv) / 1000.0 - rail).abs() < 0.03 + rail * 0.1,
                         "pull {pull} rail {rail}: {}",
-                        net.rail_v
+                        net.rail_mv
                     );
                 }
                 None => assert!(pull >= analog::NO_PULL_OHMS, "pull {pull} read as none"),
@@ -80,7 +79,7 @@ fn good_tape_is_isolated_across_the_whole_range() {
                 );
                 // The range reaches at least 1 MΩ everywhere.
                 assert!(
-                    r.range_ohms.unwrap() >= 1.0e6,
+                    r.range_ohms.unwrap() >= 1_000_000,
                     "pull {} rail {rail}: range {:?}",
                     label(pull),
                     r.range_ohms
@@ -104,7 +103,7 @@ fn never_isolated_below_the_boundary_and_the_estimate_is_within_the_stated_accur
                 470_000.0, 1.0e6,
             ] {
                 let r = run("open", pull, rail, leak, 7);
-                let range = r.range_ohms.unwrap();
+                let range = f64::from(r.range_ohms.unwrap());
                 let below = boundary.is_none_or(|b| leak < b * 0.9);
                 let above = boundary.is_some_and(|b| leak > b * 1.1);
                 if below {
@@ -122,8 +121,8 @@ fn never_isolated_below_the_boundary_and_the_estimate_is_within_the_stated_accur
                     );
                 }
                 let est = match r.verdict {
-                    AnalogVerdict::Leaky { leak_ohms } => Some(leak_ohms),
-                    AnalogVerdict::Isolated { leak_ohms } => leak_ohms,
+                    AnalogVerdict::Leaky { leak_ohms } => Some(f64::from(leak_ohms)),
+                    AnalogVerdict::Isolated { leak_ohms } => leak_ohms.map(f64::from),
                     _ => panic!("pull {} leak {leak}: {r:?}", label(pull)),
                 };
                 if leak <= range / 10.0 {
@@ -195,4 +194,45 @@ fn one_percent_intermittent_is_caught_on_999_of_1000_seeds_or_more() {
         }
     }
     assert!(caught >= 999, "{caught}/1000");
+}
+
+#[test]
+fn a_sense_without_an_adc_is_refused_before_any_line_moves_and_a_stop_aborts() {
+    use jig_core::{Bias, Error, InputLine};
+    /// SENSE as a plain input: `read_adc` keeps its default (no ADC).
+    struct Plain<L>(L);
+    impl<L: embedded_hal::digital::ErrorType> embedded_hal::digital::ErrorType for Plain<L> {
+        type Error = L::Error;
+    }
+    impl<L: InputLine> InputLine for Plain<L> {
+        fn set_input(&mut self, bias: Bias) -> Result<(), Self::Error> {
+            self.0.set_input(bias)
+        }
+        fn is_high(&mut self) -> Result<bool, Self::Error> {
+            self.0.is_high()
+        }
+    }
+    let bench = SimBench::new("open".parse().unwrap(), SimConfig::DEFAULT, 1).unwrap();
+    let r = analog::run(
+        &mut bench.drive(),
+        &mut bench.sense_ref(),
+        &mut Plain(bench.sense()),
+        &mut bench.delay(),
+        &AnalogConfig::DEFAULT,
+        &mut Never,
+    );
+    assert_eq!(r, Err(Error::NoAdc));
+    assert_eq!(bench.now_ns(), 0);
+    assert_eq!(bench.drive_high_calls(jig_core::sim::LineId::SenseRef), 0);
+    assert!(bench.all_inputs());
+    let r = analog::run(
+        &mut bench.drive(),
+        &mut bench.sense_ref(),
+        &mut bench.sense(),
+        &mut bench.delay(),
+        &AnalogConfig::DEFAULT,
+        &mut || true,
+    );
+    assert_eq!(r, Err(Error::Aborted));
+    assert!(bench.all_inputs());
 }

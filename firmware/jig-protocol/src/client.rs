@@ -181,6 +181,18 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    /// Run the analog probe (protocol 2).
+    pub fn analog_probe(
+        &mut self,
+        cfg: &jig_core::ProbeConfig,
+    ) -> Result<jig_core::analog::AnalogReport, ClientError> {
+        match self.request(Request::AnalogProbe(*cfg))? {
+            Response::AnalogProbe(r) => Ok(r),
+            Response::Aborted => Err(ClientError::Aborted),
+            _ => Err(ClientError::Unexpected("not an analog probe report")),
+        }
+    }
+
     /// Run one kill-line operation.
     pub fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, ClientError> {
         match self.request(Request::Kill(*op))? {

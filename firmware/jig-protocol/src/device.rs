@@ -40,6 +40,7 @@ fn core_err<E>(e: jig_core::Error<E>) -> DeviceError {
         jig_core::Error::Line(_) => DeviceError::Pin,
         jig_core::Error::Config(c) => DeviceError::Config(c),
         jig_core::Error::Aborted => DeviceError::Aborted,
+        jig_core::Error::NoAdc => DeviceError::NoAdc,
     }
 }
 
@@ -63,6 +64,22 @@ where
     ) -> Result<jig_core::ProbeReport, DeviceError> {
         self.jig
             .probe_until(&mut self.delay, cfg, stop)
+            .map_err(core_err)
+    }
+
+    fn analog_probe_until(
+        &mut self,
+        cfg: &jig_core::ProbeConfig,
+        stop: &mut dyn Stop,
+    ) -> Result<jig_core::analog::AnalogReport, DeviceError> {
+        cfg.validate().map_err(DeviceError::Config)?;
+        let acfg = jig_core::analog::AnalogConfig {
+            samples: cfg.samples,
+            settle_us: cfg.settle_us,
+            ..jig_core::analog::AnalogConfig::DEFAULT
+        };
+        self.jig
+            .analog_probe_until(&mut self.delay, &acfg, stop)
             .map_err(core_err)
     }
 

@@ -41,7 +41,7 @@ pub use wire::{
 
 /// The protocol version both ends must speak. Bump on any wire change
 /// (other than the frozen `Hello` prefix).
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// Largest frame on the wire, COBS overhead and the `0x00` terminator included.
 pub const MAX_FRAME: usize = 64;
@@ -70,4 +70,7 @@ pub mod limits {
     pub const PROBE_CHANGES_PER_SAMPLE: u64 = 8;
     /// Line changes a probe makes besides its samples (contact and stuck checks), at most.
     pub const PROBE_FIXED_CHANGES: u64 = 16;
+    /// Time the analog probe's averaged ADC reads may take, at most (4 x 1024
+    /// reads at 2 us, doubled).
+    pub const ANALOG_READS_US: u64 = 20_000;
 }

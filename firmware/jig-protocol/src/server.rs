@@ -20,6 +20,8 @@ pub enum DeviceError {
     /// A probe was stopped by its stop hook (an `Abort` arrived while it
     /// ran). The server answers `Aborted`, not an error.
     Aborted,
+    /// The jig has no ADC on `SENSE` (no analog probe).
+    NoAdc,
 }
 
 impl From<DeviceError> for WireError {
@@ -31,6 +33,7 @@ impl From<DeviceError> for WireError {
             // (see `Server::handle_until`); this is the nearest code if a
             // device reports it for something else.
             DeviceError::Aborted => WireError::Pin,
+            DeviceError::NoAdc => WireError::NoAdc,
         }
     }
 }
@@ -59,6 +62,13 @@ pub trait Device {
         self.probe(cfg)
     }
     fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, Self::Error>;
+    /// Run the analog probe (`jig_core::analog`), asking `stop` now and then
+    /// whether to stop; a jig without an ADC on `SENSE` refuses.
+    fn analog_probe_until(
+        &mut self,
+        cfg: &jig_core::ProbeConfig,
+        stop: &mut dyn Stop,
+    ) -> Result<jig_core::analog::AnalogReport, Self::Error>;
     /// Check the jig's own lines with the probes off the card (see
     /// `jig_core::selftest`). Every line is an input afterwards.
     fn self_test(&mut self) -> Result<jig_core::SelfTestReport, Self::Error>;
@@ -126,6 +136,21 @@ where
                     };
                 }
                 r.map(Response::Probe)
+            }
+            Request::AnalogProbe(cfg) => {
+                let mut stopped = false;
+                let mut watch = || {
+                    stopped = stopped || stop.stop();
+                    stopped
+                };
+                let r = self.device.analog_probe_until(&cfg, &mut watch);
+                if stopped {
+                    return match self.device.safe() {
+                        Ok(()) => Response::Aborted,
+                        Err(e) => self.fail(e.into()),
+                    };
+                }
+                r.map(Response::AnalogProbe)
             }
             Request::Kill(op) => self.device.kill(&op).map(Response::Kill),
             Request::SelfTest => self.device.self_test().map(Response::SelfTest),

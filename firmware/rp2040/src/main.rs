@@ -93,7 +93,10 @@ async fn main(spawner: Spawner) {
     // Jig lines: inputs, no pull, until jig-core moves them.
     let drive = line(FlexLine::new(Flex::new(drive_pin!(p))));
     let sense_ref = line(FlexLine::new(Flex::new(sense_ref_pin!(p))));
-    let sense = line(FlexLine::new(Flex::new(sense_pin!(p))));
+    let sense = line(FlexLine::with_adc(
+        Flex::new(sense_pin!(p)),
+        pins::SENSE_GPIO,
+    ));
     let led = Output::new(led_pin!(p), Level::Low);
     let mut button = Input::new(button_pin!(p), Pull::Up);
 

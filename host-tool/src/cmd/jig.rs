@@ -231,8 +231,8 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "US", default_value_t = probe::DEFAULT_SETTLE_US)]
     pub settle_us: u32,
     /// The analog probe: characterise the card's pin-13 net and measure the
-    /// tape's leak in ohms (SENSE on the ADC). Only the simulated bench runs
-    /// it so far.
+    /// tape's leak in ohms (SENSE on an ADC pin: the Pico jig and the
+    /// simulated bench; the Raspberry Pi has no ADC).
     #[arg(long)]
     pub analog: bool,
 }
@@ -421,21 +421,8 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
 
 fn run_analog_probe(args: &ProbeArgs, cfg: &ProbeConfig) -> Result<Status, Error> {
     let b = &args.backend;
-    if b.backend != BackendSpec::Sim {
-        return Err(Error::usage(
-            "--analog runs on --backend sim only: the Pico firmware and the Raspberry Pi do not run the analog probe yet",
-            Some("drop --analog, or try it with --backend sim --wire open --card-pull 4.7k".into()),
-        ));
-    }
-    let acfg = jig_core::analog::AnalogConfig {
-        samples: cfg.samples,
-        settle_us: cfg.settle_us,
-        ..jig_core::analog::AnalogConfig::DEFAULT
-    };
     let pass = with_backend(b, |jig| {
-        let report = jig
-            .analog_probe(&acfg)
-            .ok_or_else(|| Error::usage("this backend does not run the analog probe", None))??;
+        let report = jig.analog_probe_until(cfg, &mut crate::jig::guard::interrupted)?;
         let label = jig.describe();
         emit(|out| render::analog_probe(out, &report, &label, b.json))?;
         Ok(report.verdict.is_pass())

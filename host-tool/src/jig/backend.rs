@@ -57,6 +57,13 @@ impl From<jig_protocol::DeviceError> for JigError {
             jig_protocol::DeviceError::Config(c) => {
                 JigError::failed(format!("the jig refused the request: {c}"))
             }
+            jig_protocol::DeviceError::NoAdc => JigError::Failed {
+                message: "this jig has no ADC on SENSE, so it cannot run the analog probe".into(),
+                hint: Some(
+                    "Use a Pico jig (SENSE on an ADC pin, see hardware/jig.toml), or drop --analog."
+                        .into(),
+                ),
+            },
             jig_protocol::DeviceError::Aborted => JigError::failed(
                 "the probe was aborted before it finished; every jig line is an input",
             ),
@@ -83,15 +90,6 @@ pub trait Backend: Device<Error = JigError> {
     /// text output (`None`: nothing beyond the digital probe's documented
     /// limits).
     fn limits(&self) -> Option<&'static str> {
-        None
-    }
-    /// The analog probe (`jig_core::analog`), when the backend can run it
-    /// (only the simulated bench so far; the default `None`).
-    fn analog_probe(
-        &mut self,
-        cfg: &jig_core::analog::AnalogConfig,
-    ) -> Option<Result<jig_core::analog::AnalogReport, JigError>> {
-        let _ = cfg;
         None
     }
 }

@@ -314,9 +314,10 @@ mod imp {
     }
 
     /// What the Pi's probe cannot do (it has no ADC).
-    const LIMITS: &str = "The Raspberry Pi has no ADC: its digital probe cannot measure the card's \
+    const LIMITS: &str =
+        "The Raspberry Pi has no ADC: its digital probe cannot measure the card's \
         pull or the tape's leak in ohms, and it sees a leak only below about 5 to 13 kohm (more \
-        than that reads isolated). A Pico jig will measure them once its firmware runs the analog probe.";
+        than that reads isolated). A Pico jig measures them: `pin13 jig probe --analog`.";
 
     impl RpiBackend {
         /// After a signal: every line an input, LED off, and say so.
@@ -352,6 +353,17 @@ mod imp {
                 self.led.set_low();
             }
             Ok(r)
+        }
+
+        /// The Pi has no ADC: jig-core refuses (`NoAdc`) before any line moves.
+        fn analog_probe_until(
+            &mut self,
+            cfg: &ProbeConfig,
+            stop: &mut dyn jig_core::probe::Stop,
+        ) -> Result<jig_core::analog::AnalogReport, JigError> {
+            let r = self.device.analog_probe_until(cfg, stop);
+            self.check_interrupted()?;
+            Ok(r?)
         }
 
         fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {

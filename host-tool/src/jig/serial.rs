@@ -341,6 +341,22 @@ impl Device for SerialBackend {
         }
     }
 
+    /// The analog probe on the Pico (protocol 2); Ctrl-C sends `Abort` as
+    /// for [`SerialBackend::probe`]. The stop hook is the signal flag, read
+    /// by the wait for the answer.
+    fn analog_probe_until(
+        &mut self,
+        cfg: &ProbeConfig,
+        _stop: &mut dyn jig_core::probe::Stop,
+    ) -> Result<jig_core::analog::AnalogReport, JigError> {
+        let path = self.path.clone();
+        match self.client.analog_probe(cfg) {
+            Ok(r) => Ok(r),
+            Err(e) if was_interrupted(&e) => Err(self.abort_after_signal()),
+            Err(e) => Err(op_error(&path, "the analog probe", e)),
+        }
+    }
+
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
         let path = self.path.clone();
         self.client

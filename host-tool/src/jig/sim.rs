@@ -70,6 +70,14 @@ impl Device for SimBackend<'_> {
         self.observed(|d| d.probe(cfg))
     }
 
+    fn analog_probe_until(
+        &mut self,
+        cfg: &ProbeConfig,
+        stop: &mut dyn jig_core::probe::Stop,
+    ) -> Result<jig_core::analog::AnalogReport, JigError> {
+        self.observed(|d| d.analog_probe_until(cfg, stop))
+    }
+
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
         self.observed(|d| d.kill(op))
     }
@@ -90,31 +98,6 @@ impl Backend for SimBackend<'_> {
 
     fn card_view(&self) -> Option<CardLog> {
         Some(self.bench.card())
-    }
-
-    /// jig-core's analog probe on the bench's lines (every line an input
-    /// afterwards; the `Jig` finds them so).
-    fn analog_probe(
-        &mut self,
-        cfg: &jig_core::analog::AnalogConfig,
-    ) -> Option<Result<jig_core::analog::AnalogReport, JigError>> {
-        let b = self.bench;
-        let r = jig_core::analog::run(
-            &mut b.drive(),
-            &mut b.sense_ref(),
-            &mut b.sense(),
-            &mut b.delay(),
-            cfg,
-            &mut super::guard::interrupted,
-        );
-        b.observe();
-        Some(match r {
-            Ok(Some(report)) => Ok(report),
-            Ok(None) => Err(super::guard::interrupted_error(
-                "every jig line is an input",
-            )),
-            Err(never) => match never {},
-        })
     }
 }
 

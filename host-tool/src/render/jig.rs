@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use jig_core::analog::{AnalogReport, AnalogVerdict, CardNet};
+use jig_core::analog::{AnalogReport, AnalogVerdict, CardSide};
 use jig_core::selftest::SelfTestReport;
 use jig_core::sim::{CardLog, WireModel};
 use jig_core::{KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdict};
@@ -154,9 +154,13 @@ pub fn analog_verdict_name(v: &AnalogVerdict) -> &'static str {
 }
 
 /// The card side as measured: `card pull ~4.7 kohm to 0.10 V` or `no card pull`.
-pub fn card_text(card: &CardNet) -> String {
+pub fn card_text(card: &CardSide) -> String {
     match card.pull_ohms {
-        Some(r) => format!("card pull ~{} to {:.2} V", fmt_ohms(r), card.rail_v),
+        Some(r) => format!(
+            "card pull ~{} to {:.2} V",
+            fmt_ohms(f64::from(r)),
+            f64::from(card.rail_mv) / 1000.0
+        ),
         None => "no card pull (weaker than 2 Mohm)".to_string(),
     }
 }
@@ -172,12 +176,12 @@ pub fn analog_probe_json(report: &AnalogReport, backend: &str) -> Value {
     json!({
         "verdict": analog_verdict_name(&report.verdict),
         "pass": report.verdict.is_pass(),
-        "leak_ohms": leak.map(|r| r.round()),
+        "leak_ohms": leak,
         "leak_beyond_range": matches!(report.verdict, AnalogVerdict::Isolated { leak_ohms: None }),
-        "range_ohms": report.range_ohms.map(|r| r.round()),
-        "boundary_ohms": report.boundary_ohms.map(|r| r.round()),
-        "card_pull_ohms": report.card.and_then(|c| c.pull_ohms).map(|r| r.round()),
-        "card_rail_v": report.card.map(|c| (c.rail_v * 1000.0).round() / 1000.0),
+        "range_ohms": report.range_ohms,
+        "boundary_ohms": report.boundary_ohms,
+        "card_pull_ohms": report.card.and_then(|c| c.pull_ohms),
+        "card_rail_v": report.card.map(|c| f64::from(c.rail_mv) / 1000.0),
         "samples": report.samples,
         "hits": report.hits,
         "backend": backend,
@@ -195,10 +199,11 @@ pub fn analog_probe(
     if as_json {
         return write_json(out, &analog_probe_json(report, backend));
     }
+    let ohms = |r: u32| fmt_ohms(f64::from(r));
     let reach = match report.boundary_ohms {
         Some(b) => format!(
             "a leak below {} lets a laptop's kill line reach this card",
-            fmt_ohms(b)
+            ohms(b)
         ),
         None => "the card has no pull of its own, so any leak lets a laptop's kill line reach it"
             .to_string(),
@@ -206,14 +211,14 @@ pub fn analog_probe(
     let (line, todo) = match report.verdict {
         AnalogVerdict::Isolated { leak_ohms } => (
             match (leak_ohms, report.range_ohms) {
-                (Some(r), _) => format!("isolated: the tape isolates pin 13, leak ~{} -- PASS", fmt_ohms(r)),
-                (None, Some(max)) => format!("isolated: the tape isolates pin 13, leak > {} -- PASS", fmt_ohms(max)),
+                (Some(r), _) => format!("isolated: the tape isolates pin 13, leak ~{} -- PASS", ohms(r)),
+                (None, Some(max)) => format!("isolated: the tape isolates pin 13, leak > {} -- PASS", ohms(max)),
                 (None, None) => "isolated: the tape isolates pin 13 -- PASS".to_string(),
             },
             format!("Put the card back; `pin13 verify` on the laptop confirms it ({reach})."),
         ),
         AnalogVerdict::Leaky { leak_ohms } => (
-            format!("leaky: the tape leaks {} between the socket contact and pin 13 -- FAIL", fmt_ohms(leak_ohms)),
+            format!("leaky: the tape leaks {} between the socket contact and pin 13 -- FAIL", ohms(leak_ohms)),
             format!("The tape is damp, dirty or too thin ({reach}): replace it with one clean, dry layer and probe again."),
         ),
         _ => {
@@ -246,7 +251,7 @@ pub fn analog_probe(
             out,
             "  {}; leak measurable up to {}; {} samples, {} below the boundary ({backend})",
             card_text(card),
-            fmt_ohms(max),
+            ohms(max),
             report.samples,
             report.hits
         ),

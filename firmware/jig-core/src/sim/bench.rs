@@ -549,11 +549,9 @@ impl InputLine for SimSense<'_> {
     fn is_high(&mut self) -> Result<bool, Infallible> {
         Ok(self.bench.read_sense())
     }
-}
-
-impl crate::analog::AnalogInput for SimSense<'_> {
-    fn read_adc(&mut self) -> Result<u16, Infallible> {
-        Ok(self.bench.read_sense_adc())
+    /// `SENSE` sits on an ADC pin (hardware/jig.toml): the bench's ADC.
+    fn read_adc(&mut self) -> Result<Option<u16>, Infallible> {
+        Ok(Some(self.bench.read_sense_adc()))
     }
 }
 
