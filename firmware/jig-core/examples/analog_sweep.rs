@@ -36,19 +36,6 @@ fn ohms(r: f64) -> String {
     }
 }
 
-fn short(v: &AnalogVerdict) -> &'static str {
-    match v {
-        AnalogVerdict::Isolated { .. } => "isolated",
-        AnalogVerdict::Leaky { .. } => "leaky",
-        AnalogVerdict::Connected => "connected",
-        AnalogVerdict::Intermittent => "intermittent",
-        AnalogVerdict::StuckHigh => "stuck-high",
-        AnalogVerdict::StuckLow => "stuck-low",
-        AnalogVerdict::NoContact => "no-contact",
-        AnalogVerdict::Powered => "powered",
-    }
-}
-
 fn main() {
     let seeds: u64 = std::env::args()
         .nth(1)
@@ -121,9 +108,9 @@ fn main() {
                             false_pass += 1;
                         }
                     } else if !r.verdict.is_pass() {
-                        good = short(&r.verdict);
+                        good = r.verdict.name();
                     }
-                    let name = short(&r.verdict).to_string();
+                    let name = r.verdict.name().to_string();
                     if !cell.contains(&name) {
                         cell.push(name);
                     }

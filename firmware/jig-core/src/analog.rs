@@ -268,6 +268,20 @@ pub enum AnalogVerdict {
 }
 
 impl AnalogVerdict {
+    /// Stable machine name, as used in JSON.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            AnalogVerdict::Isolated { .. } => "isolated",
+            AnalogVerdict::Leaky { .. } => "leaky",
+            AnalogVerdict::Connected => "connected",
+            AnalogVerdict::Intermittent => "intermittent",
+            AnalogVerdict::StuckHigh => "stuck-high",
+            AnalogVerdict::StuckLow => "stuck-low",
+            AnalogVerdict::NoContact => "no-contact",
+            AnalogVerdict::Powered => "powered",
+        }
+    }
+
     pub const fn is_pass(&self) -> bool {
         matches!(self, AnalogVerdict::Isolated { .. })
     }

@@ -139,20 +139,6 @@ pub fn fmt_ohms(r: f64) -> String {
     format!("{text} {unit}")
 }
 
-/// The analog verdict's stable machine name.
-pub fn analog_verdict_name(v: &AnalogVerdict) -> &'static str {
-    match v {
-        AnalogVerdict::Isolated { .. } => "isolated",
-        AnalogVerdict::Leaky { .. } => "leaky",
-        AnalogVerdict::Connected => "connected",
-        AnalogVerdict::Intermittent => "intermittent",
-        AnalogVerdict::StuckHigh => "stuck-high",
-        AnalogVerdict::StuckLow => "stuck-low",
-        AnalogVerdict::NoContact => "no-contact",
-        AnalogVerdict::Powered => "powered",
-    }
-}
-
 /// The card side as measured: `card pull ~4.7 kohm to 0.10 V` or `no card pull`.
 pub fn card_text(card: &CardSide) -> String {
     match card.pull_ohms {
@@ -174,7 +160,7 @@ pub fn analog_probe_json(report: &AnalogReport, backend: &str) -> Value {
         _ => None,
     };
     json!({
-        "verdict": analog_verdict_name(&report.verdict),
+        "verdict": report.verdict.name(),
         "pass": report.verdict.is_pass(),
         "leak_ohms": leak,
         "leak_beyond_range": matches!(report.verdict, AnalogVerdict::Isolated { leak_ohms: None }),
