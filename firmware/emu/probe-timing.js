@@ -16,11 +16,11 @@ let tIn = 0;
 s.usb.onBulkIn = (d) => { c.push(d); tIn = performance.now(); };
 s.usb.inAccept = true;
 await s.usb.setLineState(true);
-for (const [n, label] of [[1000, 'cold'], [1000, 'warm'], [10000, 'warm']]) {
+for (const [n, label, analog] of [[1000, 'cold', false], [1000, 'warm', false], [10000, 'warm', false], [1000, 'analog, warm', true]]) {
   c.frames.length = 0;
   const w = performance.now(), e = s.emu.nanos;
   let eAns = 0;
-  s.usb.sendBulk(REQ.probe(1, n, 50));
+  s.usb.sendBulk(analog ? REQ.analogProbe(1, n, 50) : REQ.probe(1, n, 50));
   await new Promise((r) => { const iv = setInterval(() => { if (c.frames.length) { eAns = s.emu.nanos; clearInterval(iv); r(); } }, 1); });
   console.log(`probe ${n} x 50 us (${label}): ${((eAns - e) / 1e6).toFixed(1)} ms emulated request-to-answer, ${(tIn - w).toFixed(0)} ms wall`);
 }

@@ -5,9 +5,11 @@
 // T = the DRIVE probe's tip on top of the tape (socket side), N = the card's
 // pin-13 net. Edges:
 //   pad -- series resistor (hardware/jig.toml) -- probe tip (T, or N for SENSE/SENSE_REF)
-//   N -- card pull (10 kohm) -- card rail (0.1 V unpowered: a dead rail; 3.3 V powered)
-//   T -- tape -- N (open: leakage only; connected: 10 ohm; intermittent: 10 ohm
-//       in a fraction P of 50 us time slots, chosen by a seeded hash)
+//   N -- card pull (10 kohm by default, `cardPull`, Infinity = none) -- card rail
+//       (0.1 V unpowered by default, `cardRail`: a dead rail; 3.3 V powered)
+//   T -- tape -- N (open: leakage only, `leak`, 100 Mohm by default; connected:
+//       10 ohm; intermittent: 10 ohm in a fraction P of 50 us time slots, chosen
+//       by a seeded hash)
 //   stuck-high / stuck-low: N -- 10 ohm -- 3.3 V / 0 V
 //   no-contact: the SENSE and SENSE_REF tips touch nothing
 // Each pad, from what the firmware set: output enabled -> its level through the
@@ -20,7 +22,10 @@
 //
 // The model is evaluated whenever the firmware changes a pad and at every read
 // of SIO GPIO_IN, so a reading always reflects the drive and pulls in force at
-// that instant of emulated time.
+// that instant of emulated time. A jig line on GP26-GP29 also feeds its ADC
+// channel (0-3) with its pad voltage (12 bits over 3.3 V, no noise), so an
+// analog probe in the firmware reads the same model (rp2040js 1.4.1 emulates
+// the ADC: mcu.adc.channelValues).
 
 export const VDD = 3.3;
 export const V_IL = 0.8;
@@ -34,6 +39,7 @@ export const R_TAPE_CONTACT = 10;
 export const R_TAPE_LEAK = 100e6;
 export const SLOT_NS = 50_000;
 export const V_E9 = 2.1;
+export const ADC_NOISE = 2;
 
 const WIRES = ['open', 'connected', 'stuck-high', 'stuck-low', 'no-contact'];
 
@@ -87,7 +93,11 @@ function solve(G, I) {
 }
 
 export class Bench {
-  constructor(mcu, wiring, clock, { wire = 'open', seed = 1, pullDown = 'rp2040' } = {}) {
+  constructor(mcu, wiring, clock, { wire = 'open', seed = 1, pullDown = 'rp2040', cardPull = R_CARD, cardRail = V_CARD_DEAD, leak = R_TAPE_LEAK } = {}) {
+    // The card side and the tape (issue 14's sweep): set them, then update().
+    this.cardPull = cardPull;
+    this.cardRail = cardRail;
+    this.leak = leak;
     // Internal pull-downs: 'rp2040' (work as specified), 'e9' (RP2350 erratum
     // E9: a pulled-down input can sit near 2 V: modelled as the pull going to
     // V_E9 instead of 0 V), 'off' (what the Pico 2 firmware does: it never
@@ -108,6 +118,7 @@ export class Bench {
       senseRef: wiring.sense_ref.series_ohms,
     };
     this.seed = seed >>> 0;
+    this.noiseState = (seed * 2654435761) >>> 0 || 1;
     this.model = parseWire(wire);
     this.buttonPressed = false;
     // Node voltages: pD pS pR T N (start at 0 V: an unpowered bench).
@@ -117,6 +128,28 @@ export class Bench {
   }
 
   setWire(text) { this.model = parseWire(text); this.update(); }
+
+  // Gaussian ADC read noise, sigma ADC_NOISE counts (Box-Muller on a seeded
+  // xorshift: runs repeat exactly).
+  adcNoise() {
+    if (!ADC_NOISE) return 0;
+    const next = () => {
+      let x = this.noiseState;
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      this.noiseState = x;
+      return (x + 1) / 4294967297;
+    };
+    return ADC_NOISE * Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+  }
+
+  // Hooked into rp2040js's ADC: every conversion sees the model at that
+  // instant (time-sliced intermittent contacts included).
+  hookAdc() {
+    const adc = this.mcu.adc;
+    if (!adc) return;
+    const start = adc.onADCRead.bind(adc);
+    adc.onADCRead = (channel) => { this.update(); start(channel); };
+  }
   press(down) { this.buttonPressed = !!down; this.update(); }
 
   // What the firmware did to pad n: { kind: 'out', v } | { kind: 'pull', g, v } | keeper | none.
@@ -137,9 +170,9 @@ export class Bench {
       case 'connected': return 1 / R_TAPE_CONTACT;
       case 'intermittent': {
         const slot = Math.floor(this.clock.nanos / SLOT_NS);
-        return slotContact(this.seed, slot, m.p) ? 1 / R_TAPE_CONTACT : 1 / R_TAPE_LEAK;
+        return slotContact(this.seed, slot, m.p) ? 1 / R_TAPE_CONTACT : 1 / this.leak;
       }
-      default: return 1 / R_TAPE_LEAK;
+      default: return 1 / this.leak;
     }
   }
 
@@ -155,7 +188,7 @@ export class Bench {
     sources[PD] = this.padSource(gp.drive);
     sources[PS] = this.padSource(gp.sense);
     sources[PR] = this.padSource(gp.senseRef);
-    sources[N].push({ g: 1 / R_CARD, v: model.powered ? VDD : V_CARD_DEAD });
+    if (Number.isFinite(this.cardPull)) sources[N].push({ g: 1 / this.cardPull, v: model.powered ? VDD : this.cardRail });
     if (model.wire === 'stuck-high') sources[N].push({ g: 1 / R_SHORT, v: VDD });
     if (model.wire === 'stuck-low') sources[N].push({ g: 1 / R_SHORT, v: 0 });
 
@@ -186,6 +219,11 @@ export class Bench {
     this.setPad(gp.drive, this.v[PD]);
     this.setPad(gp.sense, this.v[PS]);
     this.setPad(gp.senseRef, this.v[PR]);
+    for (const [n, v] of [[gp.drive, this.v[PD]], [gp.sense, this.v[PS]], [gp.senseRef, this.v[PR]]]) {
+      if (n >= 26 && n <= 29 && this.mcu.adc) {
+        this.mcu.adc.channelValues[n - 26] = Math.max(0, Math.min(4095, Math.round((v / VDD) * 4095 + this.adcNoise())));
+      }
+    }
 
     // Button: a switch to ground; released, only the pad's own pull (or its output) decides.
     const b = this.mcu.gpio[gp.button];

@@ -42,6 +42,7 @@ export class Emulator {
 
     this.wiring = wiring;
     this.bench = new Bench(this.mcu, wiring, this.clock, { wire, seed });
+    this.bench.hookAdc();
     this.usb = new UsbHost(this.mcu, { log, onEvent: () => { this.breakSlice = true; } });
     this.jigPins = [wiring.drive.pico_gpio, wiring.sense.pico_gpio, wiring.sense_ref.pico_gpio];
 

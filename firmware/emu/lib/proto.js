@@ -31,14 +31,15 @@ export function varint(n) {
 }
 
 export const REQ = {
-  hello: (id) => cobsEncode([id, 0, ...varint(1)]),
+  hello: (id) => cobsEncode([id, 0, ...varint(2)]),
   probe: (id, samples, settle) => cobsEncode([id, 1, ...varint(samples), ...varint(settle)]),
   killAssert: (id) => cobsEncode([id, 2, 0]),
   pulse: (id, us) => cobsEncode([id, 2, 2, ...varint(us)]),
   abort: (id) => cobsEncode([id, 4]),
+  analogProbe: (id, samples, settle) => cobsEncode([id, 5, ...varint(samples), ...varint(settle)]),
 };
-export const RESP = ['Hello', 'Probe', 'Kill', 'SelfTest', 'Aborted', 'Error'];
-export const WIRE_ERROR = ['Decode', 'FrameTooLong', 'Invalid', 'Pin', 'Config'];
+export const RESP = ['Hello', 'Probe', 'Kill', 'SelfTest', 'Aborted', 'Error', 'AnalogProbe'];
+export const WIRE_ERROR = ['Decode', 'FrameTooLong', 'Invalid', 'Pin', 'Config', 'NoAdc'];
 
 // Collects bulk IN bytes into decoded frames: { id, kind, body: Uint8Array }.
 export class FrameCollector {

@@ -81,7 +81,6 @@ fn main() {
                     &mut bench.sense(),
                     &mut bench.delay(),
                     &cfg,
-                    seed,
                 ) {
                     Ok(r) => r,
                     Err(e) => {
@@ -158,7 +157,6 @@ fn main() {
                         &mut bench.sense(),
                         &mut bench.delay(),
                         &cfg,
-                        seed,
                     ) {
                         Ok(r) => r,
                         Err(e) => {

@@ -62,6 +62,11 @@ pub enum Error<E> {
     Line(E),
     /// The request was refused before any line moved.
     Config(ConfigError),
+    /// The operation was stopped by its [`crate::probe::Stop`] hook before it
+    /// finished; every line is an input.
+    Aborted,
+    /// The analog probe needs an ADC on `SENSE` and this jig has none.
+    NoAdc,
 }
 
 impl<E> From<ConfigError> for Error<E> {
@@ -75,6 +80,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::Line(e) => write!(f, "jig line error: {e:?}"),
             Error::Config(e) => write!(f, "bad jig request: {e}"),
+            Error::Aborted => f.write_str("the jig operation was aborted"),
+            Error::NoAdc => f.write_str("the jig has no ADC on SENSE (no analog probe)"),
         }
     }
 }

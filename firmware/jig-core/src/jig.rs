@@ -5,14 +5,16 @@
 //!   kill-line operation except one that deliberately leaves the kill line
 //!   asserted (pulled low, open-drain);
 //! - `SENSE` is an [`InputLine`]: nothing here can drive it;
-//! - kill-line operations see `DRIVE` only as an [`crate::OpenDrainLine`].
+//! - `DRIVE` is an [`OpenDrainLine`] (pulled low or released, never driven
+//!   high) for the probe, the self-test and the kill-line operations alike.
 #![forbid(unsafe_code)]
 
 use embedded_hal::delay::DelayNs;
 
 use crate::error::{ConfigError, Error};
 use crate::kill::KillLine;
-use crate::line::{self, InputLine, JigLine};
+use crate::line::{self, InputLine, JigLine, OpenDrainLine};
+use crate::probe::Stop;
 use crate::{probe, selftest, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
 
 /// The bench jig: `DRIVE`, `SENSE_REF` and `SENSE`.
@@ -26,7 +28,7 @@ pub struct Jig<D, R, S> {
 
 impl<D, R, S> Jig<D, R, S>
 where
-    D: JigLine,
+    D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
     S: InputLine<Error = D::Error>,
 {
@@ -53,19 +55,50 @@ where
         &mut self,
         delay: &mut T,
         cfg: &ProbeConfig,
-        seed: u64,
+    ) -> Result<ProbeReport, Error<D::Error>> {
+        self.probe_until(delay, cfg, &mut probe::Never)
+    }
+
+    /// [`Jig::probe`] that asks `stop` now and then whether to stop (see
+    /// [`probe::run_until`]); a stopped probe returns [`Error::Aborted`] with
+    /// every line an input.
+    pub fn probe_until<T: DelayNs, P: Stop + ?Sized>(
+        &mut self,
+        delay: &mut T,
+        cfg: &ProbeConfig,
+        stop: &mut P,
     ) -> Result<ProbeReport, Error<D::Error>> {
         if let Err(e) = cfg.validate() {
             return Err(self.refuse(e));
         }
         self.kill_asserted = false;
-        probe::run(
+        probe::run_until(
             &mut self.drive,
             &mut self.sense_ref,
             &mut self.sense,
             delay,
             cfg,
-            seed,
+            stop,
+        )
+    }
+
+    /// Run the analog probe (see [`crate::analog::run`]; `SENSE` must have
+    /// an ADC, else [`Error::NoAdc`]). Releases the kill line; every line is
+    /// an input afterwards, also after any error.
+    pub fn analog_probe_until<T: DelayNs, P: Stop + ?Sized>(
+        &mut self,
+        delay: &mut T,
+        cfg: &crate::analog::AnalogConfig,
+        stop: &mut P,
+    ) -> Result<crate::analog::AnalogReport, Error<D::Error>> {
+        self.kill_asserted = false;
+        crate::analog::run(
+            &mut self.drive,
+            &mut self.sense_ref,
+            &mut self.sense,
+            delay,
+            cfg,
+            stop,
         )
     }
 

@@ -8,12 +8,14 @@
 //! # Module map
 //! - [`line`](mod@line): the pin abstraction ([`InputLine`], [`OpenDrainLine`],
 //!   [`JigLine`]) every HAL implements, and [`line::safe`].
+//! - [`analog`]: the analog probe (card-net characterisation, leak in ohms)
+//!   for a `SENSE` on an ADC input.
 //! - [`probe`]: the isolation probe (stuck → contact → isolation) and the
 //!   electrical reasoning behind series resistors and settle time.
 //! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
 //! - [`jig`]: [`Jig`], which owns the three lines and keeps them safe.
 //! - [`selftest`]: the jig's check of its own lines (probes off the card).
-//! - [`rng`]: a small seeded PRNG (PCG32) for the polarity order and the sim.
+//! - [`rng`]: a small seeded PRNG (PCG32) for the simulated bench.
 //! - `sim` (feature `sim`, host only): the simulated bench.
 //!
 //! # The bench
@@ -26,6 +28,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+pub mod analog;
 pub mod error;
 pub mod jig;
 pub mod kill;
@@ -38,7 +41,7 @@ pub mod sim;
 
 pub use error::{ConfigError, Error};
 pub use jig::Jig;
-pub use line::{Bias, InputLine, JigLine, Level, OpenDrainLine};
+pub use line::{Bias, InputLine, JigLine, Level, NoPullDown, OpenDrainLine};
 pub use selftest::SelfTestReport;
 
 /// The verdict of one isolation probe. Only `Isolated` is a PASS.
@@ -83,7 +86,7 @@ impl Verdict {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ProbeConfig {
-    /// Isolation samples (DRIVE polarity changes).
+    /// Isolation samples (DRIVE pulled low against SENSE_REF high).
     pub samples: u32,
     /// Settle time after every line change, in microseconds.
     pub settle_us: u32,
@@ -95,7 +98,8 @@ pub struct ProbeConfig {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ProbeReport {
     pub verdict: Verdict,
-    /// Isolation samples taken (0 when an earlier check decided the verdict).
+    /// Isolation samples taken (0 when an earlier check decided the verdict;
+    /// fewer than asked when a reference check ended the probe).
     pub samples: u32,
     /// Samples on which SENSE followed DRIVE.
     pub contact_hits: u32,

@@ -138,6 +138,13 @@ pub trait InputLine: ErrorType {
     fn set_input(&mut self, bias: Bias) -> Result<(), Self::Error>;
     /// Read the pad level (the core reads only lines that are inputs).
     fn is_high(&mut self) -> Result<bool, Self::Error>;
+    /// One 12-bit ADC conversion of the pad voltage (no pull while the
+    /// analog probe reads), for a line on an ADC pin. `None`: this line has
+    /// no ADC, the default (the analog probe then refuses with
+    /// [`crate::Error::NoAdc`]).
+    fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// A line that can also pull low: open-drain. Releasing is
@@ -169,6 +176,9 @@ impl<T: InputLine + ?Sized> InputLine for &mut T {
     fn is_high(&mut self) -> Result<bool, Self::Error> {
         T::is_high(self)
     }
+    fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
+        T::read_adc(self)
+    }
 }
 
 impl<T: OpenDrainLine + ?Sized> OpenDrainLine for &mut T {
@@ -198,4 +208,52 @@ where
     let b = sense_ref.set_input(Bias::None);
     let c = sense.set_input(Bias::None);
     a.and(b).and(c)
+}
+
+/// A line that never turns its internal pull-down on: [`Bias::PullDown`]
+/// becomes [`Bias::None`] (high impedance); everything else passes through.
+///
+/// The remedy for RP2350 erratum E9 (Pico 2): a GPIO input with its internal
+/// pull-down enabled can latch near 2 V and read high, so a pulled-down line
+/// that touches nothing would not read low. The Pico 2 firmware wraps every
+/// jig line in this. The probe stays fail-safe without pull-downs: the contact
+/// check's second step (`SENSE_REF` low, `SENSE` pulled *up*) still catches
+/// probes that touch nothing, and no fault gives a false PASS (jig-core's
+/// `tests/e9.rs` runs it on a simulated RP2350). What is lost: with the probes
+/// off the card `SENSE` floats where it used to be pulled low, so
+/// `no-contact` can read `stuck-high` (both FAIL), and the self-test's
+/// pull-down checks (1, 3, 5) float too.
+#[derive(Debug)]
+pub struct NoPullDown<L>(pub L);
+
+impl<L: ErrorType> ErrorType for NoPullDown<L> {
+    type Error = L::Error;
+}
+
+impl<L: InputLine> InputLine for NoPullDown<L> {
+    fn set_input(&mut self, bias: Bias) -> Result<(), Self::Error> {
+        let bias = match bias {
+            Bias::PullDown => Bias::None,
+            b => b,
+        };
+        self.0.set_input(bias)
+    }
+    fn is_high(&mut self) -> Result<bool, Self::Error> {
+        self.0.is_high()
+    }
+    fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
+        self.0.read_adc()
+    }
+}
+
+impl<L: OpenDrainLine> OpenDrainLine for NoPullDown<L> {
+    fn drive_low(&mut self) -> Result<(), Self::Error> {
+        self.0.drive_low()
+    }
+}
+
+impl<L: JigLine> JigLine for NoPullDown<L> {
+    fn drive_high(&mut self) -> Result<(), Self::Error> {
+        self.0.drive_high()
+    }
 }

@@ -1,9 +1,8 @@
 //! A small seeded pseudo-random generator: PCG32 (XSH-RR output on a 64-bit
 //! LCG state), written from the published algorithm description.
 //!
-//! Used for the probe's polarity order (so that a periodic intermittent
-//! contact cannot alias with a regular drive pattern) and by the simulated
-//! bench. Not for anything secret.
+//! Used by the simulated bench (pull values, intermittent contacts, the
+//! readings of undefined levels). Not for anything secret.
 #![forbid(unsafe_code)]
 
 const MULTIPLIER: u64 = 6_364_136_223_846_793_005;

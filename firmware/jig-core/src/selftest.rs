@@ -7,7 +7,7 @@
 
 use embedded_hal::delay::DelayNs;
 
-use crate::line::{self, Bias, InputLine, JigLine, Level};
+use crate::line::{self, Bias, InputLine, JigLine, Level, OpenDrainLine};
 
 /// Settle time of every self-test step (a pull-only node needs ~8 us per tau).
 pub const SETTLE_US: u32 = 200;
@@ -20,15 +20,15 @@ pub const CHECKS: [&str; 16] = [
     "SENSE_REF reads low with its pull-down",
     "DRIVE reads high with its pull-up",
     "DRIVE reads low with its pull-down",
-    "DRIVE reads back high when driven high",
+    "DRIVE reads high again with its pull-up once released (open-drain release)",
     "DRIVE reads back low when driven low",
     "SENSE_REF reads back high when driven high",
     "SENSE_REF reads back low when driven low",
-    "SENSE stays low while DRIVE is high (no DRIVE-SENSE short)",
+    "SENSE stays low while DRIVE is released with its pull-up (no DRIVE-SENSE short)",
     "SENSE stays high while DRIVE is low (no DRIVE-SENSE short)",
     "SENSE stays low while SENSE_REF is high (no SENSE_REF-SENSE short)",
     "SENSE stays high while SENSE_REF is low (no SENSE_REF-SENSE short)",
-    "SENSE_REF stays low while DRIVE is high (no DRIVE-SENSE_REF short)",
+    "SENSE_REF stays low while DRIVE is released with its pull-up (no DRIVE-SENSE_REF short)",
     "SENSE_REF stays high while DRIVE is low (no DRIVE-SENSE_REF short)",
 ];
 
@@ -75,7 +75,7 @@ pub fn run<D, R, S, T>(
     delay: &mut T,
 ) -> Result<SelfTestReport, D::Error>
 where
-    D: JigLine,
+    D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
     S: InputLine<Error = D::Error>,
     T: DelayNs,
@@ -122,7 +122,7 @@ fn checks<D, R, S, T>(
     delay: &mut T,
 ) -> Result<u32, D::Error>
 where
-    D: JigLine,
+    D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
     S: InputLine<Error = D::Error>,
     T: DelayNs,
@@ -147,10 +147,13 @@ where
     }
     drive.set_input(Bias::None)?;
     // 6-9: the output drivers work (the pad reads back what is driven).
-    for level in both {
-        drive.drive(level)?;
-        t.record(reads(drive, delay, level)?);
-    }
+    // DRIVE is open-drain (never driven high): check 6 is that a DRIVE pulled
+    // low lets go again, i.e. reads its pull-up after the release.
+    drive.drive_low()?;
+    drive.set_input(Bias::PullUp)?;
+    t.record(reads(drive, delay, Level::High)?);
+    drive.drive_low()?;
+    t.record(reads(drive, delay, Level::Low)?);
     drive.set_input(Bias::None)?;
     for level in both {
         sense_ref.drive(level)?;
@@ -158,10 +161,13 @@ where
     }
     sense_ref.set_input(Bias::None)?;
     // 10-13: SENSE is not shorted to DRIVE or SENSE_REF: it keeps its pull
-    // toward the opposite level while the other line is driven.
+    // toward the opposite level while the other line is driven. DRIVE's
+    // "high" is its release with the pull-up (a weak check: a short then sits
+    // mid-rail; check 11, DRIVE driven low against SENSE's pull-up, is the
+    // strong one).
     for level in both {
         sense.set_input(level.opposite().bias())?;
-        drive.drive(level)?;
+        open_drain(drive, level)?;
         t.record(reads(sense, delay, level.opposite())?);
     }
     drive.set_input(Bias::None)?;
@@ -172,13 +178,22 @@ where
     }
     sense_ref.set_input(Bias::None)?;
     sense.set_input(Bias::None)?;
-    // 14-15: DRIVE and SENSE_REF are not shorted together.
+    // 14-15: DRIVE and SENSE_REF are not shorted together (15 is the strong one).
     for level in both {
         sense_ref.set_input(level.opposite().bias())?;
-        drive.drive(level)?;
+        open_drain(drive, level)?;
         t.record(reads(sense_ref, delay, level.opposite())?);
     }
     Ok(t.failed)
+}
+
+/// DRIVE toward `level`, open-drain: low = driven low, high = released with
+/// its internal pull-up.
+fn open_drain<D: OpenDrainLine>(drive: &mut D, level: Level) -> Result<(), D::Error> {
+    match level {
+        Level::Low => drive.drive_low(),
+        Level::High => drive.set_input(Bias::PullUp),
+    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use common::*;
 use embedded_hal_mock::eh1::delay::{CheckedDelay, Transaction as DelayTx};
 use embedded_hal_mock::eh1::digital::{Mock as PinMock, State, Transaction as Tx};
 use embedded_hal_mock::eh1::MockError;
-use jig_core::probe::{self, Polarities};
-use jig_core::{Bias, Error, Jig, KillOp, Level, ProbeConfig, Verdict};
+use jig_core::probe;
+use jig_core::{Bias, Error, Jig, KillOp, ProbeConfig, Verdict};
 
 const SETTLE: u32 = 50;
 
@@ -133,82 +133,57 @@ fn stuck_check_exact_sequence_and_decisions() {
 }
 
 #[test]
-fn one_isolation_round_exact_sequence_both_polarities() {
-    for held in [Level::High, Level::Low] {
-        let pushed = held.opposite();
-        for follows_drive in [false, true] {
-            let log = Log::default();
-            let read = if follows_drive { pushed } else { held };
-            let mut drive_pin = PinMock::new(&[Tx::set(state(pushed.is_high()))]);
-            let mut sref_pin = PinMock::new(&[Tx::set(state(held.is_high()))]);
-            let mut sense_pin = PinMock::new(&[Tx::get(state(read.is_high()))]);
-            let mut delay = delays(1);
-            let mut drive = Recorded::new(MockLine(drive_pin.clone()), DRIVE, &log);
-            let mut sref = Recorded::new(MockLine(sref_pin.clone()), REF, &log);
-            let mut sense = Recorded::new(InputOnly(MockLine(sense_pin.clone())), SENSE, &log);
-            let mut rdelay = RecDelay {
-                inner: &mut delay,
-                log: &log,
-            };
-            let hit = probe::isolation_sample(
-                &mut drive,
-                &mut sref,
-                &mut sense,
-                &mut rdelay,
-                SETTLE,
-                held,
-            )
+fn one_isolation_sample_exact_sequence_drive_only_pulls_low() {
+    for follows_drive in [false, true] {
+        let log = Log::default();
+        let mut drive_pin = PinMock::new(&[Tx::set(State::Low)]);
+        let mut sref_pin = PinMock::new(&[Tx::set(State::High)]);
+        let mut sense_pin = PinMock::new(&[Tx::get(state(!follows_drive))]);
+        let mut delay = delays(1);
+        // DRIVE as a bare open-drain line: the probe cannot drive it high.
+        let mut drive = Recorded::new(OpenDrainOnly(MockLine(drive_pin.clone())), DRIVE, &log);
+        let mut sref = Recorded::new(MockLine(sref_pin.clone()), REF, &log);
+        let mut sense = Recorded::new(InputOnly(MockLine(sense_pin.clone())), SENSE, &log);
+        let mut rdelay = RecDelay {
+            inner: &mut delay,
+            log: &log,
+        };
+        let hit = probe::isolation_sample(&mut drive, &mut sref, &mut sense, &mut rdelay, SETTLE)
             .unwrap();
-            assert_eq!(hit, follows_drive, "held {held:?}");
-            let drive_op = if pushed == Level::High {
-                Op::DriveHigh
-            } else {
-                Op::DriveLow
-            };
-            let ref_op = if held == Level::High {
-                Op::DriveHigh
-            } else {
-                Op::DriveLow
-            };
-            assert_eq!(
-                *log.borrow(),
-                vec![
-                    // SENSE is pulled toward DRIVE's level: a lost SENSE reads a hit.
-                    (SENSE, Op::SetInput(pushed.bias())),
-                    (REF, ref_op),
-                    (DRIVE, drive_op),
-                    (CLOCK, Op::DelayUs(SETTLE)),
-                    (SENSE, Op::Read(read.is_high())),
-                ]
-            );
-            drive_pin.done();
-            sref_pin.done();
-            sense_pin.done();
-            delay.done();
-        }
+        assert_eq!(hit, follows_drive);
+        assert_eq!(
+            *log.borrow(),
+            vec![
+                // DRIVE first: the net is approached from below (a leak in
+                // the undefined band stays a hit on a hysteresis input).
+                (DRIVE, Op::DriveLow),
+                // SENSE is pulled toward DRIVE's level: a lost SENSE reads a hit.
+                (SENSE, Op::SetInput(Bias::PullDown)),
+                (REF, Op::DriveHigh),
+                (CLOCK, Op::DelayUs(SETTLE)),
+                (SENSE, Op::Read(!follows_drive)),
+            ]
+        );
+        drive_pin.done();
+        sref_pin.done();
+        sense_pin.done();
+        delay.done();
     }
 }
 
 /// The whole probe, 2 samples, on mocks: safe start, stuck, contact,
-/// isolation in the seeded order, safe end.
+/// isolation (DRIVE pulled low), safe end.
 #[test]
 fn whole_probe_exact_sequence() {
-    let seed = 1234;
-    let order: Vec<Level> = Polarities::new(seed).take(2).collect();
-    assert_ne!(order[0], order[1]);
-    let lvl = |l: Level| state(l.is_high());
     let log = Log::default();
-    let mut drive_pin = PinMock::new(&[
-        Tx::set(lvl(order[0].opposite())),
-        Tx::set(lvl(order[1].opposite())),
-    ]);
+    let mut drive_pin = PinMock::new(&[Tx::set(State::Low), Tx::set(State::Low)]);
     let mut sref_pin = PinMock::new(&[
         Tx::set(State::Low),
         Tx::set(State::High),
         Tx::set(State::High),
         Tx::set(State::Low),
-        Tx::set(lvl(order[0])),
-        Tx::set(lvl(order[1])),
+        Tx::set(State::High),
+        Tx::set(State::High),
     ]);
     // Not stuck, contact, then SENSE follows SENSE_REF (isolated).
     let mut sense_pin = PinMock::new(&[
@@ -216,8 +191,8 @@ fn whole_probe_exact_sequence() {
         Tx::get(State::High),
         Tx::get(State::High),
         Tx::get(State::Low),
-        Tx::get(lvl(order[0])),
-        Tx::get(lvl(order[1])),
+        Tx::get(State::High),
+        Tx::get(State::High),
     ]);
     let mut delay = delays(6);
     let mut drive = Recorded::new(MockLine(drive_pin.clone()), DRIVE, &log);
@@ -227,18 +202,11 @@ fn whole_probe_exact_sequence() {
         samples: 2,
         settle_us: SETTLE,
     };
-    let report = probe::run(&mut drive, &mut sref, &mut sense, &mut delay, &cfg, seed).unwrap();
+    let report = probe::run(&mut drive, &mut sref, &mut sense, &mut delay, &cfg).unwrap();
     assert_eq!(report.verdict, Verdict::Isolated);
     assert_eq!(report.samples, 2);
     assert_eq!(report.contact_hits, 0);
     assert_eq!(report.duration_us, 6 * u64::from(SETTLE));
-    let drv = |l: Level| {
-        if l.is_high() {
-            Op::DriveHigh
-        } else {
-            Op::DriveLow
-        }
-    };
     let mut expected = vec![
         (DRIVE, Op::SetInput(Bias::None)),
         (REF, Op::SetInput(Bias::None)),
@@ -258,12 +226,12 @@ fn whole_probe_exact_sequence() {
         (REF, Op::DriveLow),
         (SENSE, Op::Read(false)),
     ];
-    for &held in &order {
+    for _ in 0..2 {
         expected.extend([
-            (SENSE, Op::SetInput(held.opposite().bias())),
-            (REF, drv(held)),
-            (DRIVE, drv(held.opposite())),
-            (SENSE, Op::Read(held.is_high())),
+            (DRIVE, Op::DriveLow),
+            (SENSE, Op::SetInput(Bias::PullDown)),
+            (REF, Op::DriveHigh),
+            (SENSE, Op::Read(true)),
         ]);
     }
     expected.extend([
@@ -320,7 +288,6 @@ fn a_failing_pin_leaves_every_line_an_input() {
         &mut sense,
         &mut delay,
         &ProbeConfig::DEFAULT,
-        1,
     );
     assert!(matches!(got, Err(Error::Line(MockError::Io(_)))), "{got:?}");
     for name in [DRIVE, REF, SENSE] {
@@ -350,7 +317,7 @@ fn bad_config_touches_no_line() {
         samples: 0,
         settle_us: SETTLE,
     };
-    let got = probe::run(&mut drive, &mut sref, &mut sense, &mut delay, &cfg, 1);
+    let got = probe::run(&mut drive, &mut sref, &mut sense, &mut delay, &cfg);
     assert_eq!(got, Err(Error::Config(jig_core::ConfigError::NoSamples)));
     assert!(log.borrow().is_empty());
     drive_pin.done();
@@ -510,4 +477,70 @@ fn kill_state_carries_across_operations() {
     drive_pin.done();
     sref_pin.done();
     sense_pin.done();
+}
+
+/// After the 8th sample the reference check: DRIVE released, SENSE pulled
+/// up, SENSE_REF low. A net that does not read low ends the probe as
+/// `no-contact` (SENSE_REF no longer holds it).
+#[test]
+fn a_failed_reference_check_ends_the_probe_as_no_contact() {
+    use jig_core::probe::REFERENCE_EVERY;
+    let n = REFERENCE_EVERY as usize;
+    let log = Log::default();
+    // One assert per sample, one in the reference check.
+    let mut drive_pin = PinMock::new(&vec![Tx::set(State::Low); n + 1]);
+    let mut sref_ops = vec![
+        Tx::set(State::Low),
+        Tx::set(State::High),
+        Tx::set(State::High),
+        Tx::set(State::Low),
+    ];
+    sref_ops.extend((0..n).map(|_| Tx::set(State::High)));
+    sref_ops.push(Tx::set(State::Low));
+    let mut sref_pin = PinMock::new(&sref_ops);
+    let mut sense_ops = vec![
+        Tx::get(State::Low),
+        Tx::get(State::High),
+        Tx::get(State::High),
+        Tx::get(State::Low),
+    ];
+    sense_ops.extend((0..n).map(|_| Tx::get(State::High)));
+    // The reference check: SENSE reads its pull-up, not SENSE_REF's low.
+    sense_ops.push(Tx::get(State::High));
+    let mut sense_pin = PinMock::new(&sense_ops);
+    let mut delay = delays(4 + n + 1);
+    let mut drive = Recorded::new(OpenDrainOnly(MockLine(drive_pin.clone())), DRIVE, &log);
+    let mut sref = Recorded::new(MockLine(sref_pin.clone()), REF, &log);
+    let mut sense = Recorded::new(InputOnly(MockLine(sense_pin.clone())), SENSE, &log);
+    let cfg = ProbeConfig {
+        samples: 100,
+        settle_us: SETTLE,
+    };
+    let report = probe::run(&mut drive, &mut sref, &mut sense, &mut delay, &cfg).unwrap();
+    assert_eq!(report.verdict, Verdict::NoContact);
+    assert_eq!(report.samples, REFERENCE_EVERY);
+    assert_eq!(report.contact_hits, 0);
+    let ops = log.borrow();
+    // The last sample, the reference check, then every line released.
+    assert_eq!(
+        ops[ops.len() - 11..].to_vec(),
+        vec![
+            (DRIVE, Op::DriveLow),
+            (SENSE, Op::SetInput(Bias::PullDown)),
+            (REF, Op::DriveHigh),
+            (SENSE, Op::Read(true)),
+            (DRIVE, Op::DriveLow),
+            (SENSE, Op::SetInput(Bias::PullUp)),
+            (REF, Op::DriveLow),
+            (SENSE, Op::Read(true)),
+            (DRIVE, Op::SetInput(Bias::None)),
+            (REF, Op::SetInput(Bias::None)),
+            (SENSE, Op::SetInput(Bias::None)),
+        ]
+    );
+    drop(ops);
+    drive_pin.done();
+    sref_pin.done();
+    sense_pin.done();
+    delay.done();
 }

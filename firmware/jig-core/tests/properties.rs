@@ -15,9 +15,10 @@ fn run_with(model: WireModel, sim: SimConfig, cfg: &ProbeConfig, seed: u64) -> P
         &mut bench.sense(),
         &mut bench.delay(),
         cfg,
-        seed,
     )
     .unwrap();
+    // DRIVE is open-drain in the probe: never driven high.
+    assert_eq!(bench.drive_high_calls(jig_core::sim::LineId::Drive), 0);
     // The bench clock agrees with the core's account of the settle time.
     assert_eq!(bench.now_ns(), report.duration_us * 1000);
     assert!(bench.all_inputs());
@@ -64,7 +65,8 @@ fn never_isolated_unless_open() {
         "stuck-high",
         "stuck-low",
         "no-contact",
-        // On a powered card the probe promises only never to PASS.
+        // On a powered card the probe promises only never to PASS (the
+        // reference checks catch the card's pull-up beating SENSE_REF low).
         "powered-open",
         "powered-connected",
         "powered-intermittent:0.2",
@@ -297,4 +299,67 @@ fn a_card_pull_too_strong_for_sense_ref_fails_safe() {
         }
     }
     assert!(stopped_early > 100, "{stopped_early} of 200");
+}
+
+/// The pad model of the firmware emulator, in jig-core's own sim: SENSE as a
+/// Schmitt-trigger input that sees every intermediate state. An undefined
+/// level keeps the last reading, so the order in which a sample moves the
+/// lines matters: the net must be approached from the hit side (DRIVE low
+/// first). A leak up to 2.2 kΩ (the digital probe's limit at every pull and
+/// rail) and probes in the air never PASS; good tape on a card pulled with
+/// 10 kΩ or weaker does.
+#[test]
+fn with_hysteresis_inputs_no_leak_up_to_2k2_passes_at_any_card_pull_or_rail() {
+    let cfg = ProbeConfig {
+        samples: 200,
+        settle_us: 50,
+    };
+    for pull in [
+        1_000.0,
+        2_200.0,
+        4_700.0,
+        10_000.0,
+        22_000.0,
+        100_000.0,
+        jig_core::sim::NONE_OHMS,
+    ] {
+        for rail in [0.0, 0.3, 0.7] {
+            for seed in 0..20 {
+                let sim = |leak: f64| SimConfig {
+                    r_card_pull: pull,
+                    v_card_unpowered: rail,
+                    r_leak: leak,
+                    hysteresis: true,
+                    ..SimConfig::DEFAULT
+                };
+                for leak in [100.0, 1_000.0, 2_200.0] {
+                    let r = run_with(parse("open"), sim(leak), &cfg, seed);
+                    assert_ne!(
+                        r.verdict,
+                        Verdict::Isolated,
+                        "pull {pull} rail {rail} leak {leak} seed {seed}"
+                    );
+                }
+                let r = run_with(
+                    parse("no-contact"),
+                    sim(jig_core::sim::NONE_OHMS),
+                    &cfg,
+                    seed,
+                );
+                assert_ne!(
+                    r.verdict,
+                    Verdict::Isolated,
+                    "no-contact pull {pull} rail {rail}"
+                );
+                if pull >= 10_000.0 {
+                    let r = run_with(parse("open"), sim(jig_core::sim::NONE_OHMS), &cfg, seed);
+                    assert_eq!(
+                        r.verdict,
+                        Verdict::Isolated,
+                        "good tape, pull {pull} rail {rail} seed {seed}"
+                    );
+                }
+            }
+        }
+    }
 }

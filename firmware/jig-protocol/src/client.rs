@@ -63,6 +63,10 @@ pub enum ClientError {
     /// The jig answered something that does not fit the request.
     #[error("unexpected answer from the jig: {0}")]
     Unexpected(&'static str),
+    /// The jig stopped the probe before it finished (an `Abort` reached it
+    /// while it ran); every jig line is an input.
+    #[error("the jig aborted the probe before it finished; every jig line is an input")]
+    Aborted,
 }
 
 /// The frozen prefix of every `Hello` response, readable across versions.
@@ -172,7 +176,20 @@ impl<T: Transport> Client<T> {
     ) -> Result<jig_core::ProbeReport, ClientError> {
         match self.request(Request::Probe(*cfg))? {
             Response::Probe(r) => Ok(r),
+            Response::Aborted => Err(ClientError::Aborted),
             _ => Err(ClientError::Unexpected("not a probe report")),
+        }
+    }
+
+    /// Run the analog probe (protocol 2).
+    pub fn analog_probe(
+        &mut self,
+        cfg: &jig_core::ProbeConfig,
+    ) -> Result<jig_core::analog::AnalogReport, ClientError> {
+        match self.request(Request::AnalogProbe(*cfg))? {
+            Response::AnalogProbe(r) => Ok(r),
+            Response::Aborted => Err(ClientError::Aborted),
+            _ => Err(ClientError::Unexpected("not an analog probe report")),
         }
     }
 

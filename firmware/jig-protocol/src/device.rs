@@ -6,7 +6,8 @@
 #![forbid(unsafe_code)]
 
 use embedded_hal::delay::DelayNs;
-use jig_core::{InputLine, Jig, JigLine, SelfTestReport};
+use jig_core::probe::Stop;
+use jig_core::{InputLine, Jig, JigLine, OpenDrainLine, SelfTestReport};
 
 use crate::server::{Device, DeviceError};
 
@@ -15,36 +16,22 @@ use crate::server::{Device, DeviceError};
 pub struct JigDevice<D, R, S, T> {
     jig: Jig<D, R, S>,
     delay: T,
-    seed: u64,
 }
 
 impl<D, R, S, T> JigDevice<D, R, S, T>
 where
-    D: JigLine,
+    D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
     S: InputLine<Error = D::Error>,
     T: DelayNs,
 {
-    /// `seed` starts the sequence of polarity seeds, one per probe.
-    pub fn new(jig: Jig<D, R, S>, delay: T, seed: u64) -> Self {
-        JigDevice { jig, delay, seed }
+    pub fn new(jig: Jig<D, R, S>, delay: T) -> Self {
+        JigDevice { jig, delay }
     }
 
     /// The jig.
     pub fn jig(&mut self) -> &mut Jig<D, R, S> {
         &mut self.jig
-    }
-
-    /// The seed for the next probe: `seed` itself first (so one probe gives
-    /// the same result as jig-core's `probe::run` with that seed), then a
-    /// splitmix64 sequence.
-    fn next_seed(&mut self) -> u64 {
-        let current = self.seed;
-        let mut z = current.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        self.seed = z ^ (z >> 31);
-        current
     }
 }
 
@@ -52,12 +39,14 @@ fn core_err<E>(e: jig_core::Error<E>) -> DeviceError {
     match e {
         jig_core::Error::Line(_) => DeviceError::Pin,
         jig_core::Error::Config(c) => DeviceError::Config(c),
+        jig_core::Error::Aborted => DeviceError::Aborted,
+        jig_core::Error::NoAdc => DeviceError::NoAdc,
     }
 }
 
 impl<D, R, S, T> Device for JigDevice<D, R, S, T>
 where
-    D: JigLine,
+    D: OpenDrainLine,
     R: JigLine<Error = D::Error>,
     S: InputLine<Error = D::Error>,
     T: DelayNs,
@@ -65,8 +54,33 @@ where
     type Error = DeviceError;
 
     fn probe(&mut self, cfg: &jig_core::ProbeConfig) -> Result<jig_core::ProbeReport, DeviceError> {
-        let seed = self.next_seed();
-        self.jig.probe(&mut self.delay, cfg, seed).map_err(core_err)
+        self.jig.probe(&mut self.delay, cfg).map_err(core_err)
+    }
+
+    fn probe_until(
+        &mut self,
+        cfg: &jig_core::ProbeConfig,
+        stop: &mut dyn Stop,
+    ) -> Result<jig_core::ProbeReport, DeviceError> {
+        self.jig
+            .probe_until(&mut self.delay, cfg, stop)
+            .map_err(core_err)
+    }
+
+    fn analog_probe_until(
+        &mut self,
+        cfg: &jig_core::ProbeConfig,
+        stop: &mut dyn Stop,
+    ) -> Result<jig_core::analog::AnalogReport, DeviceError> {
+        cfg.validate().map_err(DeviceError::Config)?;
+        let acfg = jig_core::analog::AnalogConfig {
+            samples: cfg.samples,
+            settle_us: cfg.settle_us,
+            ..jig_core::analog::AnalogConfig::DEFAULT
+        };
+        self.jig
+            .analog_probe_until(&mut self.delay, &acfg, stop)
+            .map_err(core_err)
     }
 
     fn kill(&mut self, op: &jig_core::KillOp) -> Result<jig_core::KillReport, DeviceError> {

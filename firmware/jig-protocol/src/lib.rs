@@ -21,6 +21,7 @@
 
 pub mod device;
 pub mod frame;
+pub mod inbox;
 pub mod server;
 pub mod wire;
 
@@ -31,6 +32,7 @@ pub mod mem;
 
 pub use device::JigDevice;
 pub use frame::{decode, encode, FrameError, FrameReader};
+pub use inbox::{AbortWatch, Inbox};
 pub use server::{Device, DeviceError, Server, StreamServer};
 pub use wire::{
     Envelope, FirmwareVersion, HelloInfo, JigKind, KillOp, KillReport, ProbeConfig, ProbeReport,
@@ -39,7 +41,7 @@ pub use wire::{
 
 /// The protocol version both ends must speak. Bump on any wire change
 /// (other than the frozen `Hello` prefix).
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// Largest frame on the wire, COBS overhead and the `0x00` terminator included.
 pub const MAX_FRAME: usize = 64;
@@ -48,8 +50,11 @@ pub const MAX_FRAME: usize = 64;
 pub const MAX_BODY: usize = MAX_FRAME - 2;
 
 /// Protocol limits, checked by the server before it runs anything, so every
-/// operation finishes within a bounded time (the jig cannot be interrupted
-/// while it samples or pulses; `Abort` takes effect between operations).
+/// operation finishes within a bounded time. An `Abort` that arrives while a
+/// probe runs stops it within [`jig_core::probe::STOP_POLL_SAMPLES`] samples
+/// (the probe is answered `Aborted`, then the `Abort` itself); kill-line
+/// operations and the self-test run to their end, then the `Abort` is
+/// answered.
 pub mod limits {
     /// Isolation samples per probe.
     pub const MAX_SAMPLES: u32 = 10_000;
@@ -65,4 +70,7 @@ pub mod limits {
     pub const PROBE_CHANGES_PER_SAMPLE: u64 = 8;
     /// Line changes a probe makes besides its samples (contact and stuck checks), at most.
     pub const PROBE_FIXED_CHANGES: u64 = 16;
+    /// Time the analog probe's averaged ADC reads may take, at most (4 x 1024
+    /// reads at 2 us, doubled).
+    pub const ANALOG_READS_US: u64 = 20_000;
 }

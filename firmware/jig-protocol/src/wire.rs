@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::limits;
 
+pub use jig_core::analog::{AnalogReport, AnalogVerdict, CardSide};
 pub use jig_core::{
     ConfigError, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport, Verdict,
 };
@@ -36,6 +37,10 @@ pub enum Request {
     SelfTest,
     /// Make every jig line an input now (release an asserted kill line).
     Abort,
+    /// Run the analog probe (protocol 2): characterise the card's net and
+    /// measure the tape's leak with the ADC on `SENSE`. `samples` and
+    /// `settle_us` as for `Probe`.
+    AnalogProbe(ProbeConfig),
 }
 
 /// Jig -> host.
@@ -51,6 +56,8 @@ pub enum Response {
     Aborted,
     /// The request was not run (or failed); every jig line is an input.
     Error(WireError),
+    /// The analog probe's report (protocol 2).
+    AnalogProbe(AnalogReport),
 }
 
 /// The answer to `Hello`. `protocol` must stay the first field.
@@ -147,6 +154,9 @@ pub enum WireError {
     /// The jig core refused the configuration.
     #[error("the jig refused the request: {}", .0.message())]
     Config(ConfigError),
+    /// The jig has no ADC on `SENSE`: no analog probe (protocol 2).
+    #[error("this jig has no ADC on SENSE, so it cannot run the analog probe")]
+    NoAdc,
 }
 
 /// Which limit a request broke.
@@ -174,7 +184,7 @@ impl Request {
     /// Check the protocol limits.
     pub fn validate(&self) -> Result<(), Invalid> {
         match *self {
-            Request::Probe(cfg) => {
+            Request::Probe(cfg) | Request::AnalogProbe(cfg) => {
                 if cfg.samples == 0 || cfg.samples > limits::MAX_SAMPLES {
                     return Err(Invalid::Samples);
                 }
@@ -208,6 +218,11 @@ impl Request {
     pub fn budget_us(&self) -> u64 {
         match *self {
             Request::Probe(cfg) => probe_budget_us(cfg),
+            // The samples' settle times plus the ADC reads (4 x 1024 averages
+            // and one per sample, 2 us each at 500 ksps, with margin).
+            Request::AnalogProbe(cfg) => {
+                probe_budget_us(cfg) + limits::ANALOG_READS_US + cfg.samples as u64 * 10
+            }
             Request::Kill(op) => kill_bounds(op).1,
             // The self-test uses a fixed, short settle time.
             Request::SelfTest => 100_000,

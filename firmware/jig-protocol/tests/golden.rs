@@ -1,7 +1,7 @@
 //! Golden bytes: these frames are the wire format. If one of these tests
 //! fails, the protocol changed: bump PROTOCOL_VERSION and update the bytes.
 
-use jig_protocol::wire::Invalid;
+use jig_protocol::wire::{AnalogReport, AnalogVerdict, CardSide, Invalid};
 use jig_protocol::{
     decode, encode, Envelope, FirmwareVersion, HelloInfo, JigKind, KillOp, KillReport, ProbeConfig,
     ProbeReport, Request, Response, SelfTestReport, Verdict, WireError, MAX_FRAME,
@@ -32,8 +32,9 @@ fn check_resp(id: u8, resp: Response, bytes: &[u8]) {
 }
 
 #[test]
-fn protocol_version_is_1() {
-    assert_eq!(PROTOCOL_VERSION, 1);
+fn protocol_version_is_2() {
+    // 2: AnalogProbe request and response, WireError::NoAdc (appended).
+    assert_eq!(PROTOCOL_VERSION, 2);
 }
 
 #[test]
@@ -77,6 +78,15 @@ fn requests() {
     );
     check_req(4, Request::SelfTest, &[0x03, 0x04, 0x03, 0x00]);
     check_req(5, Request::Abort, &[0x03, 0x05, 0x04, 0x00]);
+    // id 7, AnalogProbe { 100 samples, 200 us }: raw 07 05 64 c8 01.
+    check_req(
+        7,
+        Request::AnalogProbe(ProbeConfig {
+            samples: 100,
+            settle_us: 200,
+        }),
+        &[0x06, 0x07, 0x05, 0x64, 0xc8, 0x01, 0x00],
+    );
 }
 
 #[test]
@@ -139,6 +149,33 @@ fn responses() {
         Response::Error(WireError::Decode),
         &[0x01, 0x02, 0x05, 0x01, 0x00],
     );
+    // id 3, Error(NoAdc): raw 03 05 05.
+    check_resp(
+        3,
+        Response::Error(WireError::NoAdc),
+        &[0x04, 0x03, 0x05, 0x05, 0x00],
+    );
+    // id 9, AnalogProbe: isolated beyond the range, card 100 ohm to 100 mV,
+    // boundary 300 ohm, 1 sample, 0 hits:
+    // raw 09 06 | 00 00 | 01 01 64 64 | 01 ac 02 | 00 | 01 | 00.
+    check_resp(
+        9,
+        Response::AnalogProbe(AnalogReport {
+            verdict: AnalogVerdict::Isolated { leak_ohms: None },
+            card: Some(CardSide {
+                pull_ohms: Some(100),
+                rail_mv: 100,
+            }),
+            boundary_ohms: Some(300),
+            range_ohms: None,
+            samples: 1,
+            hits: 0,
+        }),
+        &[
+            0x03, 0x09, 0x06, 0x01, 0x08, 0x01, 0x01, 0x64, 0x64, 0x01, 0xac, 0x02, 0x02, 0x01,
+            0x01, 0x00,
+        ],
+    );
 }
 
 #[test]
@@ -198,6 +235,19 @@ fn largest_messages_fit_a_frame() {
         Response::SelfTest(SelfTestReport {
             checks: u8::MAX,
             failed: u32::MAX,
+        }),
+        Response::AnalogProbe(AnalogReport {
+            verdict: AnalogVerdict::Leaky {
+                leak_ohms: u32::MAX,
+            },
+            card: Some(CardSide {
+                pull_ohms: Some(u32::MAX),
+                rail_mv: u16::MAX,
+            }),
+            boundary_ohms: Some(u32::MAX),
+            range_ohms: Some(u32::MAX),
+            samples: u32::MAX,
+            hits: u32::MAX,
         }),
     ];
     for r in largest_resp {

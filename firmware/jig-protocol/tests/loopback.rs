@@ -62,7 +62,7 @@ fn kill_self_test_and_abort() {
     // The host opened with a lone terminator, then Hello (id 1).
     assert_eq!(
         &c.transport().sent[..6],
-        &[0x00, 0x02, 0x01, 0x02, 0x01, 0x00]
+        &[0x00, 0x02, 0x01, 0x02, 0x02, 0x00]
     );
 }
 

@@ -151,7 +151,7 @@ fn run_steps(model: &str, seed: u64, steps: &[Step]) {
     )
     .unwrap();
     let mut stream = StreamServer::new(Server::new(
-        JigDevice::new(jig, bench.delay(), seed),
+        JigDevice::new(jig, bench.delay()),
         common::info(),
     ));
     let mut kill_held = false;

@@ -30,7 +30,7 @@ fn with_jig<R>(
     let model: WireModel = model.parse().unwrap();
     let bench = SimBench::new(model, SimConfig::DEFAULT, 42).unwrap();
     let jig = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
-    let server = Server::new(JigDevice::new(jig, bench.delay(), 42), info());
+    let server = Server::new(JigDevice::new(jig, bench.delay()), info());
     let mut client = Client::connect(Loopback::new(server)).unwrap();
     f(&mut client, &bench)
 }
@@ -123,4 +123,47 @@ fn self_test_notices_a_card_or_a_short() {
             Verdict::Connected
         );
     });
+}
+
+/// An `Abort` read ahead while a probe runs stops it: the probe is answered
+/// `Aborted`, every line is an input, then the `Abort` gets its own answer.
+#[test]
+fn abort_during_a_probe_stops_it_and_both_requests_are_answered() {
+    use jig_protocol::{decode, encode, AbortWatch, Inbox, Request, Response, StreamServer};
+    let bench = SimBench::new("open".parse().unwrap(), SimConfig::DEFAULT, 42).unwrap();
+    let jig = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
+    let mut stream = StreamServer::new(Server::new(JigDevice::new(jig, bench.delay()), info()));
+    let long = ProbeConfig {
+        samples: 10_000,
+        settle_us: 50,
+    };
+    let mut buf = [0u8; jig_protocol::MAX_FRAME];
+    let mut wire = encode(1, &Request::Probe(long), &mut buf).unwrap().to_vec();
+    let probe_len = wire.len();
+    wire.extend_from_slice(encode(2, &Request::Abort, &mut buf).unwrap());
+    // The transport hands over the probe frame first; the Abort arrives
+    // while the probe runs (the watch's first read).
+    let mut inbox = Inbox::<256>::new();
+    inbox.room()[..probe_len].copy_from_slice(&wire[..probe_len]);
+    inbox.filled(probe_len);
+    let mut late = Some(wire[probe_len..].to_vec());
+    let mut answers = Vec::new();
+    while let Some(b) = inbox.pop() {
+        let mut watch = AbortWatch::new(&mut inbox, 1, |room: &mut [u8]| match late.take() {
+            Some(bytes) => {
+                room[..bytes.len()].copy_from_slice(&bytes);
+                bytes.len()
+            }
+            None => 0,
+        });
+        if let Some(frame) = stream.push_until(b, &mut watch) {
+            let mut f = frame.to_vec();
+            answers.push(decode::<Response>(&mut f).unwrap());
+        }
+    }
+    let got: Vec<(u8, Response)> = answers.iter().map(|e| (e.id, e.body)).collect();
+    assert_eq!(got, vec![(1, Response::Aborted), (2, Response::Aborted)]);
+    assert!(bench.all_inputs());
+    // Stopped on the first look: the line is read before the checks run.
+    assert_eq!(bench.now_ns(), 0);
 }

@@ -109,7 +109,11 @@ fn with(from: &str, to: &str) -> Result<Wiring, WiringError> {
 #[test]
 fn duplicate_pins_are_rejected() {
     // SENSE onto DRIVE's Pico GPIO (GP2 is Pico pin 4).
-    let e = with("pico_gpio = 3\npico_pin = 5", "pico_gpio = 2\npico_pin = 4").unwrap_err();
+    let e = with(
+        "pico_gpio = 26\npico_pin = 31",
+        "pico_gpio = 2\npico_pin = 4",
+    )
+    .unwrap_err();
     assert_eq!(
         e,
         WiringError::Duplicate {
@@ -200,14 +204,14 @@ fn out_of_range_and_reserved_pins_are_rejected() {
 
 #[test]
 fn physical_pins_must_match_the_gpio() {
-    let e = with("pico_pin = 5", "pico_pin = 6").unwrap_err();
+    let e = with("pico_pin = 31", "pico_pin = 32").unwrap_err();
     assert_eq!(
         e,
         WiringError::PicoPin {
             line: LineName::Sense,
-            gpio: 3,
-            expected: 5,
-            found: 6
+            gpio: 26,
+            expected: 31,
+            found: 32
         }
     );
     let e = with("rpi_pin = 22", "rpi_pin = 21").unwrap_err();

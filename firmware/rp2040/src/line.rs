@@ -6,38 +6,63 @@ use core::convert::Infallible;
 use embassy_rp::gpio::{Flex, Pull};
 use jig_core::{Bias, InputLine, JigLine, OpenDrainLine};
 
-/// A jig line on an RP2040 GPIO (through its series resistor on the board).
-pub struct FlexLine<'d>(Flex<'d>);
+/// A jig line on an RP2040 GPIO (through its series resistor on the board),
+/// and the ADC channel of its pin when it has one (GPIO 26-29).
+pub struct FlexLine<'d>(Flex<'d>, Option<u8>);
 
 impl<'d> FlexLine<'d> {
     /// Wrap a pin; it starts as an input with no pull (high impedance).
     pub fn new(mut pin: Flex<'d>) -> Self {
         pin.set_as_input();
         pin.set_pull(Pull::None);
-        FlexLine(pin)
+        FlexLine(pin, None)
+    }
+
+    /// Like [`FlexLine::new`], for a pin on GPIO `gpio`: GPIO 26-29 also
+    /// read through the ADC (channel gpio - 26), others have no ADC.
+    pub fn with_adc(pin: Flex<'d>, gpio: u8) -> Self {
+        let mut line = FlexLine::new(pin);
+        line.1 = gpio.checked_sub(26).filter(|ch| *ch < 4);
+        line
     }
 }
 
-/// The pad pull for a jig-core bias.
-///
-/// Pico 2 (RP2350): never the internal pull-down. Erratum RP2350-E9: an input
-/// with its internal pull-down enabled can latch near 2 V, so a pulled-down
-/// SENSE that touches nothing could read high. There `PullDown` means no pull
-/// (high impedance). The probe stays fail-safe without it: the contact check's
-/// second step (SENSE_REF low, SENSE pulled *up*) still catches probes that
-/// touch nothing, and a SENSE that slips off still reads its pull-up as a hit
-/// on every sample with DRIVE high, so no fault gives a false PASS (the
-/// emulator's E9 scenarios check this on the pad model). See docs/guide.md.
-#[cfg(feature = "pico2")]
-const fn pull_for(bias: Bias) -> Pull {
-    match bias {
-        Bias::None | Bias::PullDown => Pull::None,
-        Bias::PullUp => Pull::Up,
+/// Polls of a status bit before giving up (a conversion takes 96 ADC clocks,
+/// 2 us; this is far more, and keeps a stuck ADC from hanging the jig).
+const SPIN_LIMIT: u32 = 100_000;
+
+/// One ADC conversion of `channel` through the PAC's safe register
+/// accessors: takes the ADC out of reset and enables it the first time.
+/// `None` when the ADC does not come ready (reported as "no ADC").
+fn adc_read(channel: u8) -> Option<u16> {
+    use embassy_rp::pac;
+    if pac::RESETS.reset().read().adc() {
+        pac::RESETS.reset().modify(|w| w.set_adc(false));
+        let mut n = 0;
+        while !pac::RESETS.reset_done().read().adc() && n < SPIN_LIMIT {
+            n += 1;
+        }
     }
+    if !pac::ADC.cs().read().en() {
+        pac::ADC.cs().modify(|w| w.set_en(true));
+    }
+    pac::ADC.cs().modify(|w| {
+        w.set_ainsel(channel);
+        w.set_start_once(true);
+    });
+    let mut n = 0;
+    while !pac::ADC.cs().read().ready() {
+        n += 1;
+        if n >= SPIN_LIMIT {
+            return None;
+        }
+    }
+    Some(pac::ADC.result().read().result() & 0x0fff)
 }
 
-/// The pad pull for a jig-core bias (RP2040: all three work as documented).
-#[cfg(not(feature = "pico2"))]
+/// The pad pull for a jig-core bias. (On the Pico 2 every jig line is
+/// wrapped in jig-core's `NoPullDown`, so `PullDown` never arrives here:
+/// RP2350 erratum E9, see `jig_core::line::NoPullDown` and docs/guide.md.)
 const fn pull_for(bias: Bias) -> Pull {
     match bias {
         Bias::None => Pull::None,
@@ -60,6 +85,10 @@ impl InputLine for FlexLine<'_> {
 
     fn is_high(&mut self) -> Result<bool, Infallible> {
         Ok(self.0.is_high())
+    }
+
+    fn read_adc(&mut self) -> Result<Option<u16>, Infallible> {
+        Ok(self.1.and_then(adc_read))
     }
 }
 

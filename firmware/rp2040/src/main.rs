@@ -24,19 +24,22 @@ mod led;
 mod line;
 mod panic;
 
+use core::task::Poll;
 use defmt_rtt as _;
 use embassy_executor::Spawner;
+use embassy_futures::poll_once;
 use embassy_futures::select::{select, select3, Either, Either3};
 use embassy_rp::bind_interrupts;
 use embassy_rp::gpio::{Flex, Input, Level, Output, Pull};
 use embassy_rp::peripherals::USB;
 use embassy_rp::usb::{Driver, InterruptHandler};
-use embassy_time::{Delay, Instant, Timer};
+use embassy_time::{Delay, Timer};
 use embassy_usb::class::cdc_acm::{CdcAcmClass, Receiver, Sender, State};
 use embassy_usb::{Handler, UsbDevice};
 use jig_core::{Jig, ProbeConfig};
 use jig_protocol::{
-    Device, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer, PROTOCOL_VERSION,
+    AbortWatch, Device, FirmwareVersion, HelloInfo, Inbox, JigDevice, JigKind, Server,
+    StreamServer, PROTOCOL_VERSION,
 };
 use portable_atomic::{AtomicBool, Ordering};
 use static_cell::StaticCell;
@@ -54,7 +57,24 @@ const USB_PID: u16 = 0x0001;
 const MAX_PACKET: u16 = 64;
 
 type UsbDriver = Driver<'static, USB>;
-type JigImpl = JigDevice<FlexLine<'static>, FlexLine<'static>, FlexLine<'static>, Delay>;
+/// A jig line: on the Pico 2 it never enables its internal pull-down
+/// (RP2350 erratum E9; jig-core's `NoPullDown`).
+#[cfg(not(feature = "pico2"))]
+type Line = FlexLine<'static>;
+#[cfg(feature = "pico2")]
+type Line = jig_core::NoPullDown<FlexLine<'static>>;
+#[cfg(not(feature = "pico2"))]
+const fn line(l: FlexLine<'static>) -> Line {
+    l
+}
+#[cfg(feature = "pico2")]
+const fn line(l: FlexLine<'static>) -> Line {
+    jig_core::NoPullDown(l)
+}
+type JigImpl = JigDevice<Line, Line, Line, Delay>;
+/// Received bytes not yet handed to the protocol server: a few packets, so
+/// an `Abort` behind other requests still reaches a running probe.
+type UsbInbox = Inbox<{ 4 * MAX_PACKET as usize }>;
 
 #[embassy_executor::main]
 async fn main(spawner: Spawner) {
@@ -71,9 +91,12 @@ async fn main(spawner: Spawner) {
     );
 
     // Jig lines: inputs, no pull, until jig-core moves them.
-    let drive = FlexLine::new(Flex::new(drive_pin!(p)));
-    let sense_ref = FlexLine::new(Flex::new(sense_ref_pin!(p)));
-    let sense = FlexLine::new(Flex::new(sense_pin!(p)));
+    let drive = line(FlexLine::new(Flex::new(drive_pin!(p))));
+    let sense_ref = line(FlexLine::new(Flex::new(sense_ref_pin!(p))));
+    let sense = line(FlexLine::with_adc(
+        Flex::new(sense_pin!(p)),
+        pins::SENSE_GPIO,
+    ));
     let led = Output::new(led_pin!(p), Level::Low);
     let mut button = Input::new(button_pin!(p), Pull::Up);
 
@@ -81,13 +104,12 @@ async fn main(spawner: Spawner) {
         Ok(j) => j,
         Err(never) => match never {},
     };
-    let seed = Instant::now().as_ticks() ^ 0x7069_6e31_3300_0000;
     let info = HelloInfo {
         protocol: PROTOCOL_VERSION,
         firmware: FirmwareVersion::parse(env!("CARGO_PKG_VERSION")),
         kind: JigKind::Pico,
     };
-    let mut stream = StreamServer::new(Server::new(JigDevice::new(jig, Delay, seed), info));
+    let mut stream = StreamServer::new(Server::new(JigDevice::new(jig, Delay), info));
 
     match led::run(led) {
         Ok(token) => spawner.spawn(token),
@@ -124,6 +146,7 @@ async fn main(spawner: Spawner) {
     }
 
     let (mut tx, mut rx) = class.split();
+    let mut inbox = UsbInbox::new();
     loop {
         // Not connected: only the button does anything.
         if let Either::Second(()) = select(rx.wait_connection(), pressed(&mut button)).await {
@@ -132,7 +155,7 @@ async fn main(spawner: Spawner) {
         }
         defmt::info!("host connected");
         LINK_LOST.store(false, Ordering::Relaxed);
-        if serve(&mut tx, &mut rx, &mut stream, &mut button)
+        if serve(&mut tx, &mut rx, &mut stream, &mut button, &mut inbox)
             .await
             .is_err()
         {
@@ -142,6 +165,7 @@ async fn main(spawner: Spawner) {
             // a `pin13 jig kill` holds after the host tool exits.)
             defmt::info!("USB link lost: every jig line an input");
             stream.disconnected();
+            inbox.clear();
             if stream.server().device().safe().is_err() {
                 crate::panic::all_lines_input();
             }
@@ -203,28 +227,45 @@ async fn pressed(button: &mut Input<'static>) {
 struct Disconnected;
 
 /// Answer requests until the host goes away; the button still works.
+///
+/// While a probe runs (synchronously: nothing else on this executor runs
+/// then), its stop hook looks at the CDC OUT endpoint every few samples
+/// without waiting (`poll_once` of a packet read: ready only when the host
+/// already sent a packet), keeps what arrives in `inbox` and stops the probe
+/// when an `Abort` frame is among it (jig-protocol's `AbortWatch`). The
+/// probe is then answered `Aborted`, and the `Abort` (and anything else read
+/// ahead) is handled next, in order.
 async fn serve(
     tx: &mut Sender<'static, UsbDriver>,
     rx: &mut Receiver<'static, UsbDriver>,
     stream: &mut StreamServer<JigImpl>,
     button: &mut Input<'static>,
+    inbox: &mut UsbInbox,
 ) -> Result<(), Disconnected> {
-    let mut buf = [0u8; MAX_PACKET as usize];
+    let mp = MAX_PACKET as usize;
     loop {
-        match select3(rx.read_packet(&mut buf), pressed(button), link_lost()).await {
-            Either3::First(Ok(n)) => {
-                for &b in &buf[..n] {
-                    if let Some(frame) = stream.push(b) {
-                        let mut out = [0u8; jig_protocol::MAX_FRAME];
-                        out[..frame.len()].copy_from_slice(frame);
-                        let len = frame.len();
-                        show_result(&out[..len]);
-                        write_frame(tx, &out[..len]).await?;
-                    }
-                }
+        if inbox.is_empty() {
+            let room = &mut inbox.room()[..mp];
+            match select3(rx.read_packet(room), pressed(button), link_lost()).await {
+                Either3::First(Ok(n)) => inbox.filled(n),
+                Either3::First(Err(_)) | Either3::Third(()) => return Err(Disconnected),
+                Either3::Second(()) => standalone_probe(stream),
             }
-            Either3::First(Err(_)) | Either3::Third(()) => return Err(Disconnected),
-            Either3::Second(()) => standalone_probe(stream),
+        }
+        while let Some(b) = inbox.pop() {
+            let mut watch = AbortWatch::new(inbox, mp, |room: &mut [u8]| {
+                match poll_once(rx.read_packet(&mut room[..mp])) {
+                    Poll::Ready(Ok(n)) => n,
+                    _ => 0,
+                }
+            });
+            if let Some(frame) = stream.push_until(b, &mut watch) {
+                let mut out = [0u8; jig_protocol::MAX_FRAME];
+                out[..frame.len()].copy_from_slice(frame);
+                let len = frame.len();
+                show_result(&out[..len]);
+                write_frame(tx, &out[..len]).await?;
+            }
         }
     }
 }

@@ -94,10 +94,39 @@ fn parse_slack_ms(s: &str) -> Result<u64, String> {
     }
 }
 
+/// A resistance in ohms, with an optional k or M suffix (`4.7k`, `1M`).
+fn ohms_value(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let (num, scale) = match t.strip_suffix(['k', 'K']) {
+        Some(n) => (n, 1.0e3),
+        None => match t.strip_suffix('M') {
+            Some(n) => (n, 1.0e6),
+            None => (t, 1.0),
+        },
+    };
+    let v = num.trim().parse::<f64>().ok()? * scale;
+    (v.is_finite() && v > 0.0 && v <= 1.0e9).then_some(v)
+}
+
 fn parse_ohms(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0e9 => Ok(v),
-        _ => Err(format!("`{s}` is not a resistance in ohms above 0")),
+    ohms_value(s).ok_or_else(|| {
+        format!("`{s}` is not a resistance in ohms above 0 (e.g. 3900, 4.7k or 1M; at most 1000M)")
+    })
+}
+
+/// `--card-pull` / `--leak`: a resistance, or `none` (nothing there).
+fn parse_ohms_or_none(s: &str) -> Result<f64, String> {
+    if s.trim() == "none" {
+        return Ok(jig_core::sim::NONE_OHMS);
+    }
+    ohms_value(s).ok_or_else(|| format!("`{s}` is not a resistance (e.g. 4.7k, 22k, 1M) or `none`"))
+}
+
+/// `--card-rail`: the unpowered card's rail, 0 to 3.3 V.
+fn parse_rail(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('V').trim().parse::<f64>() {
+        Ok(v) if (0.0..=3.3).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a voltage from 0 to 3.3 (e.g. 0.1)")),
     }
 }
 
@@ -134,7 +163,7 @@ pub struct BackendArgs {
     )]
     pub wire: Option<WireModel>,
 
-    /// Seed of the simulated bench and of the probe's polarity order.
+    /// Seed of the simulated bench (internal pulls, intermittent contacts).
     #[arg(
         long,
         value_name = "N",
@@ -154,6 +183,20 @@ pub struct BackendArgs {
     /// Series resistor on SENSE_REF, in ohms [default: 3900].
     #[arg(long, value_name = "OHMS", value_parser = parse_ohms, requires = "wire", help_heading = "Simulated bench")]
     pub r_sense_ref: Option<f64>,
+
+    /// The card's pin-13 pull: ohms (4.7k, 10k, 1M) or `none` [default: 10k].
+    #[arg(long, value_name = "OHMS", value_parser = parse_ohms_or_none, requires = "wire", help_heading = "Simulated bench")]
+    pub card_pull: Option<f64>,
+
+    /// The rail the unpowered card's pull goes to, in volts (0 to 0.7 on a
+    /// real card) [default: 0.1].
+    #[arg(long, value_name = "VOLTS", value_parser = parse_rail, requires = "wire", help_heading = "Simulated bench")]
+    pub card_rail: Option<f64>,
+
+    /// The tape's leakage between the socket contact and pin 13: ohms or
+    /// `none` (good tape) [default: none].
+    #[arg(long, value_name = "OHMS", value_parser = parse_ohms_or_none, requires = "wire", help_heading = "Simulated bench")]
+    pub leak: Option<f64>,
 
     /// Extra time the serial backend waits for every answer, on top of the
     /// operation's own duration, in milliseconds (0 to 600000; raise it for a
@@ -187,6 +230,11 @@ pub struct ProbeArgs {
     /// Settle time after every line change, in microseconds.
     #[arg(long, value_name = "US", default_value_t = probe::DEFAULT_SETTLE_US)]
     pub settle_us: u32,
+    /// The analog probe: characterise the card's pin-13 net and measure the
+    /// tape's leak in ohms (SENSE on an ADC pin: the Pico jig and the
+    /// simulated bench; the Raspberry Pi has no ADC).
+    #[arg(long)]
+    pub analog: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -279,6 +327,11 @@ pub fn with_backend<T>(
                 r_drive: args.r_drive.unwrap_or(SimConfig::DEFAULT.r_drive),
                 r_sense: args.r_sense.unwrap_or(SimConfig::DEFAULT.r_sense),
                 r_sense_ref: args.r_sense_ref.unwrap_or(SimConfig::DEFAULT.r_sense_ref),
+                r_card_pull: args.card_pull.unwrap_or(SimConfig::DEFAULT.r_card_pull),
+                v_card_unpowered: args
+                    .card_rail
+                    .unwrap_or(SimConfig::DEFAULT.v_card_unpowered),
+                r_leak: args.leak.unwrap_or(SimConfig::DEFAULT.r_leak),
                 ..SimConfig::DEFAULT
             };
             let bench = sim::bench(wire, cfg, args.seed)?;
@@ -343,10 +396,35 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
         .map_err(|e| Error::usage(format!("bad probe settings: {e}"), None))?;
     let b = &args.backend;
     let powered = b.wire.is_some_and(|w| w.powered);
+    if args.analog {
+        return run_analog_probe(args, &cfg);
+    }
     let pass = with_backend(b, |jig| {
         let report = jig.probe(&cfg)?;
         let label = jig.describe();
-        emit(|out| render::probe(out, &report, &cfg, &label, powered, b.json))?;
+        let limits = jig.limits();
+        emit(|out| {
+            render::probe(out, &report, &cfg, &label, powered, b.json)?;
+            match limits {
+                Some(text) if !b.json => writeln!(out, "  {text}"),
+                _ => Ok(()),
+            }
+        })?;
+        Ok(report.verdict.is_pass())
+    })?;
+    Ok(if pass {
+        Status::Success
+    } else {
+        Status::JigNotIsolated
+    })
+}
+
+fn run_analog_probe(args: &ProbeArgs, cfg: &ProbeConfig) -> Result<Status, Error> {
+    let b = &args.backend;
+    let pass = with_backend(b, |jig| {
+        let report = jig.analog_probe_until(cfg, &mut crate::jig::guard::interrupted)?;
+        let label = jig.describe();
+        emit(|out| render::analog_probe(out, &report, &label, b.json))?;
         Ok(report.verdict.is_pass())
     })?;
     Ok(if pass {
@@ -424,6 +502,22 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn resistances_take_k_and_m_and_none_where_it_means_nothing_there() {
+        assert_eq!(parse_ohms("3900"), Ok(3900.0));
+        assert_eq!(parse_ohms("4.7k"), Ok(4700.0));
+        assert_eq!(parse_ohms(" 1M "), Ok(1.0e6));
+        for bad in ["0", "-1k", "k", "1G", "none", "2000M"] {
+            assert!(parse_ohms(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_ohms_or_none("none"), Ok(jig_core::sim::NONE_OHMS));
+        assert_eq!(parse_ohms_or_none("22k"), Ok(22_000.0));
+        assert!(parse_ohms_or_none("lots").unwrap_err().contains("`none`"));
+        assert_eq!(parse_rail("0.1"), Ok(0.1));
+        assert_eq!(parse_rail("0.7V"), Ok(0.7));
+        assert!(parse_rail("5").is_err() && parse_rail("-0.1").is_err());
     }
 
     #[test]

@@ -57,6 +57,16 @@ impl From<jig_protocol::DeviceError> for JigError {
             jig_protocol::DeviceError::Config(c) => {
                 JigError::failed(format!("the jig refused the request: {c}"))
             }
+            jig_protocol::DeviceError::NoAdc => JigError::Failed {
+                message: "this jig has no ADC on SENSE, so it cannot run the analog probe".into(),
+                hint: Some(
+                    "Use a Pico jig (SENSE on an ADC pin, see hardware/jig.toml), or drop --analog."
+                        .into(),
+                ),
+            },
+            jig_protocol::DeviceError::Aborted => JigError::failed(
+                "the probe was aborted before it finished; every jig line is an input",
+            ),
         }
     }
 }
@@ -74,6 +84,12 @@ pub trait Backend: Device<Error = JigError> {
     /// What the card's kill input saw, when the backend can know it (only the
     /// simulated bench can; real backends keep the default `None`).
     fn card_view(&self) -> Option<jig_core::sim::CardLog> {
+        None
+    }
+    /// What this backend's probe cannot measure, said after its verdict in
+    /// text output (`None`: nothing beyond the digital probe's documented
+    /// limits).
+    fn limits(&self) -> Option<&'static str> {
         None
     }
 }

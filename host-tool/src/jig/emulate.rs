@@ -16,9 +16,10 @@ use std::path::PathBuf;
 use jig_core::sim::{SimBench, SimConfig, WireModel, MODEL_NAMES, POWERED_PREFIX};
 use jig_core::Jig;
 use jig_protocol::{
-    Device, DeviceError, FirmwareVersion, HelloInfo, JigDevice, JigKind, Server, StreamServer,
-    WireError, PROTOCOL_VERSION,
+    AbortWatch, Device, DeviceError, FirmwareVersion, HelloInfo, Inbox, JigDevice, JigKind, Server,
+    StreamServer, WireError, PROTOCOL_VERSION,
 };
+use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
@@ -34,8 +35,7 @@ pub struct EmulateArgs {
     #[arg(long, value_name = "MODEL")]
     pub wire: String,
 
-    /// Seed of the simulated bench (internal pulls, intermittent contacts,
-    /// probe polarity order).
+    /// Seed of the simulated bench (internal pulls, intermittent contacts).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
 }
@@ -80,20 +80,29 @@ pub fn open_pty() -> Result<Pty, Error> {
 }
 
 /// Serve protocol requests arriving on the pty master until an I/O error.
+/// An `Abort` that arrives while a probe runs stops it, as on the Pico
+/// (jig-protocol's [`AbortWatch`] reads ahead without blocking).
 pub fn serve<D>(pty: &Pty, stream: &mut StreamServer<D>) -> Result<Status, Error>
 where
     D: Device,
     WireError: From<D::Error>,
 {
-    let mut buf = [0u8; 256];
+    let mut inbox = Inbox::<512>::new();
     loop {
-        let n = match rustix::io::read(&pty.master, &mut buf) {
-            Ok(n) => n,
-            Err(Errno::INTR) | Err(Errno::AGAIN) => continue,
-            Err(e) => return Err(io_err("reading the pseudo-terminal", e)),
-        };
-        for &b in &buf[..n] {
-            if let Some(frame) = stream.push(b) {
+        if inbox.is_empty() {
+            let room = inbox.room();
+            let n = match rustix::io::read(&pty.master, room) {
+                Ok(n) => n,
+                Err(Errno::INTR) | Err(Errno::AGAIN) => continue,
+                Err(e) => return Err(io_err("reading the pseudo-terminal", e)),
+            };
+            inbox.filled(n);
+        }
+        while let Some(b) = inbox.pop() {
+            let mut watch = AbortWatch::new(&mut inbox, 1, |room: &mut [u8]| {
+                read_ready(&pty.master, room)
+            });
+            if let Some(frame) = stream.push_until(b, &mut watch) {
                 write_all(&pty.master, frame)
                     .map_err(|e| io_err("writing the pseudo-terminal", e))?;
             }
@@ -101,8 +110,24 @@ where
     }
 }
 
+/// What the pty already holds, without waiting (0 when nothing or on error:
+/// the serve loop's next blocking read reports errors).
+fn read_ready(fd: &OwnedFd, room: &mut [u8]) -> usize {
+    let mut fds = [PollFd::new(fd, PollFlags::IN)];
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&zero)) {
+        Ok(n) if n > 0 && fds[0].revents().contains(PollFlags::IN) => {
+            rustix::io::read(fd, room).unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
 /// The emulator's server: jig-core on `bench` behind the protocol.
-pub fn server(bench: &SimBench, seed: u64) -> StreamServer<impl Device<Error = DeviceError> + '_> {
+pub fn server(bench: &SimBench) -> StreamServer<impl Device<Error = DeviceError> + '_> {
     let jig = match Jig::new(bench.drive(), bench.sense_ref(), bench.sense()) {
         Ok(j) => j,
         Err(never) => match never {},
@@ -112,7 +137,7 @@ pub fn server(bench: &SimBench, seed: u64) -> StreamServer<impl Device<Error = D
         firmware: FirmwareVersion::parse(env!("CARGO_PKG_VERSION")),
         kind: JigKind::Emulator,
     };
-    StreamServer::new(Server::new(JigDevice::new(jig, bench.delay(), seed), info))
+    StreamServer::new(Server::new(JigDevice::new(jig, bench.delay()), info))
 }
 
 fn write_all(fd: &OwnedFd, mut bytes: &[u8]) -> Result<(), Errno> {
@@ -138,7 +163,7 @@ pub fn run(args: &EmulateArgs) -> Result<Status, Error> {
     })?;
     let bench = SimBench::new(model, SimConfig::DEFAULT, args.seed)
         .map_err(|e| Error::runtime(format!("jig emulate: {e}"), None))?;
-    let mut stream = server(&bench, args.seed);
+    let mut stream = server(&bench);
     let pty = open_pty()?;
     {
         let mut out = std::io::stdout().lock();

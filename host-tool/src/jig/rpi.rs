@@ -305,17 +305,19 @@ mod imp {
             Ok(j) => j,
             Err(never) => match never {},
         };
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
         Ok(Box::new(RpiBackend {
-            device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new()), seed),
+            device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new())),
             led,
             pins,
             _on_panic: on_panic,
         }))
     }
+
+    /// What the Pi's probe cannot do (it has no ADC).
+    const LIMITS: &str =
+        "The Raspberry Pi has no ADC: its digital probe cannot measure the card's \
+        pull or the tape's leak in ohms, and it sees a leak only below about 5 to 13 kohm (more \
+        than that reads isolated). A Pico jig measures them: `pin13 jig probe --analog`.";
 
     impl RpiBackend {
         /// After a signal: every line an input, LED off, and say so.
@@ -340,7 +342,8 @@ mod imp {
                     message: format!("the jig cannot run this: {inv}"),
                     hint: Some(LIMITS_HINT.into()),
                 })?;
-            let r = self.device.probe(cfg);
+            // A caught signal stops the probe within a few samples.
+            let r = self.device.probe_until(cfg, &mut interrupted);
             self.check_interrupted()?;
             let r = r?;
             // The LED stays on after pin13 exits: steady = isolated.
@@ -350,6 +353,17 @@ mod imp {
                 self.led.set_low();
             }
             Ok(r)
+        }
+
+        /// The Pi has no ADC: jig-core refuses (`NoAdc`) before any line moves.
+        fn analog_probe_until(
+            &mut self,
+            cfg: &ProbeConfig,
+            stop: &mut dyn jig_core::probe::Stop,
+        ) -> Result<jig_core::analog::AnalogReport, JigError> {
+            let r = self.device.analog_probe_until(cfg, stop);
+            self.check_interrupted()?;
+            Ok(r?)
         }
 
         fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
@@ -370,6 +384,10 @@ mod imp {
     }
 
     impl Backend for RpiBackend {
+        fn limits(&self) -> Option<&'static str> {
+            Some(LIMITS)
+        }
+
         fn describe(&self) -> String {
             let p = self.pins;
             format!(

@@ -38,6 +38,9 @@ const FLASH_HINT: &str = "Flash the pin13 firmware: run `bash firmware/build.sh`
 pub struct Tty {
     fd: OwnedFd,
     original: Termios,
+    /// Set after a caught signal, for the one `Abort` pin13 sends then: the
+    /// waits no longer end on the signal flag (they still have deadlines).
+    past_signal: bool,
 }
 
 impl Drop for Tty {
@@ -63,7 +66,11 @@ impl Tty {
         t.make_raw();
         t.control_modes |= ControlModes::CLOCAL | ControlModes::CREAD;
         // From here on `Tty`'s drop restores `original`, whatever happens.
-        let tty = Tty { fd, original };
+        let tty = Tty {
+            fd,
+            original,
+            past_signal: false,
+        };
         termios::tcsetattr(&tty.fd, OptionalActions::Now, &t).map_err(|e| open_error(path, e))?;
         // No TIOCEXCL: a client killed while holding it would lock every later
         // client out of `pin13 jig emulate`'s pty (the emulator keeps it open).
@@ -112,11 +119,17 @@ fn interrupted() -> TransportError {
 }
 
 /// Wait for `flags` until `deadline`; Ok(false) = timed out. A caught signal
-/// (see [`guard`]) ends the wait with an `Interrupted` error.
-fn wait(fd: &OwnedFd, flags: PollFlags, deadline: Instant) -> Result<bool, TransportError> {
+/// (see [`guard`]) ends the wait with an `Interrupted` error, unless
+/// `past_signal` (the wait for the answer to the `Abort` sent after it).
+fn wait(
+    fd: &OwnedFd,
+    flags: PollFlags,
+    deadline: Instant,
+    past_signal: bool,
+) -> Result<bool, TransportError> {
     loop {
         // A signal that arrived outside poll() must not wait out the deadline.
-        if guard::interrupted() {
+        if guard::interrupted() && !past_signal {
             return Err(interrupted());
         }
         let left = deadline.saturating_duration_since(Instant::now());
@@ -155,7 +168,7 @@ impl Transport for Tty {
             match rustix::io::write(&self.fd, bytes) {
                 Ok(n) => bytes = &bytes[n..],
                 Err(Errno::AGAIN) | Err(Errno::INTR) => {
-                    if !wait(&self.fd, PollFlags::OUT, deadline)? {
+                    if !wait(&self.fd, PollFlags::OUT, deadline, self.past_signal)? {
                         return Err(TransportError::Io(std::io::Error::new(
                             std::io::ErrorKind::TimedOut,
                             "the port did not take our request within 2 s",
@@ -177,7 +190,7 @@ impl Transport for Tty {
                 Ok(0) => return Err(TransportError::Disconnected),
                 Ok(n) => return Ok(n),
                 Err(Errno::AGAIN) | Err(Errno::INTR) => {
-                    if !wait(&self.fd, PollFlags::IN, deadline)? {
+                    if !wait(&self.fd, PollFlags::IN, deadline, self.past_signal)? {
                         return Ok(0);
                     }
                 }
@@ -302,6 +315,10 @@ fn op_error(path: &Path, what: &str, e: ClientError) -> JigError {
             hint: Some(LIMITS_HINT.into()),
         },
         ClientError::Refused(e) => JigError::Failed { message: format!("{e} (during {what})"), hint: None },
+        ClientError::Aborted => JigError::Failed {
+            message: format!("the jig on {p} aborted {what} before it finished; every jig line is an input"),
+            hint: Some("Another pin13 on the same port sent Abort; run the command again.".into()),
+        },
         ClientError::VersionMismatch { .. } | ClientError::Unexpected(_) => JigError::Protocol {
             message: format!("unexpected answer from the jig on {p} during {what}: {e}"),
             hint: Some(FLASH_HINT.to_string()),
@@ -312,11 +329,32 @@ fn op_error(path: &Path, what: &str, e: ClientError) -> JigError {
 impl Device for SerialBackend {
     type Error = JigError;
 
+    /// Ctrl-C (or another caught signal) while the Pico probes sends it
+    /// `Abort`, which stops the probe within a few samples with every line
+    /// an input, and waits (at most the slack) for the jig to confirm.
     fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
         let path = self.path.clone();
-        self.client
-            .probe(cfg)
-            .map_err(|e| op_error(&path, "the probe", e))
+        match self.client.probe(cfg) {
+            Ok(r) => Ok(r),
+            Err(e) if was_interrupted(&e) => Err(self.abort_after_signal()),
+            Err(e) => Err(op_error(&path, "the probe", e)),
+        }
+    }
+
+    /// The analog probe on the Pico (protocol 2); Ctrl-C sends `Abort` as
+    /// for [`SerialBackend::probe`]. The stop hook is the signal flag, read
+    /// by the wait for the answer.
+    fn analog_probe_until(
+        &mut self,
+        cfg: &ProbeConfig,
+        _stop: &mut dyn jig_core::probe::Stop,
+    ) -> Result<jig_core::analog::AnalogReport, JigError> {
+        let path = self.path.clone();
+        match self.client.analog_probe(cfg) {
+            Ok(r) => Ok(r),
+            Err(e) if was_interrupted(&e) => Err(self.abort_after_signal()),
+            Err(e) => Err(op_error(&path, "the analog probe", e)),
+        }
     }
 
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
@@ -338,6 +376,28 @@ impl Device for SerialBackend {
         self.client
             .abort()
             .map_err(|e| op_error(&path, "releasing the lines", e))
+    }
+}
+
+impl SerialBackend {
+    /// After a caught signal: send `Abort`, wait for its answer, and say
+    /// what state the jig is in.
+    fn abort_after_signal(&mut self) -> JigError {
+        let p = self.path.display().to_string();
+        self.client.transport().past_signal = true;
+        let r = self.client.abort();
+        self.client.transport().past_signal = false;
+        match r {
+            Ok(()) => guard::interrupted_error(&format!(
+                "the jig aborted the probe, every jig line is an input; {p} has its settings back"
+            )),
+            Err(e) => JigError::Failed {
+                message: format!(
+                    "interrupted by a signal; the jig on {p} did not confirm the abort ({e}); {p} has its settings back"
+                ),
+                hint: Some("Run `pin13 jig safe` to make every jig line an input.".into()),
+            },
+        }
     }
 }
 

@@ -33,8 +33,7 @@ pub struct SimBackend<'a> {
 }
 
 impl<'a> SimBackend<'a> {
-    /// jig-core's `Jig` on `bench`; `seed` also starts the probe's polarity
-    /// order (the first probe uses `seed` itself).
+    /// jig-core's `Jig` on `bench`; `seed` is the bench's, for the label.
     pub fn new(bench: &'a SimBench, seed: u64) -> SimBackend<'a> {
         let jig = match Jig::new(bench.drive(), bench.sense_ref(), bench.sense()) {
             Ok(j) => j,
@@ -42,7 +41,7 @@ impl<'a> SimBackend<'a> {
         };
         SimBackend {
             bench,
-            device: JigDevice::new(jig, bench.delay(), seed),
+            device: JigDevice::new(jig, bench.delay()),
             seed,
         }
     }
@@ -69,6 +68,14 @@ impl Device for SimBackend<'_> {
 
     fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
         self.observed(|d| d.probe(cfg))
+    }
+
+    fn analog_probe_until(
+        &mut self,
+        cfg: &ProbeConfig,
+        stop: &mut dyn jig_core::probe::Stop,
+    ) -> Result<jig_core::analog::AnalogReport, JigError> {
+        self.observed(|d| d.analog_probe_until(cfg, stop))
     }
 
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, JigError> {
@@ -125,7 +132,7 @@ mod tests {
     }
 
     #[test]
-    fn first_probe_equals_jig_core_probe_run_with_the_seed() {
+    fn a_probe_equals_jig_core_probe_run_on_the_same_bench() {
         let cfg = ProbeConfig::DEFAULT;
         let a = new_bench("intermittent:5%");
         let through_jig = SimBackend::new(&a, 3).probe(&cfg).unwrap();
@@ -136,7 +143,6 @@ mod tests {
             &mut b.sense(),
             &mut b.delay(),
             &cfg,
-            3,
         )
         .unwrap();
         assert_eq!(through_jig, direct);

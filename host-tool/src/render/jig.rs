@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use jig_core::analog::{AnalogReport, AnalogVerdict, CardSide};
 use jig_core::selftest::SelfTestReport;
 use jig_core::sim::{CardLog, WireModel};
 use jig_core::{KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdict};
@@ -107,6 +108,138 @@ pub fn probe(
             "  {} samples, {} through the tape, {settle} settle time ({backend})",
             report.samples, report.contact_hits
         )
+    }
+}
+
+/// `850 ohm`, `4.7 kohm`, `30.8 kohm`, `1.2 Mohm` (3 significant digits, ASCII).
+pub fn fmt_ohms(r: f64) -> String {
+    let (v, unit) = if r >= 1.0e6 {
+        (r / 1.0e6, "Mohm")
+    } else if r >= 1.0e3 {
+        (r / 1.0e3, "kohm")
+    } else {
+        (r, "ohm")
+    };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{v:.digits$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("{text} {unit}")
+}
+
+/// The card side as measured: `card pull ~4.7 kohm to 0.10 V` or `no card pull`.
+pub fn card_text(card: &CardSide) -> String {
+    match card.pull_ohms {
+        Some(r) => format!(
+            "card pull ~{} to {:.2} V",
+            fmt_ohms(f64::from(r)),
+            f64::from(card.rail_mv) / 1000.0
+        ),
+        None => "no card pull (weaker than 2 Mohm)".to_string(),
+    }
+}
+
+/// The analog probe's JSON object (stable keys; ohms as numbers, `null` for
+/// "none" / "beyond the range").
+pub fn analog_probe_json(report: &AnalogReport, backend: &str) -> Value {
+    let leak = match report.verdict {
+        AnalogVerdict::Isolated { leak_ohms } => leak_ohms,
+        AnalogVerdict::Leaky { leak_ohms } => Some(leak_ohms),
+        _ => None,
+    };
+    json!({
+        "verdict": report.verdict.name(),
+        "pass": report.verdict.is_pass(),
+        "leak_ohms": leak,
+        "leak_beyond_range": matches!(report.verdict, AnalogVerdict::Isolated { leak_ohms: None }),
+        "range_ohms": report.range_ohms,
+        "boundary_ohms": report.boundary_ohms,
+        "card_pull_ohms": report.card.and_then(|c| c.pull_ohms),
+        "card_rail_v": report.card.map(|c| f64::from(c.rail_mv) / 1000.0),
+        "samples": report.samples,
+        "hits": report.hits,
+        "backend": backend,
+    })
+}
+
+/// The analog probe's report: the verdict with the ohms, what to do, the
+/// card side as measured.
+pub fn analog_probe(
+    out: &mut impl Write,
+    report: &AnalogReport,
+    backend: &str,
+    as_json: bool,
+) -> io::Result<()> {
+    if as_json {
+        return write_json(out, &analog_probe_json(report, backend));
+    }
+    let ohms = |r: u32| fmt_ohms(f64::from(r));
+    let reach = match report.boundary_ohms {
+        Some(b) => format!(
+            "a leak below {} lets a laptop's kill line reach this card",
+            ohms(b)
+        ),
+        None => "the card has no pull of its own, so any leak lets a laptop's kill line reach it"
+            .to_string(),
+    };
+    let (line, todo) = match report.verdict {
+        AnalogVerdict::Isolated { leak_ohms } => (
+            match (leak_ohms, report.range_ohms) {
+                (Some(r), _) => format!("isolated: the tape isolates pin 13, leak ~{} -- PASS", ohms(r)),
+                (None, Some(max)) => format!("isolated: the tape isolates pin 13, leak > {} -- PASS", ohms(max)),
+                (None, None) => "isolated: the tape isolates pin 13 -- PASS".to_string(),
+            },
+            format!("Put the card back; `pin13 verify` on the laptop confirms it ({reach})."),
+        ),
+        AnalogVerdict::Leaky { leak_ohms } => (
+            format!("leaky: the tape leaks {} between the socket contact and pin 13 -- FAIL", ohms(leak_ohms)),
+            format!("The tape is damp, dirty or too thin ({reach}): replace it with one clean, dry layer and probe again."),
+        ),
+        _ => {
+            let digital = match report.verdict {
+                AnalogVerdict::Connected => Verdict::Connected,
+                AnalogVerdict::Intermittent => Verdict::Intermittent,
+                AnalogVerdict::StuckHigh => Verdict::StuckHigh,
+                AnalogVerdict::StuckLow => Verdict::StuckLow,
+                _ => Verdict::NoContact,
+            };
+            if report.verdict == AnalogVerdict::Powered {
+                (
+                    "powered: the card's pin-13 net is pulled to a live supply -- tape not checked".to_string(),
+                    POWERED_ADVICE.to_string(),
+                )
+            } else {
+                verdict_text(&ProbeReport {
+                    verdict: digital,
+                    samples: report.samples,
+                    contact_hits: report.hits,
+                    duration_us: 0,
+                })
+            }
+        }
+    };
+    writeln!(out, "{line}")?;
+    writeln!(out, "  {todo}")?;
+    match (&report.card, report.range_ohms) {
+        (Some(card), Some(max)) => writeln!(
+            out,
+            "  {}; leak measurable up to {}; {} samples, {} below the boundary ({backend})",
+            card_text(card),
+            ohms(max),
+            report.samples,
+            report.hits
+        ),
+        (Some(card), None) => writeln!(out, "  {} ({backend})", card_text(card)),
+        (None, _) => writeln!(out, "  the card side could not be measured ({backend})"),
     }
 }
 
@@ -404,6 +537,16 @@ mod tests {
     }
 
     #[test]
+    fn ohms_read_in_three_digits_and_ascii() {
+        assert_eq!(fmt_ohms(850.0), "850 ohm");
+        assert_eq!(fmt_ohms(4_699.4), "4.7 kohm");
+        assert_eq!(fmt_ohms(30_766.0), "30.8 kohm");
+        assert_eq!(fmt_ohms(470_000.0), "470 kohm");
+        assert_eq!(fmt_ohms(13_846_117.0), "13.8 Mohm");
+        assert_eq!(fmt_ohms(1_000_000.0), "1 Mohm");
+    }
+
+    #[test]
     fn self_test_fail_says_how_many_failed() {
         let r = SelfTestReport {
             checks: 16,
@@ -415,7 +558,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("  failed: SENSE stays low while DRIVE is high"),
+            t.contains("  failed: SENSE stays low while DRIVE is released with its pull-up"),
             "{t}"
         );
         let ok = SelfTestReport {

@@ -23,7 +23,7 @@ fn emulator(model: &str, seed: u64) -> PathBuf {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let bench = SimBench::new(model, SimConfig::DEFAULT, seed).unwrap();
-        let mut stream = server(&bench, seed);
+        let mut stream = server(&bench);
         let pty = open_pty().unwrap();
         tx.send(pty.path.clone()).unwrap();
         let _ = serve(&pty, &mut stream);
@@ -35,7 +35,7 @@ fn emulator(model: &str, seed: u64) -> PathBuf {
 fn in_process(model: &str, seed: u64, cfg: &ProbeConfig) -> jig_core::ProbeReport {
     let bench = SimBench::new(model.parse().unwrap(), SimConfig::DEFAULT, seed).unwrap();
     let jig = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
-    let mut dev = JigDevice::new(jig, bench.delay(), seed);
+    let mut dev = JigDevice::new(jig, bench.delay());
     dev.probe(cfg).unwrap()
 }
 
@@ -155,13 +155,13 @@ fn silent_device_is_not_a_jig() {
 #[test]
 fn other_protocol_version_is_refused() {
     let path = fake_jig(|pty| {
-        // Wait for the Hello frame (after the lone 0x00), answer as protocol 2.
+        // Wait for the Hello frame (after the lone 0x00), answer as protocol 3.
         let mut got = Vec::new();
         while got.iter().filter(|&&b| b == 0).count() < 2 {
             got.extend(read_some(&pty));
         }
         let hello = HelloInfo {
-            protocol: 2,
+            protocol: 3,
             firmware: FirmwareVersion {
                 major: 9,
                 minor: 0,
@@ -179,7 +179,7 @@ fn other_protocol_version_is_refused() {
     assert_eq!(
         e.to_string(),
         format!(
-            "the jig on {} speaks protocol 2 (firmware 9.0.0), this pin13 speaks 1",
+            "the jig on {} speaks protocol 3 (firmware 9.0.0), this pin13 speaks 2",
             path.display()
         )
     );
@@ -193,7 +193,7 @@ fn jig_gone_mid_run_is_reported() {
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
             let bench = SimBench::new("open".parse().unwrap(), SimConfig::DEFAULT, 1).unwrap();
-            let mut stream = server(&bench, 1);
+            let mut stream = server(&bench);
             let pty = open_pty().unwrap();
             tx.send(pty.path.clone()).unwrap();
             // Answer the greeting, then "unplug": close both pty ends.
@@ -223,4 +223,22 @@ fn jig_gone_mid_run_is_reported() {
             path.display()
         )
     );
+}
+
+/// The analog probe over the serial protocol (protocol 2) gives what the
+/// same probe gives in process.
+#[test]
+fn analog_probe_over_serial_equals_in_process() {
+    use jig_core::probe::Never;
+    let cfg = ProbeConfig::DEFAULT;
+    for model in ["open", "connected", "no-contact"] {
+        let path = emulator(model, 5);
+        let mut jig = SerialBackend::open(&path).unwrap();
+        let remote = jig.analog_probe_until(&cfg, &mut Never).unwrap();
+        let bench = SimBench::new(model.parse().unwrap(), SimConfig::DEFAULT, 5).unwrap();
+        let j = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
+        let mut dev = JigDevice::new(j, bench.delay());
+        let local = dev.analog_probe_until(&cfg, &mut Never).unwrap();
+        assert_eq!(remote, local, "{model}");
+    }
 }

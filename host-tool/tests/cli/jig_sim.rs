@@ -71,7 +71,8 @@ fn probe_json_has_the_stable_keys() {
     );
     assert_eq!(v["samples"], 700);
     assert_eq!(v["settle_us"], 20);
-    assert_eq!(v["duration_us"], (700 + 4) * 20);
+    // 4 checks, 700 samples and a reference check after every 8th.
+    assert_eq!(v["duration_us"], (4 + 700 + 700 / 8) * 20);
     assert_eq!(v["backend"], "sim:open seed 9");
 }
 
@@ -466,4 +467,176 @@ fn slack_comes_from_the_environment_and_bad_values_are_usage_errors() {
     );
     let help = run(&["jig", "probe", "--help"]).stdout;
     assert!(help.contains("PIN13_JIG_SLACK_MS"), "{help}");
+}
+
+#[test]
+fn analog_probe_names_the_leak_and_the_card_side() {
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "open",
+        "--card-pull",
+        "10k",
+        "--leak",
+        "22k",
+        "--analog",
+    ]);
+    assert_eq!(o.code, 5, "{}", o.stdout);
+    assert!(
+        o.stdout.starts_with(
+            "leaky: the tape leaks 22 kohm between the socket contact and pin 13 -- FAIL\n"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("a leak below 30.8 kohm lets a laptop's kill line reach this card"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("card pull ~10 kohm to 0.10 V"),
+        "{}",
+        o.stdout
+    );
+
+    // The same leak against a stronger pull (boundary 14.5 kohm) passes, with the value.
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "open",
+        "--card-pull",
+        "4.7k",
+        "--card-rail",
+        "0.3",
+        "--leak",
+        "22k",
+        "--analog",
+        "--json",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "verdict",
+            "pass",
+            "leak_ohms",
+            "leak_beyond_range",
+            "range_ohms",
+            "boundary_ohms",
+            "card_pull_ohms",
+            "card_rail_v",
+            "samples",
+            "hits",
+            "backend"
+        ]
+    );
+    assert_eq!(v["verdict"], "isolated");
+    let leak = v["leak_ohms"].as_f64().unwrap();
+    assert!((leak / 22_000.0 - 1.0).abs() < 0.1, "{leak}");
+    let pull = v["card_pull_ohms"].as_f64().unwrap();
+    assert!((pull / 4_700.0 - 1.0).abs() < 0.1, "{pull}");
+    assert!(
+        (v["card_rail_v"].as_f64().unwrap() - 0.3).abs() < 0.05,
+        "{v}"
+    );
+
+    // Good tape: beyond the range, never a number it did not measure.
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "open",
+        "--card-pull",
+        "none",
+        "--analog",
+        "--json",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["leak_ohms"], serde_json::Value::Null);
+    assert_eq!(v["leak_beyond_range"], true);
+    assert_eq!(v["card_pull_ohms"], serde_json::Value::Null);
+    assert_eq!(v["boundary_ohms"], serde_json::Value::Null);
+    assert!(v["range_ohms"].as_f64().unwrap() >= 1.0e6);
+
+    for (wire, verdict) in [
+        ("no-contact", "no-contact"),
+        ("connected", "connected"),
+        ("powered-open", "powered"),
+        ("stuck-low", "stuck-low"),
+    ] {
+        let o = run(&[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            wire,
+            "--analog",
+            "--json",
+        ]);
+        assert_eq!(o.code, 5, "{wire}: {}", o.stdout);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v["verdict"], verdict, "{wire}");
+    }
+}
+
+#[test]
+fn analog_probe_and_card_options_are_refused_where_they_do_not_apply() {
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "open",
+        "--leak",
+        "lots",
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("`none`"), "{}", o.stderr);
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "open",
+        "--card-rail",
+        "9",
+    ]);
+    assert_eq!(o.code, 2);
+}
+
+#[test]
+fn the_digital_probe_never_passes_a_leak_or_a_strong_pull_falsely() {
+    // The digital probe keeps its limits (issue 14): with a strong card pull
+    // it may say nonsense, but never PASS a leak below the boundary.
+    for pull in ["2.2k", "4.7k", "10k"] {
+        let o = run(&[
+            "jig",
+            "probe",
+            "--backend",
+            "sim",
+            "--wire",
+            "open",
+            "--card-pull",
+            pull,
+            "--leak",
+            "1k",
+        ]);
+        assert_eq!(o.code, 5, "pull {pull}: {}", o.stdout);
+    }
 }

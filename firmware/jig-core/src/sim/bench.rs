@@ -15,7 +15,7 @@ use crate::line::{Bias, InputLine, JigLine, OpenDrainLine};
 use crate::rng::Rng;
 use crate::Level;
 
-/// PRNG stream the bench draws from (the probe's polarity order uses another).
+/// PRNG stream the bench draws from.
 pub const SIM_STREAM: u64 = 0x5349_4d42_454e_4348;
 
 /// The three jig lines.
@@ -75,6 +75,8 @@ struct State {
     drive_high_calls: [u32; 3],
     intervals: u64,
     contact_intervals: u64,
+    /// `SENSE`'s reading with `SimConfig::hysteresis`.
+    sense_held: Option<bool>,
 }
 
 /// One simulated bench: a card in a wire model, three lines, a clock.
@@ -103,6 +105,7 @@ impl SimBench {
             drive_high_calls: [0; 3],
             intervals: 0,
             contact_intervals: 0,
+            sense_held: None,
         };
         state.roll_contact();
         state.observe();
@@ -202,10 +205,19 @@ impl SimBench {
         }
         s.modes[line.index()] = mode;
         s.track_currents();
+        if s.cfg.hysteresis {
+            // The input sees every intermediate state, not only the read.
+            let pad = s.sense_pad();
+            s.hysteresis_read(pad);
+        }
     }
 
     fn read_sense(&self) -> bool {
         self.state.borrow_mut().read_sense()
+    }
+
+    fn read_sense_adc(&self) -> u16 {
+        self.state.borrow_mut().read_sense_adc()
     }
 
     fn read_pad(&self, line: LineId) -> bool {
@@ -257,12 +269,22 @@ impl State {
             Mode::DriveHigh => Some((series + self.cfg.r_driver_out, self.cfg.v_io)),
             Mode::Input(Bias::None) => None,
             Mode::Input(Bias::PullUp) => Some((series + self.pulls[line.index()], self.cfg.v_io)),
-            Mode::Input(Bias::PullDown) => Some((series + self.pulls[line.index()], 0.0)),
+            Mode::Input(Bias::PullDown) => {
+                Some((series + self.pulls[line.index()], self.cfg.v_pull_down))
+            }
         }
     }
 
-    fn drive_series(&self) -> f64 {
-        self.cfg.r_drive + self.cfg.r_tape_contact
+    /// `DRIVE`'s path to the net through the tape: a contact, the leak, or
+    /// nothing.
+    fn drive_series(&self) -> Option<f64> {
+        if self.tape_contact {
+            Some(self.cfg.r_drive + self.cfg.r_tape_contact)
+        } else if self.cfg.r_leak < super::NONE_OHMS {
+            Some(self.cfg.r_drive + self.cfg.r_leak)
+        } else {
+            None
+        }
     }
 
     fn net_voltage(&self) -> f64 {
@@ -289,8 +311,8 @@ impl State {
                 }
             }
         }
-        if self.tape_contact {
-            if let Some((r, v)) = self.branch(LineId::Drive, self.drive_series()) {
+        if let Some(series) = self.drive_series() {
+            if let Some((r, v)) = self.branch(LineId::Drive, series) {
                 node.add(r, v);
             }
         }
@@ -318,14 +340,41 @@ impl State {
     fn pull_target(&self, line: LineId) -> Option<f64> {
         match self.modes[line.index()] {
             Mode::Input(Bias::PullUp) => Some(self.cfg.v_io),
-            Mode::Input(Bias::PullDown) => Some(0.0),
+            Mode::Input(Bias::PullDown) => Some(self.cfg.v_pull_down),
             _ => None,
         }
     }
 
     fn read_sense(&mut self) -> bool {
+        let pad = self.sense_pad();
+        if self.cfg.hysteresis {
+            return self.hysteresis_read(pad);
+        }
+        self.threshold(pad)
+    }
+
+    /// A Schmitt-trigger input watched continuously: a defined level sets
+    /// the reading, an undefined one keeps it (a floating pad with no
+    /// history reads a coin flip once).
+    fn hysteresis_read(&mut self, pad: Option<f64>) -> bool {
+        let level = match pad {
+            Some(v) if v < self.cfg.v_il => Some(false),
+            Some(v) if v > self.cfg.v_ih => Some(true),
+            _ => None,
+        };
+        let held = match (level, self.sense_held) {
+            (Some(l), _) => l,
+            (None, Some(h)) => h,
+            (None, None) => self.rng.next_bool(),
+        };
+        self.sense_held = Some(held);
+        held
+    }
+
+    /// `SENSE`'s pad voltage now (`None`: floating).
+    fn sense_pad(&self) -> Option<f64> {
         let pull = self.pull_target(LineId::Sense);
-        let pad = if self.model.probes_on_card() {
+        if self.model.probes_on_card() {
             let net = self.net_voltage();
             Some(match pull {
                 // The pull's current through the series resistor moves the
@@ -338,8 +387,43 @@ impl State {
             })
         } else {
             pull
+        }
+    }
+
+    /// The ADC on `SENSE`: the pad voltage (the net moved by `SENSE`'s pull
+    /// through its series resistor, as for a digital read), plus Gaussian
+    /// read noise, in 12-bit counts. A pad in the air with no pull reads a
+    /// random count (its charge is unknown).
+    fn read_sense_adc(&mut self) -> u16 {
+        let pull = self.pull_target(LineId::Sense);
+        let pad = if self.model.probes_on_card() {
+            let net = self.net_voltage();
+            match pull {
+                Some(target) => {
+                    let rs = self.cfg.r_sense;
+                    net + (target - net) * rs / (rs + self.pulls[LineId::Sense.index()])
+                }
+                None => net,
+            }
+        } else {
+            match pull {
+                Some(v) => v,
+                None => self.rng.unit_f64() * self.cfg.v_io,
+            }
         };
-        self.threshold(pad)
+        // Irwin-Hall: the sum of 12 uniforms minus 6 is close to N(0, 1).
+        let gauss: f64 = (0..12).map(|_| self.rng.unit_f64()).sum::<f64>() - 6.0;
+        let counts = pad / crate::analog::volts_per_count() + gauss * self.cfg.adc_noise_counts;
+        let max = f64::from(crate::analog::ADC_MAX);
+        // Round to the nearest count, clamp to the ADC's range.
+        let c = counts + 0.5;
+        if c <= 0.0 {
+            0
+        } else if c >= max {
+            crate::analog::ADC_MAX
+        } else {
+            c as u16
+        }
     }
 
     /// Reading a line other than `SENSE`: a driven pad reads its own level;
@@ -351,7 +435,7 @@ impl State {
             Mode::Input(_) => {
                 let pull = self.pull_target(line);
                 let touches_net = match line {
-                    LineId::Drive => self.tape_contact,
+                    LineId::Drive => self.drive_series().is_some(),
                     _ => self.model.probes_on_card(),
                 };
                 let v = if touches_net {
@@ -372,7 +456,11 @@ impl State {
                 self.cfg.r_sense_ref,
                 self.model.probes_on_card(),
             ),
-            (LineId::Drive, self.drive_series(), self.tape_contact),
+            (
+                LineId::Drive,
+                self.drive_series().unwrap_or(0.0),
+                self.drive_series().is_some(),
+            ),
         ] {
             if !touches {
                 continue;
@@ -460,6 +548,10 @@ impl InputLine for SimSense<'_> {
     }
     fn is_high(&mut self) -> Result<bool, Infallible> {
         Ok(self.bench.read_sense())
+    }
+    /// `SENSE` sits on an ADC pin (hardware/jig.toml): the bench's ADC.
+    fn read_adc(&mut self) -> Result<Option<u16>, Infallible> {
+        Ok(Some(self.bench.read_sense_adc()))
     }
 }
 

@@ -45,6 +45,14 @@ use core::fmt;
 
 use crate::probe;
 
+/// A resistance this high stands for "nothing there" (no card pull, no
+/// leak): 1 TΩ keeps the net solvable without changing any reading.
+pub const NONE_OHMS: f64 = 1.0e12;
+
+/// The level an RP2350 input with its internal pull-down enabled can latch at
+/// (erratum E9: "near 2 V"; 2.1 V is above the 2.0 V V_IH, so it reads high).
+pub const V_E9_LATCH: f64 = 2.1;
+
 /// Electrical parameters of the simulated bench (ohms, volts).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SimConfig {
@@ -56,7 +64,7 @@ pub struct SimConfig {
     pub r_sense_ref: f64,
     /// Output resistance of a driving GPIO (RP2040 at 4 mA: tens of ohms).
     pub r_driver_out: f64,
-    /// The card's pin-13 pull-up.
+    /// The card's pin-13 pull ([`NONE_OHMS`] = none).
     pub r_card_pull: f64,
     /// The card's supply when unpowered (a dead rail near 0 V).
     pub v_card_unpowered: f64,
@@ -64,6 +72,20 @@ pub struct SimConfig {
     pub r_stuck: f64,
     /// A contact through the tape.
     pub r_tape_contact: f64,
+    /// The tape's leakage between `DRIVE`'s tip and the card net, outside
+    /// contacts ([`NONE_OHMS`] = none: good tape).
+    pub r_leak: f64,
+    /// ADC read noise, 1 σ in counts (the analog probe's reads).
+    pub adc_noise_counts: f64,
+    /// `SENSE` as a Schmitt-trigger input watched at every line change: an
+    /// undefined level (between `v_il` and `v_ih`) keeps the last reading
+    /// instead of a coin flip. Off by default; the firmware emulator's pad
+    /// model works this way, and `tests/properties.rs` runs both.
+    pub hysteresis: bool,
+    /// Where an enabled internal pull-down pulls to: 0 V on the RP2040;
+    /// [`V_E9_LATCH`] on the RP2350 ([`SimConfig::PICO2`]), whose erratum E9
+    /// lets a pulled-down input latch near 2 V.
+    pub v_pull_down: f64,
     /// Internal pull range (each line draws one value per seed).
     pub r_pull_min: f64,
     pub r_pull_max: f64,
@@ -87,11 +109,24 @@ impl SimConfig {
         v_card_unpowered: 0.1,
         r_stuck: 10.0,
         r_tape_contact: 1.0,
+        r_leak: NONE_OHMS,
+        adc_noise_counts: crate::analog::NOISE_COUNTS,
+        hysteresis: false,
+        v_pull_down: 0.0,
         r_pull_min: 50_000.0,
         r_pull_max: 80_000.0,
         v_io: 3.3,
         v_il: 0.8,
         v_ih: 2.0,
+    };
+
+    /// The same bench on a Pico 2 (RP2350): erratum E9 modelled as every
+    /// enabled internal pull-down pulling toward [`V_E9_LATCH`] instead of
+    /// 0 V (it reads high). The Pico 2 firmware never enables one
+    /// ([`crate::NoPullDown`]).
+    pub const PICO2: SimConfig = SimConfig {
+        v_pull_down: V_E9_LATCH,
+        ..SimConfig::DEFAULT
     };
 
     /// Check that every value is physical.
@@ -101,7 +136,6 @@ impl SimConfig {
             ("r_sense", self.r_sense),
             ("r_sense_ref", self.r_sense_ref),
             ("r_driver_out", self.r_driver_out),
-            ("r_card_pull", self.r_card_pull),
             ("r_stuck", self.r_stuck),
             ("r_tape_contact", self.r_tape_contact),
             ("r_pull_min", self.r_pull_min),
@@ -111,6 +145,14 @@ impl SimConfig {
             if !(r.is_finite() && r > 0.0 && r <= 1.0e9) {
                 return Err(SimConfigError(name));
             }
+        }
+        for (name, r) in [("r_card_pull", self.r_card_pull), ("r_leak", self.r_leak)] {
+            if !(r.is_finite() && r > 0.0 && r <= NONE_OHMS) {
+                return Err(SimConfigError(name));
+            }
+        }
+        if !(self.adc_noise_counts.is_finite() && (0.0..=100.0).contains(&self.adc_noise_counts)) {
+            return Err(SimConfigError("adc_noise_counts"));
         }
         if self.r_pull_max < self.r_pull_min {
             return Err(SimConfigError("r_pull_max"));
@@ -122,6 +164,9 @@ impl SimConfig {
             && (0.0..=self.v_io).contains(&self.v_card_unpowered))
         {
             return Err(SimConfigError("v_card_unpowered"));
+        }
+        if !(self.v_pull_down.is_finite() && (0.0..=self.v_io).contains(&self.v_pull_down)) {
+            return Err(SimConfigError("v_pull_down"));
         }
         if !(0.0 < self.v_il && self.v_il <= self.v_ih && self.v_ih < self.v_io) {
             return Err(SimConfigError("v_il/v_ih"));

@@ -135,6 +135,28 @@ impl<L: InputLine> InputLine for InputOnly<L> {
     }
 }
 
+/// Hides `drive_high`: what `DRIVE` looks like to the core (open-drain).
+pub struct OpenDrainOnly<L>(pub L);
+
+impl<L: ErrorType> ErrorType for OpenDrainOnly<L> {
+    type Error = L::Error;
+}
+
+impl<L: InputLine> InputLine for OpenDrainOnly<L> {
+    fn set_input(&mut self, bias: Bias) -> Result<(), Self::Error> {
+        self.0.set_input(bias)
+    }
+    fn is_high(&mut self) -> Result<bool, Self::Error> {
+        self.0.is_high()
+    }
+}
+
+impl<L: OpenDrainLine> OpenDrainLine for OpenDrainOnly<L> {
+    fn drive_low(&mut self) -> Result<(), Self::Error> {
+        self.0.drive_low()
+    }
+}
+
 /// The ops of one line, in order.
 pub fn ops_of(log: &Log, name: &str) -> Vec<Op> {
     log.borrow()

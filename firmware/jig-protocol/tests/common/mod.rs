@@ -45,6 +45,16 @@ impl Device for FakeJig {
         })
     }
 
+    /// A fake jig without an ADC: the analog probe is refused.
+    fn analog_probe_until(
+        &mut self,
+        _cfg: &ProbeConfig,
+        _stop: &mut dyn jig_core::probe::Stop,
+    ) -> Result<jig_core::analog::AnalogReport, DeviceError> {
+        self.calls.push("analog_probe");
+        Err(DeviceError::NoAdc)
+    }
+
     fn kill(&mut self, op: &KillOp) -> Result<KillReport, DeviceError> {
         self.calls.push("kill");
         if let Some(e) = self.fail {
