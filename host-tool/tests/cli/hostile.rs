@@ -79,6 +79,16 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `pin13 --sysfs TREE --rfkill-dev DEV ARGS` through [`hostile`].
+fn on_tree(tree: &Path, dev: &str, args: &[&str]) -> Run {
+    let mut a = vec!["--sysfs", s(tree), "--rfkill-dev", dev];
+    a.extend_from_slice(args);
+    hostile(&a)
+}
+
+/// The ipw2200 card's rfkill directory in a copy of the ipw2200-hardkill tree.
+const RADIO0: &str = "devices/pci0000:00/0000:00:1e.0/0000:06:04.0/ieee80211/phy0/rfkill0";
+
 // --- 1. not an rfkill device ---------------------------------------------
 
 #[test]
@@ -173,7 +183,7 @@ fn p2_a_replay_is_only_a_small_regular_file() {
 fn p2_sysfs_attributes_are_read_a_page_at_most_and_never_block() {
     let dir = TempDir::new("hostile-attr");
     let tree = tree_copy(&dir, "ipw2200-hardkill");
-    let radio0 = tree.join("devices/pci0000:00/0000:00:1e.0/0000:06:04.0/ieee80211/phy0/rfkill0");
+    let radio0 = tree.join(RADIO0);
     // `name` links to an endless device, `type` is a FIFO nobody writes.
     std::fs::remove_file(radio0.join("name")).unwrap();
     symlink("/dev/zero", radio0.join("name")).unwrap();
@@ -186,26 +196,14 @@ fn p2_sysfs_attributes_are_read_a_page_at_most_and_never_block() {
     // the card's `rf_kill` is a 10 MB file
     let rf_kill = tree.join("devices/pci0000:00/0000:00:1e.0/0000:06:04.0/rf_kill");
     std::fs::write(&rf_kill, vec![b'1'; 10 << 20]).unwrap();
-    let r = hostile(&[
-        "--sysfs",
-        s(&tree),
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-    ]);
+    let r = on_tree(&tree, "/nonexistent", &["status"]);
     // rfkill0 cannot be read (its type is no file): left out and named; the
     // other radio is still shown.
     assert_eq!(r.code, 0, "{}", r.stderr);
     has(&r.stdout, "acer-wireless");
     has(&r.stderr, "rfkill0");
     has(&r.stderr, "that radio is left out");
-    let r = hostile(&[
-        "--sysfs",
-        s(&tree),
-        "--rfkill-dev",
-        "/nonexistent",
-        "diagnose",
-    ]);
+    let r = on_tree(&tree, "/nonexistent", &["diagnose"]);
     assert!(r.code == 0 || r.code == 3 || r.code == 4, "{}", r.stderr);
 }
 
@@ -213,13 +211,13 @@ fn p2_sysfs_attributes_are_read_a_page_at_most_and_never_block() {
 fn p11_an_unreadable_name_falls_back_to_rfkill_n_and_says_so() {
     let dir = TempDir::new("hostile-name");
     let tree = tree_copy(&dir, "ipw2200-hardkill");
-    let radio0 = tree.join("devices/pci0000:00/0000:00:1e.0/0000:06:04.0/ieee80211/phy0/rfkill0");
+    let radio0 = tree.join(RADIO0);
     // a directory where the file should be: unreadable whoever runs it (root too)
     std::fs::remove_file(radio0.join("name")).unwrap();
     std::fs::create_dir(radio0.join("name")).unwrap();
     let cap = capture(&dir, &[rec(0, WLAN, ADD, 0, 1), rec(1, WLAN, ADD, 0, 0)]);
     for dev in [s(&cap), "/nonexistent"] {
-        let r = hostile(&["--sysfs", s(&tree), "--rfkill-dev", dev, "status"]);
+        let r = on_tree(&tree, dev, &["status"]);
         assert_eq!(r.code, 0, "{dev}: {}", r.stderr);
         has(&r.stderr, "rfkill0/name");
         has(&r.stderr, "rfkill0");
@@ -238,13 +236,7 @@ fn p11_a_symlink_loop_in_the_class_directory_is_named_not_dropped() {
     let class = tree.join("class/rfkill");
     std::fs::remove_file(class.join("rfkill0")).unwrap();
     symlink("rfkill0", class.join("rfkill0")).unwrap();
-    let r = hostile(&[
-        "--sysfs",
-        s(&tree),
-        "--rfkill-dev",
-        "/nonexistent",
-        "status",
-    ]);
+    let r = on_tree(&tree, "/nonexistent", &["status"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     has(&r.stdout, "acer-wireless");
     has(&r.stderr, "class/rfkill/rfkill0");
@@ -252,7 +244,7 @@ fn p11_a_symlink_loop_in_the_class_directory_is_named_not_dropped() {
     has(&r.stderr, "that radio is left out");
     // with the device listing it, the radio stays, without its details
     let cap = capture(&dir, &[rec(0, WLAN, ADD, 0, 1), rec(1, WLAN, ADD, 0, 0)]);
-    let r = hostile(&["--sysfs", s(&tree), "--rfkill-dev", s(&cap), "status"]);
+    let r = on_tree(&tree, s(&cap), &["status"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout.lines().nth(1).unwrap().starts_with(" 0 wlan "),
@@ -353,7 +345,7 @@ const EVIL: &str = "ph\x1b[2J\x1b[31my0\x07";
 fn p5_control_bytes_in_sysfs_names_are_hex_escaped_everywhere() {
     let dir = TempDir::new("hostile-esc");
     let tree = tree_copy(&dir, "ipw2200-hardkill");
-    let radio0 = tree.join("devices/pci0000:00/0000:00:1e.0/0000:06:04.0/ieee80211/phy0/rfkill0");
+    let radio0 = tree.join(RADIO0);
     std::fs::write(radio0.join("name"), format!("{EVIL}\n")).unwrap();
     let cap = capture(&dir, &[rec(0, WLAN, ADD, 0, 1), rec(1, WLAN, ADD, 0, 0)]);
     let escaped = "ph\\x1b[2J\\x1b[31my0\\x07";
@@ -377,7 +369,7 @@ fn p5_control_bytes_in_sysfs_names_are_hex_escaped_everywhere() {
         );
     }
     // --json keeps JSON's own escaping
-    let r = hostile(&["--sysfs", s(&tree), "--rfkill-dev", s(&cap), "-J"]);
+    let r = on_tree(&tree, s(&cap), &["-J"]);
     assert_eq!(r.json()["rfkilldevices"][0]["device"], EVIL);
 }
 
