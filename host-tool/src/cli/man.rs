@@ -522,6 +522,25 @@ pub fn exit_statuses() -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    /// What a build without the generators says (scripts/build-static.sh runs
+    /// such a build and checks the exit status and the pointer to `man pin13`).
+    #[test]
+    fn a_lean_build_says_where_the_installed_files_are() {
+        let e = not_in_this_build(
+            "the man page",
+            "it",
+            "the package installs it (`man pin13`)",
+        );
+        assert_eq!(e.status(), Status::Failure);
+        assert_eq!(
+            e.to_string(),
+            "this pin13 build does not write the man page (built without the `generators` feature)"
+        );
+        let hint = e.hint().unwrap();
+        assert!(hint.starts_with("the package installs it (`man pin13`); a full build writes it"));
+        assert!(hint.ends_with("`cargo install --path host-tool`"), "{hint}");
+    }
+
     fn visible_names(cmd: &clap::Command) -> Vec<String> {
         subcommands(cmd)
             .iter()
