@@ -21,6 +21,23 @@ fn main() {
         .or_else(|| git_describe(Path::new(&manifest_dir)))
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=PIN13_BUILD={build}");
+    discard_unwind_tables(Path::new(&manifest_dir));
+}
+
+/// Release builds of the binary for Linux link without unwind tables
+/// (`.eh_frame`, `.eh_frame_hdr`: link/discard-unwind-tables.ld). The release
+/// profile aborts on panic, so nothing unwinds; the tables only fed the
+/// backtrace printer, which in a stripped binary prints no names anyway. They
+/// were about 160 KB of a 1 MiB budget (docs/benchmarks.md).
+/// `-C force-unwind-tables=no` cannot do this: the standard library's code
+/// comes with its tables. Debug and test builds unwind and keep them.
+fn discard_unwind_tables(manifest_dir: &Path) {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    if var("PROFILE") == "release" && var("CARGO_CFG_TARGET_OS") == "linux" {
+        let script = manifest_dir.join("link/discard-unwind-tables.ld");
+        println!("cargo:rerun-if-changed={}", script.display());
+        println!("cargo:rustc-link-arg-bins=-T{}", script.display());
+    }
 }
 
 /// `git describe --always --dirty`, or None when git or the repository is missing.

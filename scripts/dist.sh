@@ -108,17 +108,25 @@ bash scripts/build-static.sh
 bash firmware/build.sh
 
 host_bin=target/static/pin13-x86_64
-[[ $(uname -m) == x86_64 ]] || fail "run dist.sh on x86_64 (it runs the x86_64 build to write the man page and completions)"
+[[ $(uname -m) == x86_64 ]] || fail "run dist.sh on x86_64 (it runs the x86_64 builds)"
 got=$("$host_bin" --version)
 [[ $got == "pin13 $base_version ($version)" ]] || fail "pin13 --version says '$got', expected 'pin13 $base_version ($version)'"
 
-# Generated once, the same for every architecture.
+# Generated once, the same for every architecture, by a full build for this
+# machine: the packaged binaries are built without the `generators` feature
+# (scripts/build-static.sh), this one with it (the default; what `cargo install`
+# gives). Same sources and version, so the same clap tree.
+echo "dist: cargo build --release -p pin13 (with the generators, for the man page and completions)"
+cargo build --locked --release -p pin13
+gen_bin=target/release/pin13
+got=$("$gen_bin" --version)
+[[ $got == "pin13 $base_version ($version)" ]] || fail "$gen_bin --version says '$got', expected 'pin13 $base_version ($version)'"
 gen=$STAGE/gen
 mkdir -p "$gen"
-"$host_bin" man >"$gen/pin13.1"
-"$host_bin" completions bash >"$gen/pin13.bash"
-"$host_bin" completions zsh >"$gen/_pin13"
-"$host_bin" completions fish >"$gen/pin13.fish"
+"$gen_bin" man >"$gen/pin13.1"
+"$gen_bin" completions bash >"$gen/pin13.bash"
+"$gen_bin" completions zsh >"$gen/_pin13"
+"$gen_bin" completions fish >"$gen/pin13.fish"
 for f in pin13.1 pin13.bash _pin13 pin13.fish; do
   [[ -s $gen/$f ]] || fail "pin13 wrote an empty $f"
 done

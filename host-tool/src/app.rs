@@ -3,12 +3,14 @@
 #![forbid(unsafe_code)]
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{self, Cli, Command};
 use crate::cmd;
+use crate::cmd::args::{Opt, RFKILL_DEV, SYSFS};
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
@@ -22,6 +24,12 @@ pub fn run() -> ExitCode {
         let rest: Vec<std::ffi::OsString> = args.collect();
         return run_as_rfkill(&a0.to_string_lossy(), &rest);
     }
+    // `pin13` and `pin13 status ...`, the commands people run most, without
+    // building clap's tree; anything else is clap's (see `cli::fast`).
+    if let Some(hot) = cli::fast::parse(args, |k| std::env::var_os(k)) {
+        let ctx = context(hot.rfkill_dev, hot.sysfs, hot.replay);
+        return report(cmd::status::run(&ctx, &hot.status));
+    }
     let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => {
@@ -34,7 +42,12 @@ pub fn run() -> ExitCode {
             });
         }
     };
-    match dispatch(cli) {
+    report(dispatch(cli))
+}
+
+/// A command's result as pin13's exit status, its error (if any) on stderr.
+fn report(result: Result<Status, Error>) -> ExitCode {
+    match result {
         Ok(status) => status.into(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
@@ -96,16 +109,13 @@ fn run_as_rfkill(argv0: &str, args: &[std::ffi::OsString]) -> ExitCode {
     }
     // The same places to look as pin13 (the environment only: util-linux has
     // no such options).
-    let env_path = |var: &str, default: &str| {
-        std::env::var_os(var)
+    let env_path = |o: &Opt| {
+        o.env
+            .and_then(std::env::var_os)
             .filter(|v| !v.is_empty())
-            .map_or_else(|| default.into(), std::path::PathBuf::from)
+            .map_or_else(|| o.default.unwrap_or_default().into(), PathBuf::from)
     };
-    let ctx = Context {
-        rfkill_dev: env_path("PIN13_RFKILL_DEV", "/dev/rfkill"),
-        sysfs: Sysfs::new(env_path("PIN13_SYSFS", "/sys")),
-        replay: None,
-    };
+    let ctx = context(env_path(&RFKILL_DEV), env_path(&SYSFS), None);
     match cmd::compat::run(&ctx, &parsed) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,
@@ -135,12 +145,17 @@ fn parse_args() -> Result<Cli, clap::Error> {
     parsed
 }
 
+/// Where every command looks, from the global options.
+fn context(rfkill_dev: PathBuf, sysfs: PathBuf, replay: Option<PathBuf>) -> Context {
+    Context {
+        rfkill_dev,
+        sysfs: Sysfs::new(sysfs),
+        replay,
+    }
+}
+
 fn dispatch(cli: Cli) -> Result<Status, Error> {
-    let ctx = Context {
-        rfkill_dev: cli.rfkill_dev,
-        sysfs: Sysfs::new(cli.sysfs),
-        replay: cli.replay,
-    };
+    let ctx = context(cli.rfkill_dev, cli.sysfs, cli.replay);
     if cli.command.is_some() && cli.table.any() {
         return Err(Error::usage(
             "-J, -o, --output-all, -n and -r before a command are for bare `pin13` (status)",

@@ -7,6 +7,14 @@
 //! subsection per (nested) subcommand with its synopsis and options, then the
 //! environment variables (from the args' `env`), the exit statuses (from
 //! [`EXIT_STATUS_HELP`]), files and see-also.
+//!
+//! The generators are behind the cargo feature `generators` (on by default:
+//! `cargo install`, `cargo run`, the tests). The packaged static builds leave
+//! it off (`scripts/build-static.sh`): the packages and tarballs carry the man
+//! page and completions that `scripts/dist.sh` generates with a full build, and
+//! the generator code (clap_mangen, clap_complete's writers: about 137 KB of a
+//! 1 MiB budget) is not linked. There `pin13 man` and `pin13 completions` say
+//! where the installed files are.
 #![forbid(unsafe_code)]
 
 use std::io::Write;
@@ -37,15 +45,42 @@ pub struct CompletionsArgs {
 }
 
 pub fn run_man(_args: &ManArgs) -> Result<Status, Error> {
+    if cfg!(not(feature = "generators")) {
+        return Err(not_in_this_build(
+            "the man page",
+            "it",
+            "the package installs it (`man pin13`), the tarball has it (pin13.1)",
+        ));
+    }
     let page = man_page();
     write_stdout(page.as_bytes())?;
     Ok(Status::Success)
 }
 
 pub fn run_completions(args: &CompletionsArgs) -> Result<Status, Error> {
+    if cfg!(not(feature = "generators")) {
+        return Err(not_in_this_build(
+            "shell completions",
+            "them",
+            "the package installs them for bash, zsh and fish \
+             (/usr/share/bash-completion/completions/pin13, \
+             /usr/share/zsh/vendor-completions/_pin13, \
+             /usr/share/fish/vendor_completions.d/pin13.fish), the tarball has them (completions/)",
+        ));
+    }
     let script = completions(args.shell);
     write_stdout(&script)?;
     Ok(Status::Success)
+}
+
+/// The error of a build without the `generators` feature (exit 1).
+fn not_in_this_build(what: &str, it: &str, installed: &str) -> Error {
+    Error::runtime(
+        format!("this pin13 build does not write {what} (built without the `generators` feature)"),
+        Some(format!(
+            "{installed}; a full build writes {it}: `cargo install --path host-tool`"
+        )),
+    )
 }
 
 /// Write the whole buffer to stdout. Generators write into memory first
@@ -488,6 +523,25 @@ pub fn exit_statuses() -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a build without the generators says (scripts/build-static.sh runs
+    /// such a build and checks the exit status and the pointer to `man pin13`).
+    #[test]
+    fn a_lean_build_says_where_the_installed_files_are() {
+        let e = not_in_this_build(
+            "the man page",
+            "it",
+            "the package installs it (`man pin13`)",
+        );
+        assert_eq!(e.status(), Status::Failure);
+        assert_eq!(
+            e.to_string(),
+            "this pin13 build does not write the man page (built without the `generators` feature)"
+        );
+        let hint = e.hint().unwrap();
+        assert!(hint.starts_with("the package installs it (`man pin13`); a full build writes it"));
+        assert!(hint.ends_with("`cargo install --path host-tool`"), "{hint}");
+    }
 
     fn visible_names(cmd: &clap::Command) -> Vec<String> {
         subcommands(cmd)

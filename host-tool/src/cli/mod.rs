@@ -7,11 +7,14 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub mod fast;
 pub mod man;
 pub mod rfkill;
 
 use crate::cmd;
-use crate::cmd::args::{hide_unused_globals, set_eager, Deferred, GLOBAL_HEADING};
+use crate::cmd::args::{
+    hide_unused_globals, set_eager, Deferred, GLOBAL_HEADING, REPLAY, RFKILL_DEV, SYSFS,
+};
 use crate::exit::EXIT_STATUS_HELP;
 
 /// rfkill status and the pin-13 tape mod companion for old laptops.
@@ -29,28 +32,28 @@ pub struct Cli {
     /// The rfkill control device. A regular file is read as a capture of 8-byte
     /// events (`dd if=/dev/rfkill bs=8`); changes are appended to it.
     #[arg(
-        long,
+        long = RFKILL_DEV.long,
         global = true,
         help_heading = GLOBAL_HEADING,
         value_name = "PATH",
-        env = "PIN13_RFKILL_DEV",
-        default_value = "/dev/rfkill"
+        env = RFKILL_DEV.env,
+        default_value = RFKILL_DEV.default
     )]
     pub rfkill_dev: PathBuf,
 
     /// sysfs mount point (fixture trees hold class/rfkill/..., devices/..., bus/...).
     #[arg(
-        long,
+        long = SYSFS.long,
         global = true,
         help_heading = GLOBAL_HEADING,
         value_name = "DIR",
-        env = "PIN13_SYSFS",
-        default_value = "/sys"
+        env = SYSFS.env,
+        default_value = SYSFS.default
     )]
     pub sysfs: PathBuf,
 
     /// Answer `status` and `diagnose` from a snapshot file instead of this machine.
-    #[arg(long, global = true, help_heading = GLOBAL_HEADING, value_name = "FILE")]
+    #[arg(long = REPLAY.long, global = true, help_heading = GLOBAL_HEADING, value_name = "FILE")]
     pub replay: Option<PathBuf>,
 
     /// Without a command, the table options of `status`, as util-linux
@@ -65,6 +68,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show every radio's soft and hard state (the default command).
+    #[command(name = cmd::status::NAME)]
     Status(Deferred<cmd::status::StatusArgs>),
     /// List radios in util-linux's `rfkill list` text.
     List(Deferred<cmd::list::ListArgs>),

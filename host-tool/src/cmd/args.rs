@@ -1,5 +1,6 @@
 //! Argument pieces shared by the subcommands: [`Deferred`] building of a
-//! subcommand's arguments.
+//! subcommand's arguments, and [`Opt`]: the spelling of the options that the
+//! hot-path parser (`cli::fast`) reads as well as clap.
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
@@ -92,6 +93,62 @@ impl<T: Args> Args for Deferred<T> {
 /// package version), as `pin13 --version` prints it after the name and every
 /// snapshot records it, so a report names what the user ran.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PIN13_BUILD"), ")");
+
+/// One option as clap's derive declares it (its attributes take these fields:
+/// `#[arg(short = X.short, long = X.long, ...)]`) and as the hot-path parser
+/// (`cli::fast`) reads it: the one home of its spelling, its environment
+/// variable and its default. A test in `cli::fast` checks the clap tree
+/// against these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opt {
+    /// clap's id: the field's name.
+    pub id: &'static str,
+    pub short: Option<char>,
+    pub long: &'static str,
+    /// Whether it takes a value (an `Option<_>` or `PathBuf` field) or is a
+    /// flag (`bool`).
+    pub takes_value: bool,
+    /// Read when the option is not given.
+    pub env: Option<&'static str>,
+    /// Used when neither the option nor its environment variable is given.
+    pub default: Option<&'static str>,
+}
+
+impl Opt {
+    /// A flag or option with no environment variable and no default.
+    pub const fn new(
+        id: &'static str,
+        short: Option<char>,
+        long: &'static str,
+        takes_value: bool,
+    ) -> Opt {
+        Opt {
+            id,
+            short,
+            long,
+            takes_value,
+            env: None,
+            default: None,
+        }
+    }
+}
+
+/// `--rfkill-dev PATH`, global.
+pub const RFKILL_DEV: Opt = Opt {
+    env: Some("PIN13_RFKILL_DEV"),
+    default: Some(crate::sys::error::DEFAULT_PATH),
+    ..Opt::new("rfkill_dev", None, "rfkill-dev", true)
+};
+/// `--sysfs DIR`, global.
+pub const SYSFS: Opt = Opt {
+    env: Some("PIN13_SYSFS"),
+    default: Some("/sys"),
+    ..Opt::new("sysfs", None, "sysfs", true)
+};
+/// `--replay FILE`, global.
+pub const REPLAY: Opt = Opt::new("replay", None, "replay", true);
+/// The global options, in the order clap lists them.
+pub const GLOBALS: [Opt; 3] = [RFKILL_DEV, SYSFS, REPLAY];
 
 /// The help heading of the options every command takes.
 pub const GLOBAL_HEADING: &str = "Global options";

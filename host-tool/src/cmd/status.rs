@@ -12,7 +12,28 @@ use crate::render::table::{self, Column};
 /// The name of the JSON table (util-linux >= 2.38).
 pub const JSON_TABLE: &str = "rfkilldevices";
 
-#[derive(Debug, Default, clap::Args)]
+/// The subcommand's name.
+pub const NAME: &str = "status";
+
+/// `status`'s options (also bare `pin13`'s, through `OutputArgs`): what clap's
+/// derive and the hot-path parser (`cli::fast`) both read.
+pub mod opt {
+    use crate::cmd::args::Opt;
+
+    pub const JSON: Opt = Opt::new("json", Some('J'), "json", false);
+    pub const OUTPUT: Opt = Opt::new("output", Some('o'), "output", true);
+    pub const OUTPUT_ALL: Opt = Opt::new("output_all", None, "output-all", false);
+    pub const NOHEADINGS: Opt = Opt::new("noheadings", Some('n'), "noheadings", false);
+    pub const RAW: Opt = Opt::new("raw", Some('r'), "raw", false);
+    /// All of them, in the order clap lists them.
+    pub const ALL: [Opt; 5] = [JSON, OUTPUT, OUTPUT_ALL, NOHEADINGS, RAW];
+    /// Pairs clap refuses together (`conflicts_with = CONFLICTS[i][1]` on the
+    /// first of each pair).
+    pub const CONFLICTS: [[&str; 2]; 2] = [[JSON.id, RAW.id], [OUTPUT_ALL.id, OUTPUT.id]];
+}
+use opt::{CONFLICTS, JSON, NOHEADINGS, OUTPUT, OUTPUT_ALL, RAW};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
 #[command(after_help = table::columns_help())]
 pub struct StatusArgs {
     /// Radios to show: index, device name (phy0), type (wlan, wifi, bluetooth, ...)
@@ -29,26 +50,26 @@ pub struct StatusArgs {
 #[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
 pub struct OutputArgs {
     /// JSON exactly like util-linux `rfkill -J`.
-    #[arg(short = 'J', long, conflicts_with = "raw")]
+    #[arg(short = JSON.short, long = JSON.long, conflicts_with = CONFLICTS[0][1])]
     pub json: bool,
 
     /// Columns to show, comma-separated; a leading `+` adds to util-linux's
     /// default (ID,TYPE,DEVICE,SOFT,HARD), e.g. `-o +TYPE-DESC`. Without -o the
     /// table shows ID,TYPE,DEVICE,SOFT,HARD,DRIVER,REASON; --json and --raw
     /// show util-linux's five.
-    #[arg(short, long, value_name = "LIST")]
+    #[arg(short = OUTPUT.short, long = OUTPUT.long, value_name = "LIST")]
     pub output: Option<String>,
 
     /// Show every column.
-    #[arg(long, conflicts_with = "output")]
+    #[arg(short = OUTPUT_ALL.short, long = OUTPUT_ALL.long, conflicts_with = CONFLICTS[1][1])]
     pub output_all: bool,
 
     /// Do not print the header line.
-    #[arg(short, long)]
+    #[arg(short = NOHEADINGS.short, long = NOHEADINGS.long)]
     pub noheadings: bool,
 
     /// Raw output: no alignment, blanks escaped as \x20.
-    #[arg(short, long)]
+    #[arg(short = RAW.short, long = RAW.long)]
     pub raw: bool,
 }
 

@@ -397,8 +397,8 @@ pub fn has(text: &str, want: &str) {
     assert!(text.contains(want), "{text}");
 }
 
-/// Every variable the tool reads (`env = "..."` on a clap argument anywhere in
-/// host-tool/src) is one [`clean`] removes, so no test sees the caller's
+/// Every variable the tool reads (`env = "..."` on a clap argument, or an
+/// `Opt`'s `env: Some("...")`, anywhere in host-tool/src) is one [`clean`] removes, so no test sees the caller's
 /// settings; and the scrub names none that is not read.
 #[test]
 fn the_scrub_covers_every_variable_pin13_reads() {
@@ -409,9 +409,13 @@ fn the_scrub_covers_every_variable_pin13_reads() {
                 walk(&p, out);
             } else if p.extension().is_some_and(|x| x == "rs") {
                 let text = std::fs::read_to_string(&p).unwrap();
-                for (i, _) in text.match_indices("env = \"") {
-                    let rest = &text[i + 7..];
-                    out.push(rest[..rest.find('"').unwrap()].to_owned());
+                // `#[arg(env = "...")]`, and `env: Some("...")` of the option
+                // table the derive and the hot path share (cmd::args::Opt)
+                for pat in ["env = \"", "env: Some(\""] {
+                    for (i, _) in text.match_indices(pat) {
+                        let rest = &text[i + pat.len()..];
+                        out.push(rest[..rest.find('"').unwrap()].to_owned());
+                    }
                 }
             }
         }

@@ -145,6 +145,36 @@ fn bare_pin13_is_status_and_env_vars_work() {
     assert_eq!(a.stdout, b.stdout);
 }
 
+/// `status` starts without clap (`cli::fast`) but leaves every mistake to
+/// it: the same message and exit status as a command clap parses.
+#[test]
+fn status_mistakes_get_clap_messages_like_other_commands() {
+    let empty_env = |args: &[&str]| finish(pin13(args).env("PIN13_SYSFS", "").output().unwrap());
+    let (hot, other) = (empty_env(&["status", "--json"]), empty_env(&["list"]));
+    assert_eq!(hot.code, 2);
+    assert_eq!(hot.stderr, other.stderr);
+    has(&hot.stderr, "a value is required for '--sysfs <DIR>'");
+    for (args, says) in [
+        (&["-J", "-r"][..], "'--json' cannot be used with '--raw'"),
+        (
+            &["status", "--json", "--json"],
+            "cannot be used multiple times",
+        ),
+        (
+            &["status", "-o"],
+            "a value is required for '--output <LIST>'",
+        ),
+        (&["-J", "status"], "put them after the command"),
+    ] {
+        let mut a = vec!["--sysfs", HARDKILL, "--rfkill-dev", "/nonexistent"];
+        a.extend_from_slice(args);
+        let r = run(&a);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        has(&r.stderr, says);
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
+}
+
 #[test]
 fn no_rfkill_is_an_error_with_the_fix() {
     let sysfs = TempDir::new("no-rfkill");

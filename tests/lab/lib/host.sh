@@ -248,7 +248,7 @@ build_pin13() {
     PIN13_BIN=$PIN13_LAB_PIN13
   else
     log "building pin13 (release, $MUSL_TARGET)"
-    (cd "$REPO" && env "${MUSL_LINKER_ENV[@]}" cargo build -q --release --locked --target "$MUSL_TARGET" -p pin13) \
+    (cd "$REPO" && env "${MUSL_LINKER_ENV[@]}" cargo build -q --release --locked --no-default-features --target "$MUSL_TARGET" -p pin13) \
       || die "cargo build of pin13 for $MUSL_TARGET failed (rustup target add $MUSL_TARGET)"
     local tdir=${CARGO_TARGET_DIR:-$REPO/target}
     PIN13_BIN=$tdir/$MUSL_TARGET/release/pin13
@@ -297,7 +297,7 @@ build_bench_extras() {
       log "building pin13 (release, i686-unknown-linux-musl)"
       local lenv=()
       [ ${#MUSL_LINKER_ENV[@]} -eq 0 ] || lenv=(CARGO_TARGET_I686_UNKNOWN_LINUX_MUSL_LINKER=rust-lld)
-      (cd "$REPO" && env "${lenv[@]}" cargo build -q --release --locked --target i686-unknown-linux-musl -p pin13) ||
+      (cd "$REPO" && env "${lenv[@]}" cargo build -q --release --locked --no-default-features --target i686-unknown-linux-musl -p pin13) ||
         die "cargo build for i686-unknown-linux-musl failed (rustup target add i686-unknown-linux-musl)"
       BENCH_FILES+=("pin13-i686:$tdir/i686-unknown-linux-musl/release/pin13")
     fi
