@@ -683,6 +683,7 @@ fn format_warnings(prog: &str, args: &[&str], env: &[(&str, &str)]) -> String {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn man_page_formats_cleanly_at_60_80_and_100_columns() {
     if !have("groff") {
         eprintln!("SKIPPED: groff is not installed");
@@ -700,6 +701,7 @@ fn man_page_formats_cleanly_at_60_80_and_100_columns() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn man_page_has_value_names_examples_see_also_and_the_guide() {
     let page = man_text();
     let synopsis = page
@@ -776,6 +778,7 @@ fn bash_complete_after(prelude: &str, words: &[&str], dir: &Path) -> Vec<String>
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn bash_completes_selectors_wire_models_and_backends_not_file_names() {
     if !have("bash") {
         eprintln!("SKIPPED: no bash");
@@ -817,6 +820,7 @@ fn bash_completes_selectors_wire_models_and_backends_not_file_names() {
 /// radios: the script reads them from /sys/class/rfkill when asked. Here `cat`
 /// stands in for that directory (a fixture cannot be mounted at /sys).
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn bash_completes_the_names_and_indexes_of_this_machines_radios() {
     if !have("bash") {
         eprintln!("SKIPPED: no bash");

@@ -25,6 +25,7 @@ fn paths(cmd: &clap::Command, prefix: &[String]) -> Vec<Vec<String>> {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn man_page_names_every_command_and_exit_status() {
     let Run {
         code,
@@ -65,6 +66,7 @@ fn feed(program: &str, args: &[&str], input: &str) -> std::process::Output {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn man_page_formats_without_groff_warnings() {
     if !have("groff") {
         eprintln!("SKIPPED: groff is not installed (apt-get install groff-base)");
@@ -97,6 +99,7 @@ fn man_page_formats_without_groff_warnings() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn bash_completion_is_valid_and_offers_every_subcommand() {
     let Run {
         code,
@@ -160,6 +163,7 @@ fn bash_completion_is_valid_and_offers_every_subcommand() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn zsh_and_fish_completions_mention_every_subcommand() {
     for shell in ["zsh", "fish"] {
         let Run {
@@ -199,6 +203,7 @@ fn unknown_shell_is_a_usage_error() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "generators"), ignore = "needs the generators feature")]
 fn closed_stdout_is_not_a_crash() {
     // `pin13 man | head -1` where the reader is gone before pin13 writes:
     // pin13 must exit 0 quietly, not abort (clap_complete panics on write errors).
