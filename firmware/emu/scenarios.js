@@ -202,22 +202,39 @@ const MODELS = [
   ['stuck-low', 'stuck-low', 5],
   ['no-contact', 'no-contact', 5],
 ];
-for (const [wire, verdict, code] of MODELS) {
-  await scenario(`probe, wire ${wire}: ${verdict}, exit ${code}`, async () => {
-    jig.emu.bench.setWire(wire);
-    const r = await pin13(['probe'], { label: 'probe' });
-    timings[`probe ${wire}`] = r;
-    check(verdictOf(r) === verdict && r.code === code, `got "${r.out.split('\n')[0]}" ${r.err.trim()} exit ${r.code}`);
-    check(allInputs(), `driven after the probe: ${jig.emu.drivenLines()}`);
+// `pin13 jig probe` runs the analog probe on the Pico (it has an ADC);
+// `--digital` keeps the digital probe covered on the same models.
+const PROBES = [['analog', []], ['digital', ['--digital']]];
+// Which probe answered, from the JSON's `probe` key.
+const probeOf = async (flags) => {
+  const r = await pin13(['probe', ...flags, '--json'], { label: 'probe' });
+  let v = null;
+  try { v = JSON.parse(r.out); } catch { /* checked by the caller */ }
+  return v && v.probe;
+};
+for (const [kind, flags] of PROBES) {
+  await scenario(`probe ${flags.join(' ') || '(default)'}: the ${kind} probe answers`, async () => {
+    jig.emu.bench.setWire('open');
+    const got = await probeOf(flags);
+    check(got === kind, `the ${got} probe answered`);
   });
-}
-for (const wire of ['powered-open', 'powered-connected', 'powered-no-contact']) {
-  await scenario(`probe, wire ${wire}: never PASS, exit 5`, async () => {
-    jig.emu.bench.setWire(wire);
-    const r = await pin13(['probe'], { label: 'probe' });
-    check(r.code === 5 && verdictOf(r) && verdictOf(r) !== 'isolated', `got "${r.out.split('\n')[0]}" ${r.err.trim()} exit ${r.code}`);
-    check(allInputs(), `driven after the probe: ${jig.emu.drivenLines()}`);
-  });
+  for (const [wire, verdict, code] of MODELS) {
+    await scenario(`${kind} probe, wire ${wire}: ${verdict}, exit ${code}`, async () => {
+      jig.emu.bench.setWire(wire);
+      const r = await pin13(['probe', ...flags], { label: 'probe' });
+      timings[`${kind} probe ${wire}`] = r;
+      check(verdictOf(r) === verdict && r.code === code, `got "${r.out.split('\n')[0]}" ${r.err.trim()} exit ${r.code}`);
+      check(allInputs(), `driven after the probe: ${jig.emu.drivenLines()}`);
+    });
+  }
+  for (const wire of ['powered-open', 'powered-connected', 'powered-no-contact']) {
+    await scenario(`${kind} probe, wire ${wire}: never PASS, exit 5`, async () => {
+      jig.emu.bench.setWire(wire);
+      const r = await pin13(['probe', ...flags], { label: 'probe' });
+      check(r.code === 5 && verdictOf(r) && verdictOf(r) !== 'isolated', `got "${r.out.split('\n')[0]}" ${r.err.trim()} exit ${r.code}`);
+      check(allInputs(), `driven after the probe: ${jig.emu.drivenLines()}`);
+    });
+  }
 }
 
 // RP2350 erratum E9 on the same pads. 'off' is what the Pico 2 build does
@@ -225,14 +242,14 @@ for (const wire of ['powered-open', 'powered-connected', 'powered-no-contact']) 
 // keep its verdict class, never a false PASS. 'e9' (a pull-down that latches
 // near 2 V, i.e. the RP2040 scheme unchanged on an RP2350) must at least never
 // give a false PASS.
-for (const mode of ['off', 'e9']) {
-  await scenario(`Pico 2 pads (pull-downs ${mode === 'off' ? 'never used' : 'latching, erratum E9'}): no false PASS`, async () => {
+for (const [kind, flags] of PROBES) for (const mode of ['off', 'e9']) {
+  await scenario(`${kind} probe, Pico 2 pads (pull-downs ${mode === 'off' ? 'never used' : 'latching, erratum E9'}): no false PASS`, async () => {
     const seen = [];
     try {
       jig.emu.bench.pullDown = mode;
       for (const [wire, verdict] of MODELS) {
         jig.emu.bench.setWire(wire);
-        const r = await pin13(['probe'], { label: 'probe' });
+        const r = await pin13(['probe', ...flags], { label: 'probe' });
         const v = verdictOf(r);
         seen.push(`${wire}->${v}`);
         check(v, `${wire}: no verdict: ${r.err.trim()}`);
@@ -242,7 +259,7 @@ for (const mode of ['off', 'e9']) {
           check(ok, `${wire} read ${v}, want ${verdict} (${seen.join(', ')})`);
         }
       }
-      timings[`e9 ${mode}`] = seen.join(', ');
+      timings[`e9 ${mode} ${kind}`] = seen.join(', ');
     } finally { jig.emu.bench.pullDown = 'rp2040'; }
   });
 }
@@ -298,14 +315,15 @@ await scenario('wider bench (card pull 1k..none x rail 0..0.7 V x leak): no fals
 // tests/analog.rs. The harness's driver output resistance (170 ohm, the
 // RP2040's worst case at 4 mA) differs from the 50 ohm jig-core assumes, so
 // estimates carry a small bias: leaks from 4.7 kohm on are checked to 15 %.
-await scenario('analog probe (firmware ADC) across card pull x rail x leak: right verdicts, ohms within 15 %, no false PASS', async () => {
+await scenario('default probe = analog (firmware ADC) across card pull x rail x leak: right verdicts, ohms within 15 %, no false PASS', async () => {
   const b = jig.emu.bench;
   const seen = [];
   const probe = async () => {
-    const r = await pin13(['probe', '--analog', '--json'], { label: 'probe' });
+    const r = await pin13(['probe', '--json'], { label: 'probe' });
     let v = null;
     try { v = JSON.parse(r.out); } catch { /* checked below */ }
     check(v && typeof v.verdict === 'string', `no JSON: ${r.out.trim()} ${r.err.trim()} exit ${r.code}`);
+    check(v.probe === 'analog', `the ${v.probe} probe answered`);
     check(r.code === (v.pass ? 0 : 5), `exit ${r.code} for ${v.verdict}`);
     return v;
   };
@@ -632,7 +650,7 @@ const passed = results.filter((r) => r[1]).length;
 const failed = results.length - passed;
 const ms = (x) => (x ? `${x.toFixed(0)} ms` : '-');
 console.log(`\ntimings: boot ${timings.bootEmuMs?.toFixed(2)} ms emulated / ${ms(timings.bootWallMs)} wall; ` +
-  `probe (1000 x 50 us) ${timings['probe open'] ? `${timings['probe open'].emuMs.toFixed(0)} ms emulated / ${ms(timings['probe open'].wallMs)} wall` : '-'}; ` +
+  ['analog', 'digital'].map((k) => { const t = timings[`${k} probe open`]; return `${k} probe (1000 x 50 us) ${t ? `${t.emuMs.toFixed(0)} ms emulated / ${ms(t.wallMs)} wall` : '-'}; `; }).join('') +
   `probe 10000 ${timings.probe10000 ? `${timings.probe10000.emuMs.toFixed(0)} ms emulated / ${ms(timings.probe10000.wallMs)} wall` : '-'}; ` +
   `Abort: DRIVE released ${timings.abortReleaseMs ? `${timings.abortReleaseMs.toFixed(2)} ms` : '-'}, both answers in ${timings.abortMs ? `${timings.abortMs.toFixed(2)} ms` : '-'} after it was sent; Ctrl-C: DRIVE released ${timings.ctrlcReleaseMs ? `${timings.ctrlcReleaseMs.toFixed(1)} ms` : '-'} after SIGINT (emulated); ` +
   `CPU ${MHZ} MHz; total ${((performance.now() - t00) / 1000).toFixed(1)} s`);
@@ -644,7 +662,10 @@ if (over.length) {
     over.slice(0, 3).map((r) => `${r.overMs.toFixed(0)} ms (${r.args}, ${r.wallMs.toFixed(0)} ms wall)`).join('; '));
   timings.slowestOverMs = over[0].overMs;
 }
-for (const k of ['e9 off', 'e9 e9']) if (timings[k]) console.log(`verdicts with pull-downs ${k.slice(3)}: ${timings[k]}`);
+for (const kind of ['analog', 'digital']) for (const mode of ['off', 'e9']) {
+  const k = `e9 ${mode} ${kind}`;
+  if (timings[k]) console.log(`${kind} probe verdicts with pull-downs ${mode}: ${timings[k]}`);
+}
 if (timings.analogSweep) console.log(`analog probe on the firmware: ${timings.analogSweep}`);
 if (timings.widerBenchGoodTape) console.log(`good tape on the wider bench (digital probe, card pull/rail:verdict): ${timings.widerBenchGoodTape}`);
 writeFileSync(join(OUT, 'timings.json'), JSON.stringify({ mhz: MHZ, timings }, null, 1));

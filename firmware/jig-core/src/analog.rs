@@ -1,9 +1,10 @@
 //! The analog probe (issue 14): characterise the card's pin-13 net, then
 //! measure the tape's leakage in ohms, with `SENSE` on an ADC input (RP2040
 //! GPIO 26-28). This module is the math and the probe sequence; the Pico
-//! firmware runs it for jig-protocol's `AnalogProbe` request (protocol 2,
-//! `pin13 jig probe --analog`), the simulated bench through the same
-//! `JigDevice`. Benchmarks: docs/benchmarks.md, "Jig analog probe".
+//! firmware runs it for jig-protocol's `AnalogProbe` request (protocol 2;
+//! `pin13 jig probe` asks for it first, and a jig without an ADC refuses it
+//! with [`Error::NoAdc`] before any line moves), the simulated bench through
+//! the same `JigDevice`. Benchmarks: docs/benchmarks.md, "Jig analog probe".
 //!
 //! # The circuit
 //!

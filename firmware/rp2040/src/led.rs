@@ -1,9 +1,11 @@
-//! The verdict LED: steady = isolated (PASS), fast blink = contact through
-//! the tape (connected or intermittent), slow blink = no contact or stuck.
+//! The verdict LED: steady = isolated (PASS), fast blink = contact or a leak
+//! through the tape (connected, intermittent, leaky), slow blink = no
+//! contact, stuck or powered.
 #![forbid(unsafe_code)]
 
 use embassy_rp::gpio::Output;
 use embassy_time::Timer;
+use jig_core::analog::AnalogVerdict;
 use jig_core::Verdict;
 use portable_atomic::{AtomicU8, Ordering};
 
@@ -26,6 +28,22 @@ impl Pattern {
             Verdict::Isolated => Pattern::Steady,
             Verdict::Connected | Verdict::Intermittent => Pattern::FastBlink,
             Verdict::NoContact | Verdict::StuckHigh | Verdict::StuckLow => Pattern::SlowBlink,
+        }
+    }
+
+    /// The analog probe's verdict: a leak below the boundary is current
+    /// through the tape (fast), as are connected and intermittent; a powered
+    /// card is no probe (slow).
+    pub const fn for_analog(v: AnalogVerdict) -> Pattern {
+        match v {
+            AnalogVerdict::Isolated { .. } => Pattern::Steady,
+            AnalogVerdict::Leaky { .. }
+            | AnalogVerdict::Connected
+            | AnalogVerdict::Intermittent => Pattern::FastBlink,
+            AnalogVerdict::NoContact
+            | AnalogVerdict::StuckHigh
+            | AnalogVerdict::StuckLow
+            | AnalogVerdict::Powered => Pattern::SlowBlink,
         }
     }
 

@@ -2,9 +2,10 @@
 //!
 //! - USB CDC-ACM speaks jig-protocol (postcard + COBS frames): `pin13 jig
 //!   probe --backend serial:/dev/ttyACM0`.
-//! - Standalone: a press of the button runs a probe (1000 samples, 50 us) and
-//!   the LED shows the verdict: steady = isolated (PASS), fast blink = contact
-//!   through the tape, slow blink = no contact or stuck.
+//! - Standalone: a press of the button runs the analog probe (1000 samples,
+//!   50 us) and the LED shows the verdict: steady = isolated (PASS), fast
+//!   blink = contact or a leak through the tape, slow blink = no contact,
+//!   stuck or powered.
 //! - Every jig line is an input at reset, after every operation (jig-core's
 //!   `Jig`), and in the panic handler ([`panic`]).
 //!
@@ -286,30 +287,33 @@ async fn write_frame(
     Ok(())
 }
 
-/// Mirror a probe verdict the host asked for on the LED.
+/// Mirror a probe verdict the host asked for (digital or analog) on the LED.
 fn show_result(frame: &[u8]) {
     let mut f = [0u8; jig_protocol::MAX_FRAME];
     f[..frame.len()].copy_from_slice(frame);
     if let Ok(env) = jig_protocol::decode::<jig_protocol::Response>(&mut f[..frame.len()]) {
-        if let jig_protocol::Response::Probe(r) = env.body {
-            led::show(Pattern::for_verdict(r.verdict));
+        match env.body {
+            jig_protocol::Response::Probe(r) => led::show(Pattern::for_verdict(r.verdict)),
+            jig_protocol::Response::AnalogProbe(r) => led::show(Pattern::for_analog(r.verdict)),
+            _ => {}
         }
     }
 }
 
-/// The button: one probe with the default configuration, verdict on the LED.
+/// The button: one analog probe (the default probe where SENSE has an ADC,
+/// as `pin13 jig probe`) with the default configuration, verdict on the LED.
 fn standalone_probe(stream: &mut StreamServer<JigImpl>) {
     led::show(Pattern::Busy);
     let device = stream.server().device();
-    match device.probe(&ProbeConfig::DEFAULT) {
+    match device.analog_probe_until(&ProbeConfig::DEFAULT, &mut jig_core::probe::Never) {
         Ok(r) => {
             defmt::info!(
-                "button probe: {} ({} of {} samples hit)",
+                "button probe: {} ({} of {} samples below the boundary)",
                 r.verdict.name(),
-                r.contact_hits,
+                r.hits,
                 r.samples
             );
-            led::show(Pattern::for_verdict(r.verdict));
+            led::show(Pattern::for_analog(r.verdict));
         }
         Err(e) => {
             defmt::error!("button probe failed: {}", e);

@@ -18,7 +18,7 @@ use crate::cmd::args::Deferred;
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Status;
-use crate::jig::backend::Backend;
+use crate::jig::backend::{Backend, JigError};
 use crate::jig::{emulate, rpi, serial, sim};
 use crate::model::duration::{self, Spec};
 use crate::render::jig as render;
@@ -32,7 +32,9 @@ pub struct JigArgs {
 /// The `pin13 jig` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum JigCommand {
-    /// Check that the tape isolates pin 13 (exit 0 only for `isolated`, 5 otherwise).
+    /// Check that the tape isolates pin 13 (exit 0 only for `isolated`, 5
+    /// otherwise): the analog probe (card pull and leak in ohms) where SENSE
+    /// has an ADC (Pico, emulator, simulated bench), else the digital probe.
     Probe(Deferred<ProbeArgs>),
     /// Assert the kill line: pull DRIVE low (open-drain) and leave it asserted.
     Kill(Deferred<OpArgs>),
@@ -198,6 +200,11 @@ pub struct BackendArgs {
     #[arg(long, value_name = "OHMS", value_parser = parse_ohms_or_none, requires = "wire", help_heading = "Simulated bench")]
     pub leak: Option<f64>,
 
+    /// A simulated jig without an ADC on SENSE, as the Raspberry Pi: the
+    /// probe is the digital one, `--analog` is refused.
+    #[arg(long, requires = "wire", help_heading = "Simulated bench")]
+    pub no_adc: bool,
+
     /// Extra time the serial backend waits for every answer, on top of the
     /// operation's own duration, in milliseconds (0 to 600000; raise it for a
     /// slow emulator).
@@ -230,11 +237,16 @@ pub struct ProbeArgs {
     /// Settle time after every line change, in microseconds.
     #[arg(long, value_name = "US", default_value_t = probe::DEFAULT_SETTLE_US)]
     pub settle_us: u32,
-    /// The analog probe: characterise the card's pin-13 net and measure the
-    /// tape's leak in ohms (SENSE on an ADC pin: the Pico jig and the
-    /// simulated bench; the Raspberry Pi has no ADC).
-    #[arg(long)]
+    /// Demand the analog probe (the default wherever SENSE has an ADC):
+    /// characterise the card's pin-13 net and measure the tape's leak in
+    /// ohms; an error on a jig without an ADC (the Raspberry Pi).
+    #[arg(long, conflicts_with = "digital")]
     pub analog: bool,
+    /// Force the digital probe (logic levels only; the default on a jig
+    /// without an ADC). It may misjudge good tape on a card with a strong
+    /// pin-13 pull (1 to 4.7 kohm), never as a PASS.
+    #[arg(long)]
+    pub digital: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -332,6 +344,7 @@ pub fn with_backend<T>(
                     .card_rail
                     .unwrap_or(SimConfig::DEFAULT.v_card_unpowered),
                 r_leak: args.leak.unwrap_or(SimConfig::DEFAULT.r_leak),
+                adc: !args.no_adc,
                 ..SimConfig::DEFAULT
             };
             let bench = sim::bench(wire, cfg, args.seed)?;
@@ -387,6 +400,11 @@ fn emit(
         .map_err(Error::Output)
 }
 
+/// `pin13 jig probe`: the analog probe where SENSE has an ADC, else the
+/// digital one. The jig is asked for the analog probe first; one without an
+/// ADC refuses it ([`JigError::NoAdc`]) before any line moves, and the
+/// digital probe runs instead (unless `--analog` demanded the analog one).
+/// `--digital` skips the question.
 fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
     let cfg = ProbeConfig {
         samples: args.samples,
@@ -396,10 +414,18 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
         .map_err(|e| Error::usage(format!("bad probe settings: {e}"), None))?;
     let b = &args.backend;
     let powered = b.wire.is_some_and(|w| w.powered);
-    if args.analog {
-        return run_analog_probe(args, &cfg);
-    }
     let pass = with_backend(b, |jig| {
+        if !args.digital {
+            match jig.analog_probe_until(&cfg, &mut crate::jig::guard::interrupted) {
+                Ok(report) => {
+                    let label = jig.describe();
+                    emit(|out| render::analog_probe(out, &report, &label, b.json))?;
+                    return Ok(report.verdict.is_pass());
+                }
+                Err(JigError::NoAdc) if !args.analog => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         let report = jig.probe(&cfg)?;
         let label = jig.describe();
         let limits = jig.limits();
@@ -410,21 +436,6 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
                 _ => Ok(()),
             }
         })?;
-        Ok(report.verdict.is_pass())
-    })?;
-    Ok(if pass {
-        Status::Success
-    } else {
-        Status::JigNotIsolated
-    })
-}
-
-fn run_analog_probe(args: &ProbeArgs, cfg: &ProbeConfig) -> Result<Status, Error> {
-    let b = &args.backend;
-    let pass = with_backend(b, |jig| {
-        let report = jig.analog_probe_until(cfg, &mut crate::jig::guard::interrupted)?;
-        let label = jig.describe();
-        emit(|out| render::analog_probe(out, &report, &label, b.json))?;
         Ok(report.verdict.is_pass())
     })?;
     Ok(if pass {

@@ -29,6 +29,10 @@ pub enum JigError {
         message: String,
         hint: Option<String>,
     },
+    /// The jig has no ADC on `SENSE`, so no analog probe; it said so before
+    /// any line moved (jig-core refuses first), so a digital probe may follow.
+    #[error("{}", jig_protocol::WireError::NoAdc)]
+    NoAdc,
 }
 
 impl JigError {
@@ -37,6 +41,11 @@ impl JigError {
             JigError::Unavailable { hint, .. }
             | JigError::Protocol { hint, .. }
             | JigError::Failed { hint, .. } => hint.clone(),
+            JigError::NoAdc => Some(
+                "Use a Pico jig (SENSE on an ADC pin, see hardware/jig.toml), or drop --analog: \
+                 without it the probe is the digital one on a jig without an ADC."
+                    .into(),
+            ),
         }
     }
 
@@ -57,13 +66,7 @@ impl From<jig_protocol::DeviceError> for JigError {
             jig_protocol::DeviceError::Config(c) => {
                 JigError::failed(format!("the jig refused the request: {c}"))
             }
-            jig_protocol::DeviceError::NoAdc => JigError::Failed {
-                message: "this jig has no ADC on SENSE, so it cannot run the analog probe".into(),
-                hint: Some(
-                    "Use a Pico jig (SENSE on an ADC pin, see hardware/jig.toml), or drop --analog."
-                        .into(),
-                ),
-            },
+            jig_protocol::DeviceError::NoAdc => JigError::NoAdc,
             jig_protocol::DeviceError::Aborted => JigError::failed(
                 "the probe was aborted before it finished; every jig line is an input",
             ),
@@ -75,6 +78,14 @@ impl From<jig_protocol::DeviceError> for JigError {
 /// (`jig_protocol::limits`), which every backend with real lines keeps.
 pub const LIMITS_HINT: &str =
     "Lower --samples or --settle-us, or split a long kill-line run into several commands.";
+
+/// What the digital probe cannot measure, said under its verdict on a jig
+/// without an ADC (the Raspberry Pi, or the simulated bench's `--no-adc`).
+pub const NO_ADC_LIMITS: &str = "This jig has no ADC, so it ran the digital probe: it cannot \
+     measure the card's pull or the tape's leak in ohms, it sees a leak only below about 5 to \
+     13 kohm (more than that reads isolated), and a card with a strong pin-13 pull (1 to \
+     4.7 kohm) can make it fail good tape. A Pico jig measures them: its `pin13 jig probe` is \
+     the analog probe.";
 
 /// A jig backend: a [`Device`] with a label.
 pub trait Backend: Device<Error = JigError> {

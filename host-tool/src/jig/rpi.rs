@@ -142,7 +142,7 @@ mod imp {
     use rppal::gpio::{self, Gpio, IoPin, Mode, OutputPin};
 
     use super::{resolve_pins, RpiPinArgs};
-    use crate::jig::backend::{Backend, Device, JigError, LIMITS_HINT};
+    use crate::jig::backend::{Backend, Device, JigError, LIMITS_HINT, NO_ADC_LIMITS};
     use crate::jig::guard::{self, interrupted, PanicGuard};
 
     /// A delay that ends early once a signal arrived.
@@ -313,12 +313,6 @@ mod imp {
         }))
     }
 
-    /// What the Pi's probe cannot do (it has no ADC).
-    const LIMITS: &str =
-        "The Raspberry Pi has no ADC: its digital probe cannot measure the card's \
-        pull or the tape's leak in ohms, and it sees a leak only below about 5 to 13 kohm (more \
-        than that reads isolated). A Pico jig measures them: `pin13 jig probe --analog`.";
-
     impl RpiBackend {
         /// After a signal: every line an input, LED off, and say so.
         fn check_interrupted(&mut self) -> Result<(), JigError> {
@@ -355,7 +349,8 @@ mod imp {
             Ok(r)
         }
 
-        /// The Pi has no ADC: jig-core refuses (`NoAdc`) before any line moves.
+        /// The Pi has no ADC: jig-core refuses (`NoAdc`) before any line
+        /// moves, and `pin13 jig probe` runs the digital probe instead.
         fn analog_probe_until(
             &mut self,
             cfg: &ProbeConfig,
@@ -385,7 +380,7 @@ mod imp {
 
     impl Backend for RpiBackend {
         fn limits(&self) -> Option<&'static str> {
-            Some(LIMITS)
+            Some(NO_ADC_LIMITS)
         }
 
         fn describe(&self) -> String {

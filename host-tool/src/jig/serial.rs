@@ -314,6 +314,7 @@ fn op_error(path: &Path, what: &str, e: ClientError) -> JigError {
             message: format!("the jig refused {what}: {inv}"),
             hint: Some(LIMITS_HINT.into()),
         },
+        ClientError::Refused(WireError::NoAdc) => JigError::NoAdc,
         ClientError::Refused(e) => JigError::Failed { message: format!("{e} (during {what})"), hint: None },
         ClientError::Aborted => JigError::Failed {
             message: format!("the jig on {p} aborted {what} before it finished; every jig line is an input"),

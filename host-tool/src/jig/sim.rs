@@ -11,7 +11,7 @@ use jig_core::sim::{CardLog, SimBench, SimConfig, SimDelay, SimLine, SimSense, W
 use jig_core::{Jig, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
 use jig_protocol::JigDevice;
 
-use super::backend::{Backend, Device, JigError};
+use super::backend::{Backend, Device, JigError, NO_ADC_LIMITS};
 
 type SimDevice<'a> = JigDevice<SimLine<'a>, SimLine<'a>, SimSense<'a>, SimDelay<'a>>;
 
@@ -92,12 +92,23 @@ impl Device for SimBackend<'_> {
 }
 
 impl Backend for SimBackend<'_> {
+    /// `sim:MODEL seed N`, with `no ADC` for a bench without one.
     fn describe(&self) -> String {
-        format!("sim:{} seed {}", self.bench.model(), self.seed)
+        let adc = if self.bench.config().adc {
+            ""
+        } else {
+            " no ADC"
+        };
+        format!("sim:{} seed {}{adc}", self.bench.model(), self.seed)
     }
 
     fn card_view(&self) -> Option<CardLog> {
         Some(self.bench.card())
+    }
+
+    /// A bench without an ADC has the Raspberry Pi's limits.
+    fn limits(&self) -> Option<&'static str> {
+        (!self.bench.config().adc).then_some(NO_ADC_LIMITS)
     }
 }
 

@@ -25,11 +25,13 @@ fn write_json(out: &mut impl Write, v: &Value) -> io::Result<()> {
     writeln!(out, "{v}")
 }
 
-/// The probe's JSON object (stable keys).
+/// The digital probe's JSON object (stable keys; `probe` says which probe
+/// ran, as in [`analog_probe_json`]).
 pub fn probe_json(report: &ProbeReport, cfg: &ProbeConfig, backend: &str) -> Value {
     json!({
         "verdict": report.verdict.name(),
         "pass": report.verdict.is_pass(),
+        "probe": "digital",
         "samples": report.samples,
         "contact_hits": report.contact_hits,
         "duration_us": report.duration_us,
@@ -159,6 +161,7 @@ pub fn analog_probe_json(report: &AnalogReport, backend: &str) -> Value {
     json!({
         "verdict": report.verdict.name(),
         "pass": report.verdict.is_pass(),
+        "probe": "analog",
         "leak_ohms": leak,
         "leak_beyond_range": matches!(report.verdict, AnalogVerdict::Isolated { leak_ohms: None }),
         "range_ohms": report.range_ohms,

@@ -5,14 +5,22 @@ use serde_json::Value;
 use crate::harness::*;
 
 fn probe_json(wire: &str, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["jig", "probe", "--backend", "sim", "--wire", wire, "--json"];
-    args.extend_from_slice(extra);
-    let o = run(&args);
+    let o = probe_run(wire, &[extra, &["--json"]].concat());
     (o.code, o.json())
 }
 
+/// `pin13 jig probe --backend sim --wire WIRE EXTRA...`.
+fn probe_run(wire: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["jig", "probe", "--backend", "sim", "--wire", wire];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// Both probes judge the six wire models alike: the default (analog, with
+/// its card side) and `--digital` (with its modelled duration). Only `open`
+/// passes; a powered card is `powered` to the analog probe, never a PASS.
 #[test]
-fn probe_judges_all_six_models_and_passes_only_open() {
+fn both_probes_judge_all_six_models_and_pass_only_open() {
     let cases = [
         ("open", "isolated", 0),
         ("connected", "connected", 5),
@@ -21,29 +29,127 @@ fn probe_judges_all_six_models_and_passes_only_open() {
         ("stuck-low", "stuck-low", 5),
         ("no-contact", "no-contact", 5),
     ];
-    for (wire, verdict, exit) in cases {
-        let (c, v) = probe_json(wire, &[]);
-        assert_eq!(v["verdict"], verdict, "{wire}: {v}");
-        assert_eq!(c, exit, "{wire}: exit status");
-        assert_eq!(v["pass"], exit == 0);
-        let samples = v["samples"].as_u64().unwrap();
-        let hits = v["contact_hits"].as_u64().unwrap();
-        match verdict {
-            "isolated" => assert_eq!((samples, hits), (1000, 0)),
-            "connected" => assert_eq!((samples, hits), (1000, 1000)),
-            "intermittent" => assert!(samples == 1000 && hits > 0 && hits < 1000, "{v}"),
-            _ => assert_eq!((samples, hits), (0, 0), "{wire}: decided before isolation"),
+    for (probe, flags, hits_key) in [
+        ("analog", &[][..], "hits"),
+        ("digital", &["--digital"][..], "contact_hits"),
+    ] {
+        for (wire, verdict, exit) in cases {
+            let (c, v) = probe_json(wire, flags);
+            assert_eq!(v["probe"], probe, "{wire}: {v}");
+            assert_eq!(v["verdict"], verdict, "{probe} {wire}: {v}");
+            assert_eq!(c, exit, "{probe} {wire}: exit status");
+            assert_eq!(v["pass"], exit == 0);
+            let samples = v["samples"].as_u64().unwrap();
+            let hits = v[hits_key].as_u64().unwrap();
+            match verdict {
+                "isolated" => assert_eq!((samples, hits), (1000, 0)),
+                "connected" => assert_eq!((samples, hits), (1000, 1000)),
+                "intermittent" => assert!(samples == 1000 && hits > 0 && hits < 1000, "{v}"),
+                _ => assert_eq!((samples, hits), (0, 0), "{wire}: decided before isolation"),
+            }
+            if probe == "digital" {
+                // Default sampling finishes inside 100 ms of modelled time.
+                assert!(v["duration_us"].as_u64().unwrap() <= 100_000, "{v}");
+            } else if verdict == "isolated" {
+                assert_eq!(v["leak_beyond_range"], true, "{v}");
+                let pull = v["card_pull_ohms"].as_f64().unwrap();
+                assert!((pull / 10_000.0 - 1.0).abs() < 0.1, "{v}");
+            }
         }
-        // Default sampling finishes inside 100 ms of modelled time.
-        assert!(v["duration_us"].as_u64().unwrap() <= 100_000, "{v}");
+    }
+    let (c, v) = probe_json("powered-open", &[]);
+    assert_eq!((c, &v["verdict"]), (5, &"powered".into()), "{v}");
+}
+
+/// Issue 14's done-when on the simulated bench, through the CLI: good tape
+/// passes by default whatever the card's pull and rail, where the digital
+/// probe misjudges a strong pull (never as a PASS).
+#[test]
+fn good_tape_passes_by_default_across_card_pulls_and_rails() {
+    for pull in ["1k", "2.2k", "4.7k", "100k", "none"] {
+        for rail in ["0", "0.7"] {
+            let extra = ["--card-pull", pull, "--card-rail", rail];
+            let (c, v) = probe_json("open", &extra);
+            assert_eq!(
+                (c, &v["verdict"]),
+                (0, &"isolated".into()),
+                "pull {pull} rail {rail}: {v}"
+            );
+            let (c, v) = probe_json("open", &[&extra[..], &["--leak", "2.2k"]].concat());
+            assert_eq!(c, 5, "pull {pull} rail {rail} leak 2.2k: {v}");
+            assert!(
+                v["verdict"] == "leaky" || v["verdict"] == "connected",
+                "{v}"
+            );
+        }
+    }
+    for pull in ["1k", "2.2k", "4.7k"] {
+        let (c, v) = probe_json("open", &["--card-pull", pull, "--digital"]);
+        assert_eq!(v["probe"], "digital");
+        assert_eq!(
+            c, 5,
+            "the digital probe got pull {pull} right after all: {v}"
+        );
     }
 }
 
 #[test]
+fn a_jig_without_an_adc_runs_the_digital_probe_and_says_what_it_cannot_measure() {
+    let (c, v) = probe_json("open", &["--no-adc"]);
+    assert_eq!(
+        (c, &v["probe"], &v["verdict"]),
+        (0, &"digital".into(), &"isolated".into()),
+        "{v}"
+    );
+    assert_eq!(v["backend"], "sim:open seed 1 no ADC");
+    let (c, v) = probe_json("connected", &["--no-adc"]);
+    assert_eq!((c, &v["verdict"]), (5, &"connected".into()), "{v}");
+    let o = probe_run("open", &["--no-adc"]);
+    assert_eq!(o.code, 0);
+    assert!(
+        o.stdout
+            .starts_with("isolated: the tape isolates pin 13 -- PASS\n"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("This jig has no ADC, so it ran the digital probe"),
+        "{}",
+        o.stdout
+    );
+    // --analog demands the analog probe: a runtime error, nothing printed on stdout.
+    let o = probe_run("open", &["--no-adc", "--analog"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert!(
+        o.stderr.contains("no ADC on SENSE") && o.stderr.contains("hint: "),
+        "{}",
+        o.stderr
+    );
+    // The probe with an ADC says nothing about limits.
+    let o = probe_run("open", &[]);
+    assert!(!o.stdout.contains("no ADC"), "{}", o.stdout);
+    // --analog and --digital exclude each other; --no-adc is the bench's.
+    let o = probe_run("open", &["--analog", "--digital"]);
+    assert_eq!(o.code, 2);
+    let o = run(&[
+        "jig",
+        "probe",
+        "--backend",
+        "serial:/dev/ttyACM-pin13-none",
+        "--no-adc",
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
+
+#[test]
 fn one_percent_intermittent_is_caught_on_every_one_of_50_seeds() {
+    // The default (analog) probe: the detection goal is its too.
     for seed in 1..=50u32 {
         let s = seed.to_string();
         let (c, v) = probe_json("intermittent:0.01", &["--seed", &s]);
+        assert_eq!(v["probe"], "analog", "seed {seed}: {v}");
         assert_eq!(v["verdict"], "intermittent", "seed {seed}: {v}");
         assert_eq!(c, 5, "seed {seed}");
     }
@@ -53,7 +159,15 @@ fn one_percent_intermittent_is_caught_on_every_one_of_50_seeds() {
 fn probe_json_has_the_stable_keys() {
     let (_, v) = probe_json(
         "open",
-        &["--samples", "700", "--settle-us", "20", "--seed", "9"],
+        &[
+            "--samples",
+            "700",
+            "--settle-us",
+            "20",
+            "--seed",
+            "9",
+            "--digital",
+        ],
     );
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
@@ -61,6 +175,7 @@ fn probe_json_has_the_stable_keys() {
         [
             "verdict",
             "pass",
+            "probe",
             "samples",
             "contact_hits",
             "duration_us",
@@ -104,9 +219,10 @@ fn human_output_says_pass_or_what_to_do() {
     assert_eq!(o.code, 0);
     let text = o.stdout;
     assert!(
-        text.starts_with("isolated: the tape isolates pin 13 -- PASS\n"),
+        text.starts_with("isolated: the tape isolates pin 13, leak > 23.8 Mohm -- PASS\n"),
         "{text}"
     );
+    assert!(text.contains("card pull ~10 kohm to 0.10 V"), "{text}");
 
     let o = run(&[
         "jig",
@@ -136,9 +252,9 @@ fn human_output_says_pass_or_what_to_do() {
 #[test]
 fn equal_series_resistors_spoil_the_connected_verdict() {
     // The design choice made visible: SENSE_REF at 1 kΩ like the other lines.
-    let (_, v) = probe_json("connected", &["--r-sense-ref", "1000"]);
+    let (_, v) = probe_json("connected", &["--r-sense-ref", "1000", "--digital"]);
     assert_eq!(v["verdict"], "intermittent", "{v}");
-    let (_, v) = probe_json("connected", &["--r-sense-ref", "3900"]);
+    let (_, v) = probe_json("connected", &["--r-sense-ref", "3900", "--digital"]);
     assert_eq!(v["verdict"], "connected", "{v}");
 }
 
@@ -529,6 +645,7 @@ fn analog_probe_names_the_leak_and_the_card_side() {
         [
             "verdict",
             "pass",
+            "probe",
             "leak_ohms",
             "leak_beyond_range",
             "range_ohms",
@@ -636,6 +753,7 @@ fn the_digital_probe_never_passes_a_leak_or_a_strong_pull_falsely() {
             pull,
             "--leak",
             "1k",
+            "--digital",
         ]);
         assert_eq!(o.code, 5, "pull {pull}: {}", o.stdout);
     }

@@ -549,9 +549,10 @@ impl InputLine for SimSense<'_> {
     fn is_high(&mut self) -> Result<bool, Infallible> {
         Ok(self.bench.read_sense())
     }
-    /// `SENSE` sits on an ADC pin (hardware/jig.toml): the bench's ADC.
+    /// `SENSE` sits on an ADC pin (hardware/jig.toml): the bench's ADC;
+    /// `None` on a bench without one ([`SimConfig::adc`] false).
     fn read_adc(&mut self) -> Result<Option<u16>, Infallible> {
-        Ok(Some(self.bench.read_sense_adc()))
+        Ok(self.bench.config().adc.then(|| self.bench.read_sense_adc()))
     }
 }
 

@@ -77,6 +77,10 @@ pub struct SimConfig {
     pub r_leak: f64,
     /// ADC read noise, 1 σ in counts (the analog probe's reads).
     pub adc_noise_counts: f64,
+    /// `SENSE` sits on an ADC pin (the Pico). `false`: a jig without an ADC,
+    /// as the Raspberry Pi, whose `SENSE` reads logic levels only (the
+    /// analog probe is refused with [`crate::Error::NoAdc`]).
+    pub adc: bool,
     /// `SENSE` as a Schmitt-trigger input watched at every line change: an
     /// undefined level (between `v_il` and `v_ih`) keeps the last reading
     /// instead of a coin flip. Off by default; the firmware emulator's pad
@@ -111,6 +115,7 @@ impl SimConfig {
         r_tape_contact: 1.0,
         r_leak: NONE_OHMS,
         adc_noise_counts: crate::analog::NOISE_COUNTS,
+        adc: true,
         hysteresis: false,
         v_pull_down: 0.0,
         r_pull_min: 50_000.0,
