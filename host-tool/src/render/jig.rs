@@ -191,7 +191,7 @@ pub fn analog_probe(
             "a leak below {} lets a laptop's kill line reach this card",
             ohms(b)
         ),
-        None => "the card has no pull of its own, so any leak lets a laptop's kill line reach it"
+        None => "the card has no pull of its own, so any measurable leak would let a laptop's kill line reach it"
             .to_string(),
     };
     let (line, todo) = match report.verdict {

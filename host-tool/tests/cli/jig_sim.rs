@@ -758,3 +758,24 @@ fn the_digital_probe_never_passes_a_leak_or_a_strong_pull_falsely() {
         assert_eq!(o.code, 5, "pull {pull}: {}", o.stdout);
     }
 }
+
+#[test]
+fn a_card_without_a_pull_passes_with_a_note_that_reads_as_a_pass() {
+    let o = probe_run("open", &["--card-pull", "none"]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .starts_with("isolated: the tape isolates pin 13, leak > "),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains(
+            "the card has no pull of its own, so any measurable leak would let a laptop's kill \
+             line reach it"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("no card pull"), "{}", o.stdout);
+}
