@@ -151,6 +151,39 @@ proptest! {
     }
 
     #[test]
+    fn typed_decimals_parse_exactly_as_the_float_parser_does(
+        int in "[0-9]{1,8}",
+        frac in proptest::option::of("[0-9]{0,7}"),
+        exp in proptest::option::of(-15i32..15),
+        neg in any::<bool>(),
+    ) {
+        let mut t = String::new();
+        if neg {
+            t.push('-');
+        }
+        t.push_str(&int);
+        if let Some(f) = &frac {
+            t.push('.');
+            t.push_str(f);
+        }
+        if let Some(e) = exp {
+            t.push_str(&format!("e{e}"));
+        }
+        let want: f64 = t.parse().unwrap();
+        prop_assert_eq!(jig_core::decimal::parse(&t), Some(want), "{}", t);
+    }
+
+    #[test]
+    fn any_text_is_a_decimal_or_refused(t in "[-+0-9.eE]{0,12}|\\PC{0,12}") {
+        if let Some(v) = jig_core::decimal::parse(&t) {
+            // what it takes, the float parser takes too, to the same value
+            // up to rounding
+            let want: f64 = t.parse().unwrap();
+            prop_assert!(v == want || ((v - want) / want).abs() < 1e-12, "{} {} {}", t, v, want);
+        }
+    }
+
+    #[test]
     fn escaped_cells_hold_no_control_character_and_are_reversible(s in any::<String>()) {
         let c = escape::cell(&s);
         prop_assert!(no_controls(&c, &[]), "{:?}", c);

@@ -15,6 +15,7 @@
 //! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
 //! - [`jig`]: [`Jig`], which owns the three lines and keeps them safe.
 //! - [`selftest`]: the jig's check of its own lines (probes off the card).
+//! - [`decimal`]: the one parser of typed decimal numbers.
 //! - [`rng`]: a small seeded PRNG (PCG32) for the simulated bench.
 //! - `sim` (feature `sim`, host only): the simulated bench.
 //!
@@ -29,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod analog;
+pub mod decimal;
 pub mod error;
 pub mod jig;
 pub mod kill;

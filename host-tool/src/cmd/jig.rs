@@ -106,7 +106,7 @@ fn ohms_value(s: &str) -> Option<f64> {
             None => (t, 1.0),
         },
     };
-    let v = num.trim().parse::<f64>().ok()? * scale;
+    let v = jig_core::decimal::parse(num.trim())? * scale;
     (v.is_finite() && v > 0.0 && v <= 1.0e9).then_some(v)
 }
 
@@ -126,8 +126,8 @@ fn parse_ohms_or_none(s: &str) -> Result<f64, String> {
 
 /// `--card-rail`: the unpowered card's rail, 0 to 3.3 V.
 fn parse_rail(s: &str) -> Result<f64, String> {
-    match s.trim().trim_end_matches('V').trim().parse::<f64>() {
-        Ok(v) if (0.0..=3.3).contains(&v) => Ok(v),
+    match jig_core::decimal::parse(s.trim().trim_end_matches('V').trim()) {
+        Some(v) if (0.0..=3.3).contains(&v) => Ok(v),
         _ => Err(format!("`{s}` is not a voltage from 0 to 3.3 (e.g. 0.1)")),
     }
 }

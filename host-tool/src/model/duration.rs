@@ -59,7 +59,7 @@ pub fn parse(text: &str, spec: &Spec) -> Result<Duration, String> {
         "" => return Err(format!("`{text}` needs a unit: e.g. 500us, 100ms or 2s")),
         other => return Err(format!("unknown unit `{other}`: use us, ms, s, min or h")),
     };
-    let value: f64 = number.parse().map_err(|_| not_a_duration())?;
+    let value = jig_core::decimal::parse(number).ok_or_else(not_a_duration)?;
     let secs = value * scale;
     if !secs.is_finite() || secs < 0.0 {
         return Err(format!("`{text}`: a duration cannot be negative"));

@@ -131,7 +131,7 @@ fn parse_probability(text: &str) -> Result<f64, ParseWireError> {
         Some(n) => (n, 100.0),
         None => (text, 1.0),
     };
-    let value = f64::from_str(number.trim()).map_err(|_| ParseWireError::BadProbability)? / scale;
+    let value = crate::decimal::parse(number.trim()).ok_or(ParseWireError::BadProbability)? / scale;
     if !value.is_finite() {
         return Err(ParseWireError::BadProbability);
     }
