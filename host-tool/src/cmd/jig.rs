@@ -363,7 +363,13 @@ pub fn with_backend<T>(
     }
 }
 
-pub fn run(_ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
+pub fn run(ctx: &Context, args: &JigArgs) -> Result<Status, Error> {
+    if ctx.replay.is_some() {
+        return Err(Error::usage(
+            "jig works on the bench jig; --replay does not apply",
+            None,
+        ));
+    }
     match &args.command {
         JigCommand::Probe(a) => run_probe(a),
         JigCommand::Kill(a) => run_kill(&a.backend, KillOp::Assert),

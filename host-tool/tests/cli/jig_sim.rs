@@ -779,3 +779,25 @@ fn a_card_without_a_pull_passes_with_a_note_that_reads_as_a_pass() {
     );
     assert!(o.stdout.contains("no card pull"), "{}", o.stdout);
 }
+
+#[test]
+fn replay_means_nothing_to_the_jig_and_is_refused() {
+    let r = run(&[
+        "--replay",
+        "examples/snapshots/ipw2200-hardkill.json",
+        "jig",
+        "probe",
+        "--backend",
+        "sim",
+        "--wire",
+        "open",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("jig works on the bench jig; --replay does not apply"),
+        "{}",
+        r.stderr
+    );
+}
