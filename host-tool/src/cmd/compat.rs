@@ -223,10 +223,9 @@ fn read_radios(ctx: &Context) -> Result<Vec<Radio>, String> {
     Ok(inventory::from_events_names(&events, &ctx.sysfs))
 }
 
-/// The ADD events present (folded for capture files).
+/// The ADD events present (a capture's changes folded in).
 fn read_events(ctx: &Context) -> Result<Vec<Event>, String> {
-    let events = inventory::read_device(&ctx.rfkill_dev).map_err(|e| open_text(ctx, &e))?;
-    Ok(inventory::fold_events(&events))
+    inventory::read_device(&ctx.rfkill_dev).map_err(|e| open_text(ctx, &e))
 }
 
 fn event_of(r: &Radio) -> Event {

@@ -215,7 +215,7 @@ fn resolved_soft(
 
 /// The one merge rule of every source: the folded events in the kernel's
 /// order, each enriched with the sysfs view `sys_of` gives for its index.
-fn merge(events: &[Event], sys_of: impl Fn(u32) -> Option<SysRadio>) -> Vec<Radio> {
+fn merge(events: &[Event], mut sys_of: impl FnMut(u32) -> Option<SysRadio>) -> Vec<Radio> {
     fold_events(events)
         .iter()
         .map(|ev| Radio::from_event(ev, sys_of(ev.idx)))
@@ -234,26 +234,22 @@ pub fn from_events_noting(
     sysfs: &Sysfs,
     problems: &mut Vec<String>,
 ) -> Vec<Radio> {
-    let found = std::cell::RefCell::new(Vec::new());
-    let radios = merge(events, |idx| {
+    merge(events, |idx| {
         let mut unreadable = Vec::new();
-        let got = sysfs.read_radio_noting(&format!("rfkill{idx}"), &mut unreadable);
-        let mut found = found.borrow_mut();
+        let got = sysfs.radio_noting(idx, &mut unreadable);
         for e in unreadable {
-            found.push(format!("{e}; radio {idx} is shown as rfkill{idx}"));
+            problems.push(format!("{e}; radio {idx} is shown as rfkill{idx}"));
         }
         match got {
             Ok(r) => r,
             Err(e) => {
-                found.push(format!(
+                problems.push(format!(
                     "{e}; radio {idx} is shown without its sysfs details (name, driver, bus)"
                 ));
                 None
             }
         }
-    });
-    problems.extend(found.into_inner());
-    radios
+    })
 }
 
 /// Radios from sysfs alone, sorted by index, and a line for each radio or
@@ -358,7 +354,8 @@ pub fn from_sysfs(sysfs: &Sysfs) -> Result<Vec<Radio>, SysfsError> {
     Ok(sysfs.list()?.into_iter().map(Radio::from_sys).collect())
 }
 
-/// Read /dev/rfkill (or the file given as the device) and return its ADD events.
+/// Read /dev/rfkill (or the file given as the device) and return the radios
+/// it describes as ADD events: a capture's changes are folded here, once.
 ///
 /// At most [`MAX_INITIAL_EVENTS`](crate::sys::device::MAX_INITIAL_EVENTS)
 /// radios at once, as the kernel device is held to: a capture may hold
@@ -366,19 +363,19 @@ pub fn from_sysfs(sysfs: &Sysfs) -> Result<Vec<Radio>, SysfsError> {
 /// made, not recorded, and would only cost memory.
 pub fn read_device(path: &Path) -> Result<Vec<Event>, DevError> {
     let mut dev = Device::open_read(path)?;
-    let events = dev.drain()?;
-    let radios = fold_events(&events).len();
-    if radios > crate::sys::device::MAX_INITIAL_EVENTS {
+    let radios = fold_events(&dev.drain()?);
+    if radios.len() > crate::sys::device::MAX_INITIAL_EVENTS {
         return Err(DevError::NotRfkill {
             path: path.to_path_buf(),
             what: format!(
-                "a capture of {radios} radios at once (a machine has a handful; at most {} are \
+                "a capture of {} radios at once (a machine has a handful; at most {} are \
                  read)",
+                radios.len(),
                 crate::sys::device::MAX_INITIAL_EVENTS
             ),
         });
     }
-    Ok(events)
+    Ok(radios)
 }
 
 /// The error for a machine with neither /dev/rfkill nor the sysfs class.

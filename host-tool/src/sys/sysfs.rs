@@ -506,7 +506,17 @@ impl Sysfs {
 
     /// The device with this index (`class/rfkill/rfkillN`), if present.
     pub fn radio(&self, index: u32) -> Result<Option<SysRadio>, SysfsError> {
-        self.read_radio(&format!("rfkill{index}"))
+        self.radio_noting(index, &mut Vec::new())
+    }
+
+    /// [`Sysfs::radio`], noting an unreadable `name` as
+    /// [`Sysfs::read_radio_noting`] does.
+    pub fn radio_noting(
+        &self,
+        index: u32,
+        problems: &mut Vec<SysfsError>,
+    ) -> Result<Option<SysRadio>, SysfsError> {
+        self.read_radio_noting(&format!("rfkill{index}"), problems)
     }
 
     /// Read `class/rfkill/<node>` and the devices above it. `Ok(None)` when
