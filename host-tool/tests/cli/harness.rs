@@ -257,6 +257,12 @@ pub const DEL: u8 = 1;
 pub const CHANGE: u8 = 2;
 pub const WLAN: u8 = 1;
 
+/// Make a FIFO at `path` (the `mkfifo` command: no unsafe in the tests).
+pub fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(ok.success(), "mkfifo {}", path.display());
+}
+
 /// Write a capture file of records into `dir` and return its path.
 pub fn capture(dir: &Path, records: &[Vec<u8>]) -> PathBuf {
     let p = dir.join("rfkill.capture");

@@ -125,11 +125,7 @@ fn p1_a_device_that_is_not_rfkill_is_refused_by_every_command() {
 fn p1_an_idle_fifo_or_an_empty_pipe_is_not_taken_for_no_radios() {
     let dir = TempDir::new("hostile-fifo");
     let fifo = dir.join("fifo");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     for cmd in [&["status"][..], &["diagnose"], &["list"]] {
         let mut a = vec!["--sysfs", TREE, "--rfkill-dev", s(&fifo)];
         a.extend_from_slice(cmd);
@@ -151,11 +147,7 @@ fn p1_an_idle_fifo_or_an_empty_pipe_is_not_taken_for_no_radios() {
 fn p2_a_replay_is_only_a_small_regular_file() {
     let dir = TempDir::new("hostile-replay");
     let fifo = dir.join("fifo");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let big = dir.join("big.json");
     std::fs::write(&big, vec![b' '; (1 << 20) + 1]).unwrap();
     let deep = dir.join("deep.json");
@@ -188,11 +180,7 @@ fn p2_sysfs_attributes_are_read_a_page_at_most_and_never_block() {
     std::fs::remove_file(radio0.join("name")).unwrap();
     symlink("/dev/zero", radio0.join("name")).unwrap();
     std::fs::remove_file(radio0.join("type")).unwrap();
-    assert!(Command::new("mkfifo")
-        .arg(radio0.join("type"))
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&radio0.join("type"));
     // the card's `rf_kill` is a 10 MB file
     let rf_kill = tree.join("devices/pci0000:00/0000:00:1e.0/0000:06:04.0/rf_kill");
     std::fs::write(&rf_kill, vec![b'1'; 10 << 20]).unwrap();

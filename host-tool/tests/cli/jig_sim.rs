@@ -193,20 +193,7 @@ fn probe_json_has_the_stable_keys() {
 
 #[test]
 fn probe_is_deterministic_per_seed() {
-    let probe_text = |seed: &str| {
-        run(&[
-            "jig",
-            "probe",
-            "--backend",
-            "sim",
-            "--wire",
-            "intermittent:5%",
-            "--seed",
-            seed,
-            "--json",
-        ])
-        .stdout
-    };
+    let probe_text = |seed: &str| probe_run("intermittent:5%", &["--seed", seed, "--json"]).stdout;
     assert_eq!(probe_text("4"), probe_text("4"));
     let counts: std::collections::BTreeSet<String> =
         (1..=8).map(|s| probe_text(&s.to_string())).collect();
@@ -224,14 +211,7 @@ fn human_output_says_pass_or_what_to_do() {
     );
     assert!(text.contains("card pull ~10 kohm to 0.10 V"), "{text}");
 
-    let o = run(&[
-        "jig",
-        "probe",
-        "--backend",
-        "sim",
-        "--wire",
-        "intermittent:0.05",
-    ]);
+    let o = probe_run("intermittent:0.05", &[]);
     assert_eq!(o.code, 5);
     let text = o.stdout;
     assert!(text.starts_with("intermittent: "), "{text}");
@@ -587,19 +567,7 @@ fn slack_comes_from_the_environment_and_bad_values_are_usage_errors() {
 
 #[test]
 fn analog_probe_names_the_leak_and_the_card_side() {
-    let o = run(&[
-        "jig",
-        "probe",
-        "--backend",
-        "sim",
-        "--wire",
-        "open",
-        "--card-pull",
-        "10k",
-        "--leak",
-        "22k",
-        "--analog",
-    ]);
+    let o = probe_run("open", &["--card-pull", "10k", "--leak", "22k", "--analog"]);
     assert_eq!(o.code, 5, "{}", o.stdout);
     assert!(
         o.stdout.starts_with(
@@ -621,22 +589,19 @@ fn analog_probe_names_the_leak_and_the_card_side() {
     );
 
     // The same leak against a stronger pull (boundary 14.5 kohm) passes, with the value.
-    let o = run(&[
-        "jig",
-        "probe",
-        "--backend",
-        "sim",
-        "--wire",
+    let o = probe_run(
         "open",
-        "--card-pull",
-        "4.7k",
-        "--card-rail",
-        "0.3",
-        "--leak",
-        "22k",
-        "--analog",
-        "--json",
-    ]);
+        &[
+            "--card-pull",
+            "4.7k",
+            "--card-rail",
+            "0.3",
+            "--leak",
+            "22k",
+            "--analog",
+            "--json",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stdout);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
@@ -668,18 +633,7 @@ fn analog_probe_names_the_leak_and_the_card_side() {
     );
 
     // Good tape: beyond the range, never a number it did not measure.
-    let o = run(&[
-        "jig",
-        "probe",
-        "--backend",
-        "sim",
-        "--wire",
-        "open",
-        "--card-pull",
-        "none",
-        "--analog",
-        "--json",
-    ]);
+    let o = probe_run("open", &["--card-pull", "none", "--analog", "--json"]);
     assert_eq!(o.code, 0, "{}", o.stdout);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["leak_ohms"], serde_json::Value::Null);
@@ -694,16 +648,7 @@ fn analog_probe_names_the_leak_and_the_card_side() {
         ("powered-open", "powered"),
         ("stuck-low", "stuck-low"),
     ] {
-        let o = run(&[
-            "jig",
-            "probe",
-            "--backend",
-            "sim",
-            "--wire",
-            wire,
-            "--analog",
-            "--json",
-        ]);
+        let o = probe_run(wire, &["--analog", "--json"]);
         assert_eq!(o.code, 5, "{wire}: {}", o.stdout);
         let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
         assert_eq!(v["verdict"], verdict, "{wire}");
@@ -712,28 +657,10 @@ fn analog_probe_names_the_leak_and_the_card_side() {
 
 #[test]
 fn analog_probe_and_card_options_are_refused_where_they_do_not_apply() {
-    let o = run(&[
-        "jig",
-        "probe",
-        "--backend",
-        "sim",
-        "--wire",
-        "open",
-        "--leak",
-        "lots",
-    ]);
+    let o = probe_run("open", &["--leak", "lots"]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("`none`"), "{}", o.stderr);
-    let o = run(&[
-        "jig",
-        "probe",
-        "--backend",
-        "sim",
-        "--wire",
-        "open",
-        "--card-rail",
-        "9",
-    ]);
+    let o = probe_run("open", &["--card-rail", "9"]);
     assert_eq!(o.code, 2);
 }
 
@@ -742,19 +669,7 @@ fn the_digital_probe_never_passes_a_leak_or_a_strong_pull_falsely() {
     // The digital probe keeps its limits (issue 14): with a strong card pull
     // it may say nonsense, but never PASS a leak below the boundary.
     for pull in ["2.2k", "4.7k", "10k"] {
-        let o = run(&[
-            "jig",
-            "probe",
-            "--backend",
-            "sim",
-            "--wire",
-            "open",
-            "--card-pull",
-            pull,
-            "--leak",
-            "1k",
-            "--digital",
-        ]);
+        let o = probe_run("open", &["--card-pull", pull, "--leak", "1k", "--digital"]);
         assert_eq!(o.code, 5, "pull {pull}: {}", o.stdout);
     }
 }

@@ -120,11 +120,7 @@ struct Fifo {
 fn fifo() -> Fifo {
     let dir = TempDir::new("fifo");
     let path = dir.join("rfkill");
-    let ok = std::process::Command::new("mkfifo")
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    mkfifo(&path);
     Fifo { _dir: dir, path }
 }
 
