@@ -115,7 +115,8 @@ impl Pull {
 }
 
 /// A probe's result: the verdict and counts as the digital probe reports
-/// them, and the card's pull when the checks got that far.
+/// them, and the card's pull when the probes were on the card (`None` for
+/// `stuck-*`, `no-contact`, and a probe that lost contact midway).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeldReport {
     pub probe: ProbeReport,
@@ -267,7 +268,8 @@ where
     settle();
     let followed_low = !l.sense.is_high()?;
     if !(followed_high && followed_low) {
-        return decided(Verdict::NoContact, Some(pull));
+        // Off the card, SENSE read its own pull: nothing is known of the card.
+        return decided(Verdict::NoContact, None);
     }
     // 4. Isolation: DRIVE pulled down before the net comes up, so a pad
     // that a leak leaves undefined is approached from below.
@@ -284,7 +286,7 @@ where
             hits += 1;
         }
         if !held {
-            return Ok(Some((Verdict::NoContact, Some(pull), i + 1, hits)));
+            return Ok(Some((Verdict::NoContact, None, i + 1, hits)));
         }
     }
     let verdict = if hits == 0 {

@@ -78,6 +78,7 @@ fn good_tape_untaped_and_off_card_read_right_across_every_pull_and_rail() {
                     assert_eq!(untaped.probe.verdict, Verdict::Connected, "untaped, {at}");
                     let off = run("no-contact", pull, rail, NONE_OHMS, hysteresis, seed);
                     assert_eq!(off.probe.verdict, Verdict::NoContact, "off the card, {at}");
+                    assert_eq!(off.pull, None, "off the card, {at}");
                 }
             }
         }
