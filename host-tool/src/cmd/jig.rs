@@ -248,8 +248,9 @@ pub struct ProbeArgs {
     #[arg(long, conflicts_with = "digital")]
     pub analog: bool,
     /// Force the digital probe (logic levels only; the default on a jig
-    /// without an ADC). It may misjudge good tape on a card with a strong
-    /// pin-13 pull (1 to 4.7 kohm), never as a PASS.
+    /// without an ADC). On a Pico it may misjudge good tape on a card with a
+    /// strong pin-13 pull (1 to 4.7 kohm), never as a PASS; the Raspberry
+    /// Pi's, with HOLD, passes good tape on any pull.
     #[arg(long)]
     pub digital: bool,
 }
@@ -358,9 +359,10 @@ pub fn with_backend<T>(
         }
         // The resistors require --wire (clap), so --wire stands for them all.
         _ if args.wire.is_some() => Err(misplaced("--wire", "sim")),
-        BackendSpec::Serial(_) if args.rpi.any() => {
-            Err(misplaced("--drive, --sense, --sense-ref, --hold or --led", "rpi"))
-        }
+        BackendSpec::Serial(_) if args.rpi.any() => Err(misplaced(
+            "--drive, --sense, --sense-ref, --hold or --led",
+            "rpi",
+        )),
         BackendSpec::Serial(path) => {
             let slack = Duration::from_millis(args.slack_ms);
             f(&mut serial::SerialBackend::open_with_slack(path, slack)?)

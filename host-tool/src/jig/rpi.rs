@@ -374,7 +374,15 @@ mod imp {
             let [drive, sense_ref, sense, hold] = &mut self.lines;
             let mut delay = RpiDelay(rppal::hal::Delay::new());
             let mut either = || interrupted() || stop.stop();
-            let r = jig_core::held::run_until(drive, sense_ref, hold, sense, &mut delay, cfg, &mut either);
+            let r = jig_core::held::run_until(
+                drive,
+                sense_ref,
+                hold,
+                sense,
+                &mut delay,
+                cfg,
+                &mut either,
+            );
             self.check_interrupted()?;
             let r = r.map_err(jig_protocol::DeviceError::from)?;
             self.show(r.probe.verdict.is_pass());
@@ -478,6 +486,23 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!("DRIVE and SENSE are both on BCM {}", file.drive)
+        );
+        let hold = RpiPinArgs {
+            hold: Some(6),
+            ..RpiPinArgs::default()
+        };
+        assert_eq!(resolve_pins(&hold).unwrap().hold, 6);
+        assert_eq!(
+            file.hold, 27,
+            "HOLD on BCM 27 (header pin 13) in hardware/jig.toml"
+        );
+        let clash = RpiPinArgs {
+            hold: Some(file.sense_ref),
+            ..RpiPinArgs::default()
+        };
+        assert_eq!(
+            resolve_pins(&clash).unwrap_err().to_string(),
+            format!("SENSE_REF and HOLD are both on BCM {}", file.sense_ref)
         );
         let reserved = RpiPinArgs {
             led: Some(0),

@@ -7,8 +7,8 @@
 //! [`bench`]) and the backend borrows it for as long as it runs.
 #![forbid(unsafe_code)]
 
-use jig_core::sim::{CardLog, SimBench, SimConfig, SimDelay, SimLine, SimSense, WireModel};
 use jig_core::held::HeldReport;
+use jig_core::sim::{CardLog, SimBench, SimConfig, SimDelay, SimLine, SimSense, WireModel};
 use jig_core::{Jig, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
 use jig_protocol::JigDevice;
 

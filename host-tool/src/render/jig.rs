@@ -30,7 +30,12 @@ fn write_json(out: &mut impl Write, v: &Value) -> io::Result<()> {
 /// ran, as in [`analog_probe_json`]; `hold` whether it held the card net
 /// with HOLD, the Raspberry Pi's probe, and `card_pull` what it read of the
 /// card's pull then: `"weak"`, `"strong"` or `null`).
-pub fn probe_json(report: &ProbeReport, cfg: &ProbeConfig, backend: &str, held: Option<Option<Pull>>) -> Value {
+pub fn probe_json(
+    report: &ProbeReport,
+    cfg: &ProbeConfig,
+    backend: &str,
+    held: Option<Option<Pull>>,
+) -> Value {
     json!({
         "verdict": report.verdict.name(),
         "pass": report.verdict.is_pass(),
@@ -50,7 +55,9 @@ pub fn probe_json(report: &ProbeReport, cfg: &ProbeConfig, backend: &str, held: 
 pub fn pull_text(pull: Pull) -> &'static str {
     match pull {
         Pull::Weak => "card pull weak or none: SENSE_REF's 3.9 kohm alone lifts the net",
-        Pull::Strong => "card pull strong, below about 5.7 kohm: only HOLD with SENSE_REF lifts the net",
+        Pull::Strong => {
+            "card pull strong, below about 5.7 kohm: only HOLD with SENSE_REF lifts the net"
+        }
     }
 }
 
@@ -554,7 +561,17 @@ mod tests {
             assert!(!t.contains("thin, torn or lifting"), "{t}");
             assert!(!t.contains("Re-tape"), "{t}");
         }
-        let t = text(|o| probe(o, &report(Verdict::Intermittent), &cfg, "x", false, None, false));
+        let t = text(|o| {
+            probe(
+                o,
+                &report(Verdict::Intermittent),
+                &cfg,
+                "x",
+                false,
+                None,
+                false,
+            )
+        });
         assert!(t.contains("thin, torn or lifting"), "{t}");
     }
 
