@@ -322,3 +322,36 @@ fn without_a_hold_resistor_it_never_passes_a_leak_or_a_strong_pull_falsely() {
         }
     }
 }
+
+#[test]
+fn the_self_test_with_hold_proves_holds_resistor_is_on_sense_refs_probe() {
+    for (r_hold, failed) in [(470.0, 0u32), (NONE_OHMS, 0b11 << 16)] {
+        for seed in 0..16 {
+            let cfg = SimConfig {
+                r_hold,
+                adc: false,
+                ..SimConfig::DEFAULT
+            };
+            let b = SimBench::new("no-contact".parse().unwrap(), cfg, seed).unwrap();
+            let r = jig_core::selftest::run_with_hold(
+                &mut b.drive(),
+                &mut b.sense_ref(),
+                &mut b.hold(),
+                &mut b.sense(),
+                &mut b.delay(),
+            )
+            .unwrap();
+            assert_eq!(
+                (r.checks, r.failed),
+                (18, failed),
+                "r_hold {r_hold} seed {seed}"
+            );
+            assert!(b.all_inputs());
+            assert_eq!(b.drive_high_calls(LineId::Drive), 0);
+            if failed != 0 {
+                let names: Vec<&str> = r.failed_checks().collect();
+                assert_eq!(names, jig_core::selftest::HOLD_CHECKS);
+            }
+        }
+    }
+}

@@ -427,10 +427,14 @@ mod imp {
             Ok(r?)
         }
 
+        /// The self-test with HOLD's two checks.
         fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
-            let r = self.device.self_test();
+            self.device.safe()?;
+            let [drive, sense_ref, sense, hold] = &mut self.lines;
+            let mut delay = RpiDelay(rppal::hal::Delay::new());
+            let r = jig_core::selftest::run_with_hold(drive, sense_ref, hold, sense, &mut delay);
             self.check_interrupted()?;
-            Ok(r?)
+            r.map_err(|never| match never {})
         }
 
         fn safe(&mut self) -> Result<(), JigError> {

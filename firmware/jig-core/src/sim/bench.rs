@@ -487,6 +487,25 @@ impl State {
         }
     }
 
+    /// `SENSE_REF`'s pad as an input with its probe in the air: HOLD joins
+    /// that probe, so a driven (or pulled) HOLD and SENSE_REF's own pull form
+    /// one chain through both resistors; otherwise its pull's rail.
+    fn sense_ref_pad_off_card(&self) -> Option<f64> {
+        let hold = self.branch(LineId::Hold, self.cfg.r_hold);
+        let Some(pull) = self.pull_target(LineId::SenseRef) else {
+            // No pull: no current, the pad sits at HOLD's level (or floats).
+            return hold.map(|(_, v)| v);
+        };
+        match hold {
+            Some((r_hold, v_hold)) => {
+                let r_pull = self.pulls[LineId::SenseRef.index()];
+                let chain = r_pull + self.cfg.r_sense_ref + r_hold;
+                Some(pull + (v_hold - pull) * r_pull / chain)
+            }
+            None => Some(pull),
+        }
+    }
+
     /// Reading a line other than `SENSE`: a driven pad reads its own level;
     /// `DRIVE` as an input reads [`State::drive_pad`]; `SENSE_REF` or
     /// `HOLD` as an input reads the net (on the card) or its pull.
@@ -510,6 +529,8 @@ impl State {
             Mode::Input(_) => {
                 let v = if self.model.probes_on_card() {
                     Some(self.net_voltage())
+                } else if line == LineId::SenseRef {
+                    self.sense_ref_pad_off_card()
                 } else {
                     self.pull_target(line)
                 };
