@@ -135,8 +135,7 @@ fn main() {
         let up_to = |first_pass: f64| {
             grid.iter()
                 .copied()
-                .filter(|&l| l < first_pass)
-                .last()
+                .rfind(|&l| l < first_pass)
                 .map_or("-".into(), ohms)
         };
         println!(
