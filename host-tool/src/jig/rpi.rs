@@ -356,18 +356,23 @@ mod imp {
         }
     }
 
+    /// The serial protocol's cap on a probe's duration holds here too.
+    fn within_limits(cfg: &ProbeConfig) -> Result<(), JigError> {
+        Request::Probe(*cfg)
+            .validate()
+            .map_err(|inv| JigError::Failed {
+                message: format!("the jig cannot run this: {inv}"),
+                hint: Some(LIMITS_HINT.into()),
+            })
+    }
+
     impl RpiBackend {
         fn run_held(
             &mut self,
             cfg: &ProbeConfig,
             stop: &mut dyn jig_core::probe::Stop,
         ) -> Result<HeldReport, JigError> {
-            Request::Probe(*cfg)
-                .validate()
-                .map_err(|inv| JigError::Failed {
-                    message: format!("the jig cannot run this: {inv}"),
-                    hint: Some(LIMITS_HINT.into()),
-                })?;
+            within_limits(cfg)?;
             // Through the device first: every line an input, and the Jig
             // forgets a kill line left asserted, as every probe does.
             self.device.safe()?;
@@ -394,13 +399,7 @@ mod imp {
         type Error = JigError;
 
         fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
-            // The serial protocol's cap on a probe's duration holds here too.
-            Request::Probe(*cfg)
-                .validate()
-                .map_err(|inv| JigError::Failed {
-                    message: format!("the jig cannot run this: {inv}"),
-                    hint: Some(LIMITS_HINT.into()),
-                })?;
+            within_limits(cfg)?;
             // A caught signal stops the probe within a few samples.
             let r = self.device.probe_until(cfg, &mut interrupted);
             self.check_interrupted()?;

@@ -256,28 +256,23 @@ fn the_pis_probe_with_hold_passes_good_tape_on_any_card_pull() {
     );
     assert_eq!((c, &v["verdict"]), (5, &"stuck-low".into()), "{v}");
     // The Pi's self-test checks that HOLD reaches SENSE_REF's probe.
-    let o = run(&[
-        "jig",
-        "self-test",
-        "--backend",
-        "sim",
-        "--wire",
-        "no-contact",
-        "--no-adc",
-    ]);
+    let self_test = |extra: &[&str]| {
+        let mut args = vec![
+            "jig",
+            "self-test",
+            "--backend",
+            "sim",
+            "--wire",
+            "no-contact",
+            "--no-adc",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = self_test(&[]);
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(o.stdout.contains("all 18 checks passed"), "{}", o.stdout);
-    let o = run(&[
-        "jig",
-        "self-test",
-        "--backend",
-        "sim",
-        "--wire",
-        "no-contact",
-        "--no-adc",
-        "--r-hold",
-        "none",
-    ]);
+    let o = self_test(&["--r-hold", "none"]);
     assert_eq!(o.code, 1, "{}", o.stdout);
     assert!(
         o.stdout.contains("failed: SENSE_REF follows HOLD high"),
