@@ -131,7 +131,7 @@ def jig_wiring(L):
     a = o.append
     a(f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="DejaVu Sans, Arial, sans-serif">')
     a('<title>pin13 bench jig wiring</title>')
-    a('<desc>Generated from hardware/jig.toml by scripts/gen-hardware-svg.py. DRIVE, SENSE and SENSE_REF reach the card through their series resistors and spring probes; LED and BUTTON stay on the jig; the jig ground is common with the card ground.</desc>')
+    a('<desc>Generated from hardware/jig.toml by scripts/gen-hardware-svg.py. DRIVE, SENSE and SENSE_REF reach the card through their series resistors and spring probes; HOLD (Raspberry Pi jig) joins SENSE_REF\'s probe through its own resistor; LED and BUTTON stay on the jig; the jig ground is common with the card ground.</desc>')
     a(f'<rect width="{W}" height="{H}" fill="#fff"/>')
     a('<text x="30" y="34" font-size="20" font-weight="bold" fill="#111">pin13 bench jig: wiring</text>')
     a('<text x="30" y="56" font-size="13" fill="#333">GPIO numbers from hardware/jig.toml (the one pin map; the firmware and the Pi backend read it). Card unpowered on the bench.</text>')
@@ -142,8 +142,8 @@ def jig_wiring(L):
     a(f'<text x="{jx0 + 14}" y="{jy0 + 26}" font-size="15" font-weight="bold" fill="#1f4e96">JIG: Raspberry Pi Pico (RP2040)</text>')
     a(f'<text x="{jx0 + 14}" y="{jy0 + 46}" font-size="13" fill="#1f4e96">or a Raspberry Pi; 3.3 V GPIO, not 5 V tolerant</text>')
 
-    rows = {'led': 180, 'button': 260, 'sense_ref': 350, 'sense': 420, 'drive': 540}
-    label = {'drive': 'DRIVE', 'sense': 'SENSE', 'sense_ref': 'SENSE_REF', 'led': 'LED', 'button': 'BUTTON'}
+    rows = {'led': 160, 'button': 228, 'hold': 292, 'sense_ref': 350, 'sense': 420, 'drive': 540}
+    label = {'drive': 'DRIVE', 'sense': 'SENSE', 'sense_ref': 'SENSE_REF', 'hold': 'HOLD', 'led': 'LED', 'button': 'BUTTON'}
     for name, y in rows.items():
         a(f'<text x="{jx0 + 14}" y="{y - 8}" font-size="14" font-weight="bold" fill="#111">{label[name]}</text>')
         a(f'<text x="{jx0 + 14}" y="{y + 12}" font-size="11.5" fill="#333">{esc(where(name))}</text>')
@@ -207,6 +207,15 @@ def jig_wiring(L):
         resistor(440, y, ohms(r))
         a(f'<line x1="500" y1="{y}" x2="{fx0 - 112 - (8 if name == "drive" else 0)}" y2="{y}" stroke="#111" stroke-width="2"/>')
         probe(fx0 - 112 - (8 if name == 'drive' else 0), y)
+    # HOLD (Raspberry Pi jig): its own resistor, joining SENSE_REF's wire on
+    # the probe side of SENSE_REF's resistor.
+    y = rows['hold']
+    a(f'<line x1="{jx1}" y1="{y}" x2="440" y2="{y}" stroke="#111" stroke-width="2"/>')
+    resistor(440, y, ohms(L['hold']['series_ohms']))
+    a(f'<line x1="500" y1="{y}" x2="512" y2="{y}" stroke="#111" stroke-width="2"/>')
+    a(f'<line x1="512" y1="{y}" x2="512" y2="{land["sense_ref"]}" stroke="#111" stroke-width="2"/>')
+    a(f'<circle cx="512" cy="{land["sense_ref"]}" r="4" fill="#111"/>')
+    a(f'<text x="522" y="{y + 4}" font-size="11" fill="#555">Pi jig only</text>')
     a('<text x="520" y="318" font-size="11.5" fill="#333">SENSE_REF above SENSE, both on</text>')
     a('<text x="520" y="332" font-size="11.5" fill="#333">the bare card-side metal of pin 13</text>')
     # Where the two sense probes land: one above the other along the finger.

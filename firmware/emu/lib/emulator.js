@@ -126,8 +126,11 @@ export class Emulator {
 
   // The jig lines that currently have their output driver on.
   drivenLines() {
-    const names = ['DRIVE', 'SENSE', 'SENSE_REF'];
-    return this.jigPins.map((n, i) => (this.mcu.gpio[n].outputEnable ? names[i] : null)).filter(Boolean);
+    // HOLD (the Raspberry Pi jig's second reference): the Pico firmware
+    // keeps it an input for the whole run.
+    const names = ['DRIVE', 'SENSE', 'SENSE_REF', 'HOLD'];
+    const pins = [...this.jigPins, this.wiring.hold ? this.wiring.hold.pico_gpio : null];
+    return pins.map((n, i) => (n !== null && this.mcu.gpio[n].outputEnable ? names[i] : null)).filter(Boolean);
   }
 
   readRtt() {

@@ -12,6 +12,8 @@
 //!   for a `SENSE` on an ADC input.
 //! - [`probe`]: the isolation probe (stuck → contact → isolation) and the
 //!   electrical reasoning behind series resistors and settle time.
+//! - [`held`]: the digital probe with a second reference (`HOLD`), the
+//!   Raspberry Pi's: right on any card pull, from logic levels alone.
 //! - [`kill`]: the open-drain kill-line simulator ([`kill::KillLine`]).
 //! - [`jig`]: [`Jig`], which owns the three lines and keeps them safe.
 //! - [`selftest`]: the jig's check of its own lines (probes off the card).
@@ -32,6 +34,7 @@
 pub mod analog;
 pub mod decimal;
 pub mod error;
+pub mod held;
 pub mod jig;
 pub mod kill;
 pub mod line;

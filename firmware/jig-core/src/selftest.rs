@@ -32,6 +32,16 @@ pub const CHECKS: [&str; 16] = [
     "SENSE_REF stays high while DRIVE is low (no DRIVE-SENSE_REF short)",
 ];
 
+/// The checks a jig with HOLD (the Raspberry Pi's) adds, bits 16 and 17 of
+/// [`SelfTestReport::failed`] ([`run_with_hold`]). HOLD's resistor joins
+/// SENSE_REF's probe, so with the probes in the air SENSE_REF's pad follows
+/// HOLD through both resistors against its own pull: that proves the 470 ohm
+/// is wired, and to the right probe.
+pub const HOLD_CHECKS: [&str; 2] = [
+    "SENSE_REF follows HOLD high against its pull-down (HOLD's resistor reaches SENSE_REF's probe)",
+    "SENSE_REF follows HOLD low against its pull-up (HOLD's resistor reaches SENSE_REF's probe)",
+];
+
 /// Modelled duration of a whole self-test: one settle per check.
 pub const DURATION_US: u64 = CHECKS.len() as u64 * SETTLE_US as u64;
 
@@ -60,6 +70,7 @@ impl SelfTestReport {
     pub fn failed_checks(&self) -> impl Iterator<Item = &'static str> + '_ {
         CHECKS
             .iter()
+            .chain(HOLD_CHECKS.iter())
             .enumerate()
             .filter(|(i, _)| self.failed & (1 << i) != 0)
             .map(|(_, name)| *name)
@@ -86,6 +97,47 @@ where
     released?;
     Ok(SelfTestReport {
         checks: CHECKS.len() as u8,
+        failed,
+    })
+}
+
+/// [`run`], then the [`HOLD_CHECKS`] (a jig with HOLD: the Raspberry Pi).
+/// Every line, HOLD included, is an input (no bias) afterwards, also after
+/// an error.
+pub fn run_with_hold<D, R, H, S, T>(
+    drive: &mut D,
+    sense_ref: &mut R,
+    hold: &mut H,
+    sense: &mut S,
+    delay: &mut T,
+) -> Result<SelfTestReport, D::Error>
+where
+    D: OpenDrainLine,
+    R: JigLine<Error = D::Error>,
+    H: JigLine<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
+    T: DelayNs,
+{
+    let first = hold
+        .set_input(Bias::None)
+        .and_then(|()| run(drive, sense_ref, sense, delay));
+    let result = first.and_then(|r| {
+        let mut t = Tally {
+            failed: r.failed,
+            bit: CHECKS.len() as u32,
+        };
+        for level in [Level::High, Level::Low] {
+            sense_ref.set_input(level.opposite().bias())?;
+            hold.drive(level)?;
+            t.record(reads(sense_ref, delay, level)?);
+        }
+        Ok(t.failed)
+    });
+    let released = line::safe(drive, sense_ref, sense).and(hold.set_input(Bias::None));
+    let failed = result?;
+    released?;
+    Ok(SelfTestReport {
+        checks: (CHECKS.len() + HOLD_CHECKS.len()) as u8,
         failed,
     })
 }

@@ -35,6 +35,14 @@ where
     }
 }
 
+/// What a jig-core failure means to the protocol (the line's own error is
+/// not carried: it has no wire form).
+impl<E> From<jig_core::Error<E>> for DeviceError {
+    fn from(e: jig_core::Error<E>) -> DeviceError {
+        core_err(e)
+    }
+}
+
 fn core_err<E>(e: jig_core::Error<E>) -> DeviceError {
     match e {
         jig_core::Error::Line(_) => DeviceError::Pin,

@@ -1,7 +1,7 @@
 //! The jig's wiring as data: parses and checks `hardware/jig.toml`.
 //!
 //! One file says which Pico GPIO and which Raspberry Pi BCM pin carries each
-//! jig line (DRIVE, SENSE, SENSE_REF, LED, BUTTON). This crate is the only code
+//! jig line (DRIVE, SENSE, SENSE_REF, HOLD, LED, BUTTON). This crate is the only code
 //! that reads it:
 //! - the RP2040 firmware's `build.rs` calls [`Wiring::from_toml_str`] on the
 //!   file and writes [`render_firmware_pins`] into `OUT_DIR`;
@@ -27,21 +27,23 @@ pub const SCHEMA: u32 = 1;
 pub const SERIES_OHMS_MIN: u32 = 330;
 pub const SERIES_OHMS_MAX: u32 = 4700;
 
-/// The five jig lines.
+/// The six jig lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LineName {
     Drive,
     Sense,
     SenseRef,
+    Hold,
     Led,
     Button,
 }
 
 impl LineName {
-    pub const ALL: [LineName; 5] = [
+    pub const ALL: [LineName; 6] = [
         LineName::Drive,
         LineName::Sense,
         LineName::SenseRef,
+        LineName::Hold,
         LineName::Led,
         LineName::Button,
     ];
@@ -52,6 +54,7 @@ impl LineName {
             LineName::Drive => "drive",
             LineName::Sense => "sense",
             LineName::SenseRef => "sense_ref",
+            LineName::Hold => "hold",
             LineName::Led => "led",
             LineName::Button => "button",
         }
@@ -63,6 +66,7 @@ impl LineName {
             LineName::Drive => "DRIVE",
             LineName::Sense => "SENSE",
             LineName::SenseRef => "SENSE_REF",
+            LineName::Hold => "HOLD",
             LineName::Led => "LED",
             LineName::Button => "BUTTON",
         }
@@ -111,6 +115,7 @@ struct Lines {
     drive: Line,
     sense: Line,
     sense_ref: Line,
+    hold: Line,
     led: Line,
     button: Line,
 }
@@ -171,7 +176,7 @@ pub enum WiringError {
     },
     #[error(
         "jig wiring file: {line} touches the card but series_ohms = {ohms}; \
-         use {SERIES_OHMS_MIN}..={SERIES_OHMS_MAX} ohm (1000 on DRIVE and SENSE, 3900 on SENSE_REF)"
+         use {SERIES_OHMS_MIN}..={SERIES_OHMS_MAX} ohm (1000 on DRIVE and SENSE, 3900 on SENSE_REF, 470 on HOLD)"
     )]
     SeriesResistor { line: LineName, ohms: u32 },
     #[error("jig wiring file: {line} must {what}")]
@@ -197,6 +202,7 @@ impl Wiring {
             LineName::Drive => &self.lines.drive,
             LineName::Sense => &self.lines.sense,
             LineName::SenseRef => &self.lines.sense_ref,
+            LineName::Hold => &self.lines.hold,
             LineName::Led => &self.lines.led,
             LineName::Button => &self.lines.button,
         }
@@ -263,7 +269,10 @@ impl Wiring {
                     found: l.rpi_pin,
                 });
             }
-            let card_line = matches!(name, LineName::Drive | LineName::Sense | LineName::SenseRef);
+            let card_line = matches!(
+                name,
+                LineName::Drive | LineName::Sense | LineName::SenseRef | LineName::Hold
+            );
             if card_line && !l.touches_card {
                 return Err(WiringError::Role {
                     line: name,
@@ -454,6 +463,7 @@ pub struct RpiPins {
     pub drive: u8,
     pub sense: u8,
     pub sense_ref: u8,
+    pub hold: u8,
     pub led: u8,
     pub button: u8,
 }
@@ -465,6 +475,7 @@ impl RpiPins {
             drive: w.rpi_bcm(LineName::Drive),
             sense: w.rpi_bcm(LineName::Sense),
             sense_ref: w.rpi_bcm(LineName::SenseRef),
+            hold: w.rpi_bcm(LineName::Hold),
             led: w.rpi_bcm(LineName::Led),
             button: w.rpi_bcm(LineName::Button),
         }
@@ -475,6 +486,7 @@ impl RpiPins {
             LineName::Drive => self.drive,
             LineName::Sense => self.sense,
             LineName::SenseRef => self.sense_ref,
+            LineName::Hold => self.hold,
             LineName::Led => self.led,
             LineName::Button => self.button,
         }

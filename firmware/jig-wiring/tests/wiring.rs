@@ -59,9 +59,9 @@ fn firmware_constants_match_the_file() {
     }
     assert_eq!(rendered_const(&src, "JIG_LINES_MASK"), mask);
     assert_eq!(rendered_const(&src, "CARD_LINES_MASK"), card);
-    assert_eq!(mask.count_ones(), 5, "five distinct Pico pins");
+    assert_eq!(mask.count_ones(), 6, "six distinct Pico pins");
     // LED and BUTTON do not touch the card.
-    assert_eq!(card.count_ones(), 3);
+    assert_eq!(card.count_ones(), 4);
 }
 
 #[test]
@@ -93,7 +93,16 @@ fn series_resistors_match_the_cores_electrical_model() {
         w.line(LineName::SenseRef).series_ohms,
         jig_core::probe::R_SENSE_REF_OHMS
     );
-    for name in [LineName::Drive, LineName::Sense, LineName::SenseRef] {
+    assert_eq!(
+        w.line(LineName::Hold).series_ohms,
+        jig_core::held::R_HOLD_OHMS
+    );
+    for name in [
+        LineName::Drive,
+        LineName::Sense,
+        LineName::SenseRef,
+        LineName::Hold,
+    ] {
         assert!(w.line(name).touches_card, "{name}");
     }
 }

@@ -98,6 +98,12 @@ async fn main(spawner: Spawner) {
         Flex::new(sense_pin!(p)),
         pins::SENSE_GPIO,
     ));
+    // HOLD is the Raspberry Pi jig's second reference (jig-core's held
+    // module); this firmware measures with the ADC instead. Kept an input
+    // without pull for the whole run (the RP2040's reset pull-down would
+    // load SENSE_REF's probe if someone wired it); the panic handler covers
+    // it too (JIG_LINES_MASK).
+    let _hold = FlexLine::new(Flex::new(hold_pin!(p)));
     let led = Output::new(led_pin!(p), Level::Low);
     let mut button = Input::new(button_pin!(p), Pull::Up);
 

@@ -134,7 +134,7 @@ fn parse_rail(s: &str) -> Result<f64, String> {
 
 /// The Raspberry Pi pins' ids, which the simulated bench's options conflict
 /// with (the `--r-*` resistors through the `--wire` they require).
-const RPI_OPTIONS: [&str; 4] = ["drive", "sense", "sense_ref", "led"];
+const RPI_OPTIONS: [&str; 5] = ["drive", "sense", "sense_ref", "hold", "led"];
 
 const WIRE_HELP: &str =
     "models: open, connected, intermittent:P, stuck-high, stuck-low, no-contact; \
@@ -201,9 +201,14 @@ pub struct BackendArgs {
     pub leak: Option<f64>,
 
     /// A simulated jig without an ADC on SENSE, as the Raspberry Pi: the
-    /// probe is the digital one, `--analog` is refused.
+    /// probe is the digital one with HOLD, `--analog` is refused.
     #[arg(long, requires = "wire", help_heading = "Simulated bench")]
     pub no_adc: bool,
+
+    /// HOLD's resistor to SENSE_REF's probe (the Raspberry Pi jig's second
+    /// reference), in ohms, or `none` for a jig without it [default: 470].
+    #[arg(long, value_name = "OHMS", value_parser = parse_ohms_or_none, requires = "wire", help_heading = "Simulated bench")]
+    pub r_hold: Option<f64>,
 
     /// Extra time the serial backend waits for every answer, on top of the
     /// operation's own duration, in milliseconds (0 to 600000; raise it for a
@@ -243,8 +248,9 @@ pub struct ProbeArgs {
     #[arg(long, conflicts_with = "digital")]
     pub analog: bool,
     /// Force the digital probe (logic levels only; the default on a jig
-    /// without an ADC). It may misjudge good tape on a card with a strong
-    /// pin-13 pull (1 to 4.7 kohm), never as a PASS.
+    /// without an ADC). On a Pico it may misjudge good tape on a card with a
+    /// strong pin-13 pull (1 to 4.7 kohm), never as a PASS; the Raspberry
+    /// Pi's, with HOLD, passes good tape on any pull.
     #[arg(long)]
     pub digital: bool,
 }
@@ -339,6 +345,7 @@ pub fn with_backend<T>(
                 r_drive: args.r_drive.unwrap_or(SimConfig::DEFAULT.r_drive),
                 r_sense: args.r_sense.unwrap_or(SimConfig::DEFAULT.r_sense),
                 r_sense_ref: args.r_sense_ref.unwrap_or(SimConfig::DEFAULT.r_sense_ref),
+                r_hold: args.r_hold.unwrap_or(SimConfig::DEFAULT.r_hold),
                 r_card_pull: args.card_pull.unwrap_or(SimConfig::DEFAULT.r_card_pull),
                 v_card_unpowered: args
                     .card_rail
@@ -352,9 +359,10 @@ pub fn with_backend<T>(
         }
         // The resistors require --wire (clap), so --wire stands for them all.
         _ if args.wire.is_some() => Err(misplaced("--wire", "sim")),
-        BackendSpec::Serial(_) if args.rpi.any() => {
-            Err(misplaced("--drive, --sense, --sense-ref or --led", "rpi"))
-        }
+        BackendSpec::Serial(_) if args.rpi.any() => Err(misplaced(
+            "--drive, --sense, --sense-ref, --hold or --led",
+            "rpi",
+        )),
         BackendSpec::Serial(path) => {
             let slack = Duration::from_millis(args.slack_ms);
             f(&mut serial::SerialBackend::open_with_slack(path, slack)?)
@@ -432,11 +440,17 @@ fn run_probe(args: &ProbeArgs) -> Result<Status, Error> {
                 Err(e) => return Err(e.into()),
             }
         }
-        let report = jig.probe(&cfg)?;
+        let (report, held) = match jig.held_probe(&cfg, &mut crate::jig::guard::interrupted) {
+            Some(r) => {
+                let r = r?;
+                (r.probe, Some(r.pull))
+            }
+            None => (jig.probe(&cfg)?, None),
+        };
         let label = jig.describe();
         let limits = jig.limits();
         emit(|out| {
-            render::probe(out, &report, &cfg, &label, powered, b.json)?;
+            render::probe(out, &report, &cfg, &label, powered, held, b.json)?;
             match limits {
                 Some(text) if !b.json => writeln!(out, "  {text}"),
                 _ => Ok(()),

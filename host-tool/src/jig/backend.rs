@@ -80,12 +80,17 @@ pub const LIMITS_HINT: &str =
     "Lower --samples or --settle-us, or split a long kill-line run into several commands.";
 
 /// What the digital probe cannot measure, said under its verdict on a jig
-/// without an ADC (the Raspberry Pi, or the simulated bench's `--no-adc`).
+/// without an ADC (the Raspberry Pi, or the simulated bench's `--no-adc`),
+/// which runs the probe with HOLD (`jig_core::held`). The numbers are the
+/// sure-hit limits of `firmware/jig-core/tests/held.rs` and the
+/// `held_sweep` benchmark.
 pub const NO_ADC_LIMITS: &str = "This jig has no ADC, so it ran the digital probe: it cannot \
-     measure the card's pull or the tape's leak in ohms, it sees a leak only below about 5 to \
-     13 kohm (more than that reads isolated), and a card with a strong pin-13 pull (1 to \
-     4.7 kohm) can make it fail good tape. A Pico jig measures them: its `pin13 jig probe` is \
-     the analog probe.";
+     measure the card's pull or the tape's leak in ohms. It sees every leak below about 5 kohm \
+     (a card pull of 1 kohm) to 20 kohm (4.7 kohm or weaker), which covers every leak that \
+     matters on a card with a pull up to 4.7 kohm; with a weaker pull, or none, a leak above \
+     20 kohm can still read isolated. A card with a strong pull reads stuck-low unless HOLD's \
+     470 ohm is wired (hardware/jig.toml). A Pico jig measures in ohms: its probe is the analog \
+     one.";
 
 /// A jig backend: a [`Device`] with a label.
 pub trait Backend: Device<Error = JigError> {
@@ -101,6 +106,16 @@ pub trait Backend: Device<Error = JigError> {
     /// text output (`None`: nothing beyond the digital probe's documented
     /// limits).
     fn limits(&self) -> Option<&'static str> {
+        None
+    }
+    /// The digital probe with HOLD (`jig_core::held`), on a jig that has
+    /// HOLD and no ADC: the Raspberry Pi, the simulated bench's `--no-adc`.
+    /// `None`: this jig runs the plain digital probe ([`Device::probe`]).
+    fn held_probe(
+        &mut self,
+        _cfg: &jig_core::ProbeConfig,
+        _stop: &mut dyn jig_core::probe::Stop,
+    ) -> Option<Result<jig_core::held::HeldReport, JigError>> {
         None
     }
 }

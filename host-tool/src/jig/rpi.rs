@@ -2,7 +2,11 @@
 //! (cargo feature `rpi`).
 //!
 //! Pins are BCM numbers from hardware/jig.toml (compiled in through
-//! jig-wiring), each overridable with `--drive/--sense/--sense-ref/--led`.
+//! jig-wiring), each overridable with `--drive/--sense/--sense-ref/--hold/--led`.
+//!
+//! The Pi has no ADC, so `pin13 jig probe` runs the digital probe with HOLD
+//! (`jig_core::held`): HOLD's 470 ohm on SENSE_REF's probe holds the card
+//! net high against any card pull, and DRIVE is read for a leak.
 //!
 //! Reset on drop: rppal normally restores a pin's *previous* mode when the
 //! pin object is dropped. The jig does not want that: the previous mode may
@@ -54,6 +58,13 @@ pub struct RpiPinArgs {
         help_heading = "Raspberry Pi backend"
     )]
     pub sense_ref: Option<u8>,
+    /// BCM pin of HOLD, the second reference (default from hardware/jig.toml).
+    #[arg(
+        long = "hold",
+        value_name = "BCM",
+        help_heading = "Raspberry Pi backend"
+    )]
+    pub hold: Option<u8>,
     /// BCM pin of the verdict LED (default from hardware/jig.toml).
     #[arg(
         long = "led",
@@ -66,7 +77,7 @@ pub struct RpiPinArgs {
 impl RpiPinArgs {
     /// Whether any pin was given.
     pub fn any(&self) -> bool {
-        [self.drive, self.sense, self.sense_ref, self.led]
+        [self.drive, self.sense, self.sense_ref, self.hold, self.led]
             .iter()
             .any(Option::is_some)
     }
@@ -91,11 +102,14 @@ pub fn resolve_pins(args: &RpiPinArgs) -> Result<jig_wiring::RpiPins, Error> {
     if let Some(p) = args.sense_ref {
         pins.sense_ref = p;
     }
+    if let Some(p) = args.hold {
+        pins.hold = p;
+    }
     if let Some(p) = args.led {
         pins.led = p;
     }
     let hint = Some(
-        "Give distinct BCM numbers 4 to 27 with --drive, --sense, --sense-ref and --led."
+        "Give distinct BCM numbers 4 to 27 with --drive, --sense, --sense-ref, --hold and --led."
             .to_string(),
     );
     pins.check().map_err(|e| match e {
@@ -134,6 +148,7 @@ mod imp {
 
     use embedded_hal::delay::DelayNs;
 
+    use jig_core::held::HeldReport;
     use jig_core::{
         Bias, InputLine, Jig, JigLine, KillOp, KillReport, OpenDrainLine, ProbeConfig, ProbeReport,
         SelfTestReport,
@@ -244,6 +259,9 @@ mod imp {
     #[derive(Debug)]
     pub struct RpiBackend {
         device: Dev,
+        /// DRIVE, SENSE_REF, SENSE (the same pins the device owns) and HOLD,
+        /// for the probe with HOLD.
+        lines: [RpiLine; 4],
         led: OutputPin,
         pins: jig_wiring::RpiPins,
         _on_panic: PanicGuard,
@@ -265,7 +283,7 @@ mod imp {
             },
             gpio::Error::PinUsed(n) => JigError::Unavailable {
                 message: format!("BCM {n} is in use (by this program, another program or a kernel driver)"),
-                hint: Some("Free the pin, or choose another with --drive/--sense/--sense-ref/--led.".into()),
+                hint: Some("Free the pin, or choose another with --drive/--sense/--sense-ref/--hold/--led.".into()),
             },
             gpio::Error::PinNotAvailable(n) => JigError::Unavailable {
                 message: format!("BCM {n} does not exist on this Pi"),
@@ -290,7 +308,9 @@ mod imp {
         let drive = line(pins.drive)?;
         let sense_ref = line(pins.sense_ref)?;
         let sense = line(pins.sense)?;
-        let shared = [drive.clone(), sense_ref.clone(), sense.clone()];
+        let hold = line(pins.hold)?;
+        let lines = [drive.clone(), sense_ref.clone(), sense.clone(), hold];
+        let shared = lines.clone();
         let on_panic = guard::on_panic(move || {
             for line in &shared {
                 // try_lock: the panic may have come from inside a line call.
@@ -307,6 +327,7 @@ mod imp {
         };
         Ok(Box::new(RpiBackend {
             device: JigDevice::new(jig, RpiDelay(rppal::hal::Delay::new())),
+            lines,
             led,
             pins,
             _on_panic: on_panic,
@@ -315,6 +336,16 @@ mod imp {
 
     impl RpiBackend {
         /// After a signal: every line an input, LED off, and say so.
+        /// The LED after a probe (it stays on after pin13 exits): steady =
+        /// isolated.
+        fn show(&mut self, pass: bool) {
+            if pass {
+                self.led.set_high();
+            } else {
+                self.led.set_low();
+            }
+        }
+
         fn check_interrupted(&mut self) -> Result<(), JigError> {
             if !interrupted() {
                 return Ok(());
@@ -325,27 +356,55 @@ mod imp {
         }
     }
 
+    /// The serial protocol's cap on a probe's duration holds here too.
+    fn within_limits(cfg: &ProbeConfig) -> Result<(), JigError> {
+        Request::Probe(*cfg)
+            .validate()
+            .map_err(|inv| JigError::Failed {
+                message: format!("the jig cannot run this: {inv}"),
+                hint: Some(LIMITS_HINT.into()),
+            })
+    }
+
+    impl RpiBackend {
+        fn run_held(
+            &mut self,
+            cfg: &ProbeConfig,
+            stop: &mut dyn jig_core::probe::Stop,
+        ) -> Result<HeldReport, JigError> {
+            within_limits(cfg)?;
+            // Through the device first: every line an input, and the Jig
+            // forgets a kill line left asserted, as every probe does.
+            self.device.safe()?;
+            let [drive, sense_ref, sense, hold] = &mut self.lines;
+            let mut delay = RpiDelay(rppal::hal::Delay::new());
+            let mut either = || interrupted() || stop.stop();
+            let r = jig_core::held::run_until(
+                drive,
+                sense_ref,
+                hold,
+                sense,
+                &mut delay,
+                cfg,
+                &mut either,
+            );
+            self.check_interrupted()?;
+            let r = r.map_err(jig_protocol::DeviceError::from)?;
+            self.show(r.probe.verdict.is_pass());
+            Ok(r)
+        }
+    }
+
     impl Device for RpiBackend {
         type Error = JigError;
 
         fn probe(&mut self, cfg: &ProbeConfig) -> Result<ProbeReport, JigError> {
-            // The serial protocol's cap on a probe's duration holds here too.
-            Request::Probe(*cfg)
-                .validate()
-                .map_err(|inv| JigError::Failed {
-                    message: format!("the jig cannot run this: {inv}"),
-                    hint: Some(LIMITS_HINT.into()),
-                })?;
+            within_limits(cfg)?;
             // A caught signal stops the probe within a few samples.
             let r = self.device.probe_until(cfg, &mut interrupted);
             self.check_interrupted()?;
             let r = r?;
-            // The LED stays on after pin13 exits: steady = isolated.
-            if r.verdict.is_pass() {
-                self.led.set_high();
-            } else {
-                self.led.set_low();
-            }
+            self.show(r.verdict.is_pass());
             Ok(r)
         }
 
@@ -367,10 +426,14 @@ mod imp {
             Ok(r?)
         }
 
+        /// The self-test with HOLD's two checks.
         fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
-            let r = self.device.self_test();
+            self.device.safe()?;
+            let [drive, sense_ref, sense, hold] = &mut self.lines;
+            let mut delay = RpiDelay(rppal::hal::Delay::new());
+            let r = jig_core::selftest::run_with_hold(drive, sense_ref, hold, sense, &mut delay);
             self.check_interrupted()?;
-            Ok(r?)
+            r.map_err(|never| match never {})
         }
 
         fn safe(&mut self) -> Result<(), JigError> {
@@ -383,11 +446,20 @@ mod imp {
             Some(NO_ADC_LIMITS)
         }
 
+        /// The Pi's probe: the digital probe with HOLD.
+        fn held_probe(
+            &mut self,
+            cfg: &ProbeConfig,
+            stop: &mut dyn jig_core::probe::Stop,
+        ) -> Option<Result<HeldReport, JigError>> {
+            Some(self.run_held(cfg, stop))
+        }
+
         fn describe(&self) -> String {
             let p = self.pins;
             format!(
-                "rpi DRIVE BCM {}, SENSE BCM {}, SENSE_REF BCM {}",
-                p.drive, p.sense, p.sense_ref
+                "rpi DRIVE BCM {}, SENSE BCM {}, SENSE_REF BCM {}, HOLD BCM {}",
+                p.drive, p.sense, p.sense_ref, p.hold
             )
         }
     }
@@ -417,6 +489,23 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!("DRIVE and SENSE are both on BCM {}", file.drive)
+        );
+        let hold = RpiPinArgs {
+            hold: Some(6),
+            ..RpiPinArgs::default()
+        };
+        assert_eq!(resolve_pins(&hold).unwrap().hold, 6);
+        assert_eq!(
+            file.hold, 27,
+            "HOLD on BCM 27 (header pin 13) in hardware/jig.toml"
+        );
+        let clash = RpiPinArgs {
+            hold: Some(file.sense_ref),
+            ..RpiPinArgs::default()
+        };
+        assert_eq!(
+            resolve_pins(&clash).unwrap_err().to_string(),
+            format!("SENSE_REF and HOLD are both on BCM {}", file.sense_ref)
         );
         let reserved = RpiPinArgs {
             led: Some(0),

@@ -7,6 +7,7 @@
 //! [`bench`]) and the backend borrows it for as long as it runs.
 #![forbid(unsafe_code)]
 
+use jig_core::held::HeldReport;
 use jig_core::sim::{CardLog, SimBench, SimConfig, SimDelay, SimLine, SimSense, WireModel};
 use jig_core::{Jig, KillOp, KillReport, ProbeConfig, ProbeReport, SelfTestReport};
 use jig_protocol::JigDevice;
@@ -82,8 +83,24 @@ impl Device for SimBackend<'_> {
         self.observed(|d| d.kill(op))
     }
 
+    /// A bench without an ADC is the Raspberry Pi's: its self-test checks
+    /// HOLD too.
     fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
-        self.observed(|d| d.self_test())
+        if self.bench.config().adc {
+            return self.observed(|d| d.self_test());
+        }
+        let b = self.bench;
+        self.observed(|d| {
+            d.safe()?;
+            let r = jig_core::selftest::run_with_hold(
+                &mut b.drive(),
+                &mut b.sense_ref(),
+                &mut b.hold(),
+                &mut b.sense(),
+                &mut b.delay(),
+            );
+            r.map_err(|never| match never {})
+        })
     }
 
     fn safe(&mut self) -> Result<(), JigError> {
@@ -109,6 +126,33 @@ impl Backend for SimBackend<'_> {
     /// A bench without an ADC has the Raspberry Pi's limits.
     fn limits(&self) -> Option<&'static str> {
         (!self.bench.config().adc).then_some(NO_ADC_LIMITS)
+    }
+
+    /// A bench without an ADC is the Raspberry Pi's: the probe with HOLD.
+    fn held_probe(
+        &mut self,
+        cfg: &ProbeConfig,
+        stop: &mut dyn jig_core::probe::Stop,
+    ) -> Option<Result<HeldReport, JigError>> {
+        if self.bench.config().adc {
+            return None;
+        }
+        let b = self.bench;
+        Some(self.observed(|d| {
+            // Through the device first: the Jig forgets a kill line left
+            // asserted, as every probe does.
+            d.safe()?;
+            jig_core::held::run_until(
+                &mut b.drive(),
+                &mut b.sense_ref(),
+                &mut b.hold(),
+                &mut b.sense(),
+                &mut b.delay(),
+                cfg,
+                stop,
+            )
+            .map_err(Into::into)
+        }))
     }
 }
 

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use jig_core::analog::{AnalogReport, AnalogVerdict, CardSide};
+use jig_core::held::Pull;
 use jig_core::selftest::SelfTestReport;
 use jig_core::sim::{CardLog, WireModel};
 use jig_core::{KillOp, KillReport, Level, ProbeConfig, ProbeReport, Verdict};
@@ -26,12 +27,21 @@ fn write_json(out: &mut impl Write, v: &Value) -> io::Result<()> {
 }
 
 /// The digital probe's JSON object (stable keys; `probe` says which probe
-/// ran, as in [`analog_probe_json`]).
-pub fn probe_json(report: &ProbeReport, cfg: &ProbeConfig, backend: &str) -> Value {
+/// ran, as in [`analog_probe_json`]; `hold` whether it held the card net
+/// with HOLD, the Raspberry Pi's probe, and `card_pull` what it read of the
+/// card's pull then: `"weak"`, `"strong"` or `null`).
+pub fn probe_json(
+    report: &ProbeReport,
+    cfg: &ProbeConfig,
+    backend: &str,
+    held: Option<Option<Pull>>,
+) -> Value {
     json!({
         "verdict": report.verdict.name(),
         "pass": report.verdict.is_pass(),
         "probe": "digital",
+        "hold": held.is_some(),
+        "card_pull": held.flatten().map(Pull::name),
         "samples": report.samples,
         "contact_hits": report.contact_hits,
         "duration_us": report.duration_us,
@@ -39,6 +49,16 @@ pub fn probe_json(report: &ProbeReport, cfg: &ProbeConfig, backend: &str) -> Val
         "settle_us": cfg.settle_us,
         "backend": backend,
     })
+}
+
+/// What the probe with HOLD read of the card's pull, for the text report.
+pub fn pull_text(pull: Pull) -> &'static str {
+    match pull {
+        Pull::Weak => "card pull weak or none: SENSE_REF's 3.9 kohm alone lifts the net",
+        Pull::Strong => {
+            "card pull strong, below about 5.7 kohm: only HOLD with SENSE_REF lifts the net"
+        }
+    }
 }
 
 /// What to do when the card was powered: nothing the probe said is about
@@ -78,18 +98,20 @@ pub fn verdict_text(report: &ProbeReport) -> (String, String) {
     }
 }
 
-/// The probe's report. `powered`: the simulated card is powered (the
-/// advice is then to unpower it, whatever the verdict).
+/// The digital probe's report. `powered`: the simulated card is powered
+/// (the advice is then to unpower it, whatever the verdict). `held`: the
+/// probe with HOLD ran (`Some`), with what it read of the card's pull.
 pub fn probe(
     out: &mut impl Write,
     report: &ProbeReport,
     cfg: &ProbeConfig,
     backend: &str,
     powered: bool,
+    held: Option<Option<Pull>>,
     as_json: bool,
 ) -> io::Result<()> {
     if as_json {
-        return write_json(out, &probe_json(report, cfg, backend));
+        return write_json(out, &probe_json(report, cfg, backend, held));
     }
     let (line, todo) = verdict_text(report);
     writeln!(out, "{line}")?;
@@ -97,6 +119,9 @@ pub fn probe(
         writeln!(out, "  {POWERED_ADVICE}")?;
     } else {
         writeln!(out, "  {todo}")?;
+    }
+    if let Some(Some(pull)) = held {
+        writeln!(out, "  {}", pull_text(pull))?;
     }
     let settle = fmt_us(report.duration_us);
     if report.samples == 0 {
@@ -528,6 +553,7 @@ mod tests {
                     &cfg,
                     "sim:powered-open seed 1",
                     true,
+                    None,
                     false,
                 )
             });
@@ -535,7 +561,17 @@ mod tests {
             assert!(!t.contains("thin, torn or lifting"), "{t}");
             assert!(!t.contains("Re-tape"), "{t}");
         }
-        let t = text(|o| probe(o, &report(Verdict::Intermittent), &cfg, "x", false, false));
+        let t = text(|o| {
+            probe(
+                o,
+                &report(Verdict::Intermittent),
+                &cfg,
+                "x",
+                false,
+                None,
+                false,
+            )
+        });
         assert!(t.contains("thin, torn or lifting"), "{t}");
     }
 
@@ -619,10 +655,14 @@ mod tests {
                     &ProbeConfig::DEFAULT,
                     "sim:open seed 1",
                     false,
+                    Some(Some(Pull::Strong)),
                     false,
                 )
             });
             assert!(depth_ok(&t), "{t}");
+        }
+        for pull in [Pull::Weak, Pull::Strong] {
+            assert!(depth_ok(pull_text(pull)), "{pull:?}");
         }
     }
 

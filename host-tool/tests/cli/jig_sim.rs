@@ -176,6 +176,8 @@ fn probe_json_has_the_stable_keys() {
             "verdict",
             "pass",
             "probe",
+            "hold",
+            "card_pull",
             "samples",
             "contact_hits",
             "duration_us",
@@ -189,6 +191,94 @@ fn probe_json_has_the_stable_keys() {
     // 4 checks, 700 samples and a reference check after every 8th.
     assert_eq!(v["duration_us"], (4 + 700 + 700 / 8) * 20);
     assert_eq!(v["backend"], "sim:open seed 9");
+    assert_eq!(
+        (&v["hold"], &v["card_pull"]),
+        (&false.into(), &serde_json::Value::Null)
+    );
+}
+
+/// The Raspberry Pi's probe (the bench without an ADC runs the digital
+/// probe with HOLD): good tape passes on every card pull where the plain
+/// digital probe could not, the untaped card and probes in the air read
+/// right, a leak below the boundary fails, and a jig without HOLD's
+/// resistor reads a strong pull as stuck-low, never a PASS.
+#[test]
+fn the_pis_probe_with_hold_passes_good_tape_on_any_card_pull() {
+    for pull in ["1k", "2.2k", "4.7k", "10k", "100k", "none"] {
+        for rail in ["0", "0.7"] {
+            let at = ["--no-adc", "--card-pull", pull, "--card-rail", rail];
+            let (c, v) = probe_json("open", &at);
+            assert_eq!(
+                (c, &v["verdict"]),
+                (0, &"isolated".into()),
+                "{pull} {rail}: {v}"
+            );
+            assert_eq!(
+                (&v["probe"], &v["hold"]),
+                (&"digital".into(), &true.into()),
+                "{v}"
+            );
+            let expected = if pull.ends_with("00k") || pull == "none" || pull == "10k" {
+                "weak"
+            } else if rail == "0" {
+                "strong"
+            } else {
+                v["card_pull"].as_str().unwrap()
+            };
+            assert_eq!(v["card_pull"], expected, "{pull} {rail}: {v}");
+            let (c, v) = probe_json("connected", &at);
+            assert_eq!(
+                (c, &v["verdict"]),
+                (5, &"connected".into()),
+                "{pull} {rail}: {v}"
+            );
+            let (c, v) = probe_json("no-contact", &at);
+            assert_eq!(
+                (c, &v["verdict"]),
+                (5, &"no-contact".into()),
+                "{pull} {rail}: {v}"
+            );
+            assert_eq!(v["card_pull"], serde_json::Value::Null, "{v}");
+        }
+    }
+    // 2.2 kohm below a 1 kohm pull's 3.1 kohm boundary.
+    let (c, v) = probe_json("open", &["--no-adc", "--card-pull", "1k", "--leak", "2.2k"]);
+    assert_eq!((c, &v["verdict"]), (5, &"connected".into()), "{v}");
+    let o = probe_run("open", &["--no-adc", "--card-pull", "1k"]);
+    assert!(
+        o.stdout.contains("card pull strong, below about 5.7 kohm"),
+        "{}",
+        o.stdout
+    );
+    let (c, v) = probe_json(
+        "open",
+        &["--no-adc", "--card-pull", "1k", "--r-hold", "none"],
+    );
+    assert_eq!((c, &v["verdict"]), (5, &"stuck-low".into()), "{v}");
+    // The Pi's self-test checks that HOLD reaches SENSE_REF's probe.
+    let self_test = |extra: &[&str]| {
+        let mut args = vec![
+            "jig",
+            "self-test",
+            "--backend",
+            "sim",
+            "--wire",
+            "no-contact",
+            "--no-adc",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = self_test(&[]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(o.stdout.contains("all 18 checks passed"), "{}", o.stdout);
+    let o = self_test(&["--r-hold", "none"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout.contains("failed: SENSE_REF follows HOLD high"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]

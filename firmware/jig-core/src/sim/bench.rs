@@ -1,4 +1,4 @@
-//! The bench state and its three lines plus a delay, all borrowing one
+//! The bench state and its four lines plus a delay, all borrowing one
 //! [`SimBench`].
 #![forbid(unsafe_code)]
 
@@ -18,34 +18,43 @@ use crate::Level;
 /// PRNG stream the bench draws from.
 pub const SIM_STREAM: u64 = 0x5349_4d42_454e_4348;
 
-/// The three jig lines.
+/// The jig lines: the three every jig has, and `HOLD` (the Raspberry Pi
+/// jig's second reference, [`crate::held`]), which joins `SENSE_REF`'s probe
+/// through its own resistor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineId {
     Drive,
     SenseRef,
     Sense,
+    Hold,
 }
 
 impl LineId {
-    pub const ALL: [LineId; 3] = [LineId::Drive, LineId::SenseRef, LineId::Sense];
+    pub const ALL: [LineId; 4] = [LineId::Drive, LineId::SenseRef, LineId::Sense, LineId::Hold];
 
     const fn index(self) -> usize {
         match self {
             LineId::Drive => 0,
             LineId::SenseRef => 1,
             LineId::Sense => 2,
+            LineId::Hold => 3,
         }
     }
 
-    /// `DRIVE`, `SENSE_REF`, `SENSE`.
+    /// `DRIVE`, `SENSE_REF`, `SENSE`, `HOLD`.
     pub const fn name(self) -> &'static str {
         match self {
             LineId::Drive => "DRIVE",
             LineId::SenseRef => "SENSE_REF",
             LineId::Sense => "SENSE",
+            LineId::Hold => "HOLD",
         }
     }
 }
+
+/// The PRNG stream of `HOLD`'s internal pull (apart from [`SIM_STREAM`], so
+/// the three original lines draw what they always drew for a seed).
+const HOLD_STREAM: u64 = SIM_STREAM ^ 0x484f_4c44;
 
 /// What a line is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,20 +75,22 @@ struct State {
     model: WireModel,
     cfg: SimConfig,
     rng: Rng,
-    modes: [Mode; 3],
-    pulls: [f64; 3],
+    modes: [Mode; 4],
+    pulls: [f64; 4],
     tape_contact: bool,
     now_ns: u64,
     card: CardLog,
-    peak_ua: [u32; 3],
-    drive_high_calls: [u32; 3],
+    peak_ua: [u32; 4],
+    drive_high_calls: [u32; 4],
     intervals: u64,
     contact_intervals: u64,
     /// `SENSE`'s reading with `SimConfig::hysteresis`.
     sense_held: Option<bool>,
+    /// `DRIVE`'s reading as an input with `SimConfig::hysteresis`.
+    drive_held: Option<bool>,
 }
 
-/// One simulated bench: a card in a wire model, three lines, a clock.
+/// One simulated bench: a card in a wire model, four lines, a clock.
 #[derive(Debug)]
 pub struct SimBench {
     state: RefCell<State>,
@@ -91,21 +102,23 @@ impl SimBench {
         cfg.validate()?;
         let mut rng = Rng::with_stream(seed, SIM_STREAM);
         let span = cfg.r_pull_max - cfg.r_pull_min;
-        let pulls: [f64; 3] = core::array::from_fn(|_| cfg.r_pull_min + span * rng.unit_f64());
+        let [a, b, c]: [f64; 3] = core::array::from_fn(|_| cfg.r_pull_min + span * rng.unit_f64());
+        let hold = cfg.r_pull_min + span * Rng::with_stream(seed, HOLD_STREAM).unit_f64();
         let mut state = State {
             model,
             cfg,
             rng,
-            modes: [Mode::Input(Bias::None); 3],
-            pulls,
+            modes: [Mode::Input(Bias::None); 4],
+            pulls: [a, b, c, hold],
             tape_contact: false,
             now_ns: 0,
             card: CardLog::new(model.powered),
-            peak_ua: [0; 3],
-            drive_high_calls: [0; 3],
+            peak_ua: [0; 4],
+            drive_high_calls: [0; 4],
             intervals: 0,
             contact_intervals: 0,
             sense_held: None,
+            drive_held: None,
         };
         state.roll_contact();
         state.observe();
@@ -127,6 +140,15 @@ impl SimBench {
         SimLine {
             bench: self,
             id: LineId::SenseRef,
+        }
+    }
+
+    /// The `HOLD` line (the Pi jig's second reference, on `SENSE_REF`'s
+    /// probe through [`SimConfig::r_hold`]).
+    pub fn hold(&self) -> SimLine<'_> {
+        SimLine {
+            bench: self,
+            id: LineId::Hold,
         }
     }
 
@@ -209,6 +231,7 @@ impl SimBench {
             // The input sees every intermediate state, not only the read.
             let pad = s.sense_pad();
             s.hysteresis_read(pad);
+            s.observe_drive();
         }
     }
 
@@ -232,6 +255,9 @@ impl SimBench {
             s.contact_intervals += 1;
         }
         s.track_currents();
+        if s.cfg.hysteresis {
+            s.observe_drive();
+        }
         s.observe();
         s.card.elapse(ns);
         s.now_ns = s.now_ns.saturating_add(ns);
@@ -305,6 +331,7 @@ impl State {
             for (line, series) in [
                 (LineId::SenseRef, cfg.r_sense_ref),
                 (LineId::Sense, cfg.r_sense),
+                (LineId::Hold, cfg.r_hold),
             ] {
                 if let Some((r, v)) = self.branch(line, series) {
                     node.add(r, v);
@@ -426,22 +453,86 @@ impl State {
         }
     }
 
+    /// `DRIVE`'s pad as an input (`None`: floating): off the net, its
+    /// pull's rail; on it (a contact or a leak), the net moved toward the
+    /// pull by the divider of the path through the tape and the pull.
+    fn drive_pad(&self) -> Option<f64> {
+        let pull = self.pull_target(LineId::Drive);
+        match self.drive_series() {
+            None => pull,
+            Some(series) => {
+                let net = self.net_voltage();
+                Some(match pull {
+                    Some(target) => {
+                        net + (target - net) * series / (series + self.pulls[LineId::Drive.index()])
+                    }
+                    None => net,
+                })
+            }
+        }
+    }
+
+    /// With hysteresis, `DRIVE` as an input sees every change: a defined
+    /// level sets its reading; an undefined one keeps it (and a pad with no
+    /// history stays undecided until it is read).
+    fn observe_drive(&mut self) {
+        if !self.modes[LineId::Drive.index()].is_input() {
+            self.drive_held = None;
+            return;
+        }
+        match self.drive_pad() {
+            Some(v) if v < self.cfg.v_il => self.drive_held = Some(false),
+            Some(v) if v > self.cfg.v_ih => self.drive_held = Some(true),
+            _ => {}
+        }
+    }
+
+    /// `SENSE_REF`'s pad as an input with its probe in the air: HOLD joins
+    /// that probe, so a driven (or pulled) HOLD and SENSE_REF's own pull form
+    /// one chain through both resistors; otherwise its pull's rail.
+    fn sense_ref_pad_off_card(&self) -> Option<f64> {
+        let hold = self.branch(LineId::Hold, self.cfg.r_hold);
+        let Some(pull) = self.pull_target(LineId::SenseRef) else {
+            // No pull: no current, the pad sits at HOLD's level (or floats).
+            return hold.map(|(_, v)| v);
+        };
+        match hold {
+            Some((r_hold, v_hold)) => {
+                let r_pull = self.pulls[LineId::SenseRef.index()];
+                let chain = r_pull + self.cfg.r_sense_ref + r_hold;
+                Some(pull + (v_hold - pull) * r_pull / chain)
+            }
+            None => Some(pull),
+        }
+    }
+
     /// Reading a line other than `SENSE`: a driven pad reads its own level;
-    /// an input reads like `SENSE` would at its position.
+    /// `DRIVE` as an input reads [`State::drive_pad`]; `SENSE_REF` or
+    /// `HOLD` as an input reads the net (on the card) or its pull.
     fn read_pad(&mut self, line: LineId) -> bool {
         match self.modes[line.index()] {
             Mode::DriveLow => false,
             Mode::DriveHigh => true,
-            Mode::Input(_) => {
-                let pull = self.pull_target(line);
-                let touches_net = match line {
-                    LineId::Drive => self.drive_series().is_some(),
-                    _ => self.model.probes_on_card(),
+            Mode::Input(_) if line == LineId::Drive => {
+                let pad = self.drive_pad();
+                if !self.cfg.hysteresis {
+                    return self.threshold(pad);
+                }
+                self.observe_drive();
+                let held = match self.drive_held {
+                    Some(h) => h,
+                    None => self.threshold(pad),
                 };
-                let v = if touches_net {
+                self.drive_held = Some(held);
+                held
+            }
+            Mode::Input(_) => {
+                let v = if self.model.probes_on_card() {
                     Some(self.net_voltage())
+                } else if line == LineId::SenseRef {
+                    self.sense_ref_pad_off_card()
                 } else {
-                    pull
+                    self.pull_target(line)
                 };
                 self.threshold(v)
             }
@@ -456,6 +547,7 @@ impl State {
                 self.cfg.r_sense_ref,
                 self.model.probes_on_card(),
             ),
+            (LineId::Hold, self.cfg.r_hold, self.model.probes_on_card()),
             (
                 LineId::Drive,
                 self.drive_series().unwrap_or(0.0),
@@ -490,7 +582,7 @@ impl State {
     }
 }
 
-/// `DRIVE` or `SENSE_REF` on the simulated bench.
+/// `DRIVE`, `SENSE_REF` or `HOLD` on the simulated bench.
 #[derive(Debug)]
 pub struct SimLine<'a> {
     bench: &'a SimBench,

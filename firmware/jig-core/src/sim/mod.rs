@@ -11,7 +11,8 @@
 //!   [`SimConfig::v_card_unpowered`] (0.1 V, a dead rail loaded by the card's
 //!   own circuits) on the bench, 3.3 V in `powered-*` models;
 //! - `stuck-*` models: a [`SimConfig::r_stuck`] (10 Ω) short to 3.3 V or 0 V;
-//! - `SENSE_REF` and `SENSE` when the probes are on the card (not `no-contact`):
+//! - `SENSE_REF`, `SENSE` and `HOLD` (the Pi jig's second reference, on
+//!   `SENSE_REF`'s probe) when the probes are on the card (not `no-contact`):
 //!   through their series resistors; a driven line adds its series resistor
 //!   plus the driver's output resistance to 0 V or 3.3 V, an input with a pull
 //!   adds series + internal pull (drawn per line from 50–80 kΩ per seed), an
@@ -19,7 +20,9 @@
 //! - `DRIVE` only while the tape conducts (`connected`, or an `intermittent:P`
 //!   interval that drew contact): series + [`SimConfig::r_tape_contact`].
 //!
-//! `SENSE` reads its own pad: the net voltage moved by the small divider of its
+//! `DRIVE` read as an input (the Pi's digital probe, [`crate::held`]) sees
+//! the net through the tape's path and against its own pull, the same kind
+//! of divider. `SENSE` reads its own pad: the net voltage moved by the small divider of its
 //! series resistor and its pull; off the card it reads its pull's rail, or a
 //! random level with no pull (a floating CMOS input). Readings use the RP2040
 //! thresholds: low below [`SimConfig::v_il`] (0.8 V), high above
@@ -62,6 +65,10 @@ pub struct SimConfig {
     pub r_sense: f64,
     /// `SENSE_REF` series resistor.
     pub r_sense_ref: f64,
+    /// `HOLD`'s resistor to `SENSE_REF`'s probe (the Raspberry Pi jig's
+    /// second reference, [`crate::held`]). A jig without one leaves the
+    /// line unwired: an input that touches nothing acts as one.
+    pub r_hold: f64,
     /// Output resistance of a driving GPIO (RP2040 at 4 mA: tens of ohms).
     pub r_driver_out: f64,
     /// The card's pin-13 pull ([`NONE_OHMS`] = none).
@@ -108,6 +115,7 @@ impl SimConfig {
         r_drive: probe::R_DRIVE_OHMS as f64,
         r_sense: probe::R_SENSE_OHMS as f64,
         r_sense_ref: probe::R_SENSE_REF_OHMS as f64,
+        r_hold: crate::held::R_HOLD_OHMS as f64,
         r_driver_out: 50.0,
         r_card_pull: 10_000.0,
         v_card_unpowered: 0.1,
@@ -151,7 +159,11 @@ impl SimConfig {
                 return Err(SimConfigError(name));
             }
         }
-        for (name, r) in [("r_card_pull", self.r_card_pull), ("r_leak", self.r_leak)] {
+        for (name, r) in [
+            ("r_card_pull", self.r_card_pull),
+            ("r_leak", self.r_leak),
+            ("r_hold", self.r_hold),
+        ] {
             if !(r.is_finite() && r > 0.0 && r <= NONE_OHMS) {
                 return Err(SimConfigError(name));
             }
