@@ -145,6 +145,12 @@ pub trait InputLine: ErrorType {
     fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
         Ok(None)
     }
+    /// Whether [`Bias::PullDown`] really pulls down (`false` on a line that
+    /// never enables its pull-down, [`NoPullDown`]: the self-test then does
+    /// not run the checks that need one).
+    fn has_pull_down(&self) -> bool {
+        true
+    }
 }
 
 /// A line that can also pull low: open-drain. Releasing is
@@ -178,6 +184,9 @@ impl<T: InputLine + ?Sized> InputLine for &mut T {
     }
     fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
         T::read_adc(self)
+    }
+    fn has_pull_down(&self) -> bool {
+        T::has_pull_down(self)
     }
 }
 
@@ -221,8 +230,9 @@ where
 /// probes that touch nothing, and no fault gives a false PASS (jig-core's
 /// `tests/e9.rs` runs it on a simulated RP2350). What is lost: with the probes
 /// off the card `SENSE` floats where it used to be pulled low, so
-/// `no-contact` can read `stuck-high` (both FAIL), and the self-test's
-/// pull-down checks (1, 3, 5) float too.
+/// `no-contact` can read `stuck-high` (both FAIL), and the self-test cannot
+/// check the pull-downs: it does not run those three checks on such lines
+/// and says so ([`crate::SelfTestReport::not_run`]).
 #[derive(Debug)]
 pub struct NoPullDown<L>(pub L);
 
@@ -243,6 +253,9 @@ impl<L: InputLine> InputLine for NoPullDown<L> {
     }
     fn read_adc(&mut self) -> Result<Option<u16>, Self::Error> {
         self.0.read_adc()
+    }
+    fn has_pull_down(&self) -> bool {
+        false
     }
 }
 

@@ -179,3 +179,34 @@ fn e9_a_probe_that_uses_the_pull_down_misreads_on_the_pico2() {
     .unwrap();
     assert_eq!(r.verdict, Verdict::NoContact);
 }
+
+#[test]
+fn the_pico2_self_test_does_not_run_the_pull_down_checks_and_passes() {
+    use jig_core::selftest::{CHECKS, PULL_DOWN_CHECKS};
+    for seed in 0..32 {
+        let bench = SimBench::new(parse("no-contact"), SimConfig::PICO2, seed).unwrap();
+        let mut jig = Jig::new(
+            NoPullDown(bench.drive()),
+            NoPullDown(bench.sense_ref()),
+            NoPullDown(bench.sense()),
+        )
+        .unwrap();
+        let r = jig.self_test(&mut bench.delay()).unwrap();
+        assert_eq!(r.checks, 10, "seed {seed}");
+        assert_eq!(
+            r.failed,
+            0,
+            "seed {seed}: {:?}",
+            r.failed_checks().collect::<Vec<_>>()
+        );
+        assert_eq!(r.not_run(), PULL_DOWN_CHECKS);
+        assert_eq!(r.not_run_checks().count(), 6);
+        assert!(r.not_run_checks().all(|c| CHECKS.contains(&c)));
+        assert!(bench.all_inputs());
+        // The RP2040 runs all 16 on the same bench.
+        let bench = SimBench::new(parse("no-contact"), SimConfig::DEFAULT, seed).unwrap();
+        let mut jig = Jig::new(bench.drive(), bench.sense_ref(), bench.sense()).unwrap();
+        let r = jig.self_test(&mut bench.delay()).unwrap();
+        assert_eq!((r.checks, r.failed, r.not_run()), (16, 0, 0), "seed {seed}");
+    }
+}

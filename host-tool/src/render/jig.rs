@@ -439,21 +439,34 @@ pub fn self_test(
     as_json: bool,
 ) -> io::Result<()> {
     let failed: Vec<&str> = report.failed_checks().collect();
+    let not_run: Vec<&str> = report.not_run_checks().collect();
     if as_json {
         let v = json!({
             "pass": report.passed(),
             "checks": report.checks,
             "failed": failed,
+            "not_run": not_run,
             "backend": backend,
         });
         return write_json(out, &v);
     }
+    let not_run_note = |out: &mut dyn Write| {
+        if not_run.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "  {} checks need an internal pull-down and were not run: this board never enables one (RP2350 erratum E9).",
+            not_run.len()
+        )
+    };
     if report.passed() {
-        return writeln!(
+        writeln!(
             out,
             "self-test: PASS, all {} checks passed ({backend})",
             report.checks
-        );
+        )?;
+        return not_run_note(out);
     }
     writeln!(
         out,
@@ -464,6 +477,7 @@ pub fn self_test(
     for name in &failed {
         writeln!(out, "  failed: {name}")?;
     }
+    not_run_note(out)?;
     writeln!(
         out,
         "  Lift every probe off the card and run it again; if it still fails, check that line's wire, series resistor and solder joints."
@@ -583,6 +597,28 @@ mod tests {
         assert_eq!(fmt_ohms(470_000.0), "470 kohm");
         assert_eq!(fmt_ohms(13_846_117.0), "13.8 Mohm");
         assert_eq!(fmt_ohms(1_000_000.0), "1 Mohm");
+    }
+
+    #[test]
+    fn a_self_test_without_pull_downs_says_which_checks_it_did_not_run() {
+        let r = SelfTestReport {
+            checks: 10,
+            failed: 0,
+        };
+        let t = text(|o| self_test(o, &r, "serial:/dev/ttyACM0 pico2 0.1.0", false));
+        assert_eq!(
+            t,
+            "self-test: PASS, all 10 checks passed (serial:/dev/ttyACM0 pico2 0.1.0)\n  6 checks need an internal pull-down and were not run: this board never enables one (RP2350 erratum E9).\n"
+        );
+        let v: Value = serde_json::from_str(&text(|o| self_test(o, &r, "x", true))).unwrap();
+        assert_eq!(v["not_run"].as_array().unwrap().len(), 6);
+        assert_eq!(v["not_run"][0], jig_core::selftest::CHECKS[1]);
+        let full = SelfTestReport {
+            checks: 16,
+            failed: 0,
+        };
+        let t = text(|o| self_test(o, &full, "x", false));
+        assert_eq!(t, "self-test: PASS, all 16 checks passed (x)\n");
     }
 
     #[test]
