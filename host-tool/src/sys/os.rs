@@ -1,9 +1,13 @@
-//! The thin libc wrappers: the only module of pin13 with `unsafe` (`ioctl`,
-//! `poll`, `localtime_r`, `geteuid`). Every decision lives in safe code around them.
+//! The thin libc wrappers: the only module of pin13 with `unsafe` (`openat`,
+//! `ioctl`, `poll`, `localtime_r`, `geteuid`). Every decision lives in safe
+//! code around them.
 #![allow(unsafe_code)]
 
+use std::ffi::{CStr, CString};
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::time::Duration;
 
 /// `_IOW('R', 2, __u32)`: `RFKILL_IOCTL_MAX_SIZE` (same value on every Linux arch
@@ -16,6 +20,83 @@ pub fn os_text(e: &io::Error) -> String {
     match s.find(" (os error ") {
         Some(i) => s[..i].to_string(),
         None => s,
+    }
+}
+
+/// Open `path` with `flags` (`O_RDONLY`, `O_RDWR`, `O_NONBLOCK`, ...; never
+/// `O_CREAT`) and always `O_CLOEXEC`, in one system call: `openat(AT_FDCWD)`.
+///
+/// `std::fs::File::open` goes through the C library's `open()`, and musl's
+/// follows every `O_CLOEXEC` open with a `fcntl(F_SETFD, FD_CLOEXEC)` for
+/// kernels older than 2.6.23, which ignored the flag: one system call more
+/// per file, and status reads one file per radio (docs/benchmarks.md).
+/// Every kernel pin13 supports (3.2 and later) honours `O_CLOEXEC`.
+pub fn open_cloexec(path: &Path, flags: libc::c_int) -> io::Result<OwnedFd> {
+    let bytes = path.as_os_str().as_bytes();
+    // The path as a C string: on the stack when short (sysfs attributes are),
+    // else on the heap.
+    let mut stack = [0u8; 256];
+    let heap;
+    let c_path: &CStr = if bytes.len() < stack.len() {
+        stack[..bytes.len()].copy_from_slice(bytes);
+        CStr::from_bytes_until_nul(&stack).map_err(|_| nul_in_path())?
+    } else {
+        heap = CString::new(bytes).map_err(|_| nul_in_path())?;
+        &heap
+    };
+    if c_path.to_bytes().len() != bytes.len() {
+        // a NUL inside the path: the kernel would see a shorter one
+        return Err(nul_in_path());
+    }
+    let flags = (flags | libc::O_CLOEXEC) & !libc::O_CREAT;
+    loop {
+        // SAFETY: `c_path` points to a NUL-terminated string that lives
+        // until the call returns (a local buffer or CString); the kernel only
+        // reads it. Without O_CREAT (cleared above) the mode argument is
+        // not read, so passing none is sound for the variadic call.
+        let fd = unsafe { libc::openat(libc::AT_FDCWD, c_path.as_ptr(), flags) };
+        if fd >= 0 {
+            // SAFETY: `fd` was just returned by openat, is open and owned by
+            // nobody else: the OwnedFd becomes its only owner and closes it.
+            return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+fn nul_in_path() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "file name contained an unexpected NUL byte",
+    )
+}
+
+/// Standard output written straight to fd 1, without std's `LineWriter`
+/// (which allocates its buffer on first use and copies the text into it
+/// before writing). For a command whose whole output is one string written
+/// once (`status`), with nothing else on stdout: `write_all` retries a
+/// partial or interrupted write; errors (EPIPE: SIGPIPE is ignored, as std
+/// sets it) come back as they are.
+pub struct RawStdout;
+
+impl io::Write for RawStdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // SAFETY: `buf` is a live slice of `buf.len()` initialised bytes that
+        // the kernel only reads; fd 1 is the process's stdout (if it is
+        // closed, write fails with EBADF, returned as an error).
+        let n = unsafe { libc::write(libc::STDOUT_FILENO, buf.as_ptr().cast(), buf.len()) };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -122,6 +203,32 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let uid = std::fs::metadata(&f).unwrap().uid();
         assert_eq!(is_root(), uid == 0, "file owner {uid}");
+    }
+
+    #[test]
+    fn open_cloexec_sets_the_flag_and_refuses_nul() {
+        let dir = crate::testkit::Scratch::new("os-open");
+        let f = dir.0.join("a");
+        std::fs::write(&f, b"x").unwrap();
+        let fd = open_cloexec(&f, libc::O_RDONLY).unwrap();
+        // SAFETY (test): fcntl(F_GETFD) on a descriptor we own.
+        let fl = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFD) };
+        assert_eq!(fl & libc::FD_CLOEXEC, libc::FD_CLOEXEC);
+        let e = open_cloexec(&dir.0.join("missing"), libc::O_RDONLY).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        let nul = Path::new(std::ffi::OsStr::from_bytes(b"a\0b"));
+        assert_eq!(
+            open_cloexec(nul, libc::O_RDONLY).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        // a long path goes through the heap and still opens
+        let mut long = dir.0.clone();
+        for _ in 0..150 {
+            long.push(".");
+        }
+        long.push("a");
+        assert!(long.as_os_str().len() > 256);
+        assert!(open_cloexec(&long, libc::O_RDONLY).is_ok());
     }
 
     #[test]
