@@ -1,13 +1,16 @@
 //! The thin libc wrappers: the only module of pin13 with `unsafe` (`openat`,
-//! `ioctl`, `poll`, `localtime_r`, `geteuid`). Every decision lives in safe
-//! code around them.
+//! `ioctl`, `poll`, `localtime_r`, `geteuid`, and the start-up allocator).
+//! Every decision lives in safe code around them.
 #![allow(unsafe_code)]
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::UnsafeCell;
 use std::ffi::{CStr, CString};
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// `_IOW('R', 2, __u32)`: `RFKILL_IOCTL_MAX_SIZE` (same value on every Linux arch
@@ -20,6 +23,152 @@ pub fn os_text(e: &io::Error) -> String {
     match s.find(" (os error ") {
         Some(i) => s[..i].to_string(),
         None => s,
+    }
+}
+
+/// Bytes of the start-up arena (in .bss: no file size, and a page costs
+/// only when touched). A `status` run allocates about 10 KiB in all.
+const ARENA_BYTES: usize = 64 * 1024;
+
+#[repr(C, align(64))]
+struct Arena(UnsafeCell<[u8; ARENA_BYTES]>);
+
+// SAFETY: the bytes are handed out in disjoint blocks, each claimed by one
+// atomic compare-exchange on `ARENA_NEXT`; nobody reads or writes the array
+// as a whole.
+unsafe impl Sync for Arena {}
+
+static ARENA: Arena = Arena(UnsafeCell::new([0; ARENA_BYTES]));
+/// Offset of the first free byte of [`ARENA`].
+static ARENA_NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// The allocator: the first allocations come from a fixed arena by bumping
+/// an offset (a block freed while it is the last one gives its bytes back;
+/// others stay used), the rest from the C library's `malloc`. A short-lived
+/// command (`status`: ~80 small allocations) then never calls `malloc`,
+/// whose first use costs musl a `brk`, several `mmap`s and `munmap`s and
+/// their page faults (docs/benchmarks.md). Memory stays bounded: the arena
+/// is fixed, everything past it is `malloc`'s as before.
+pub struct StartupAlloc;
+
+#[global_allocator]
+static GLOBAL: StartupAlloc = StartupAlloc;
+
+fn arena_base() -> usize {
+    ARENA.0.get() as usize
+}
+
+/// The arena's offset of `ptr`, if it points into the arena.
+fn arena_offset(ptr: *mut u8) -> Option<usize> {
+    (ptr as usize)
+        .checked_sub(arena_base())
+        .filter(|&off| off < ARENA_BYTES)
+}
+
+/// Claim `layout` from the arena; `None` when it does not fit.
+fn arena_alloc(layout: Layout) -> Option<*mut u8> {
+    let base = arena_base();
+    let mut cur = ARENA_NEXT.load(Ordering::Relaxed);
+    loop {
+        let addr = base.checked_add(cur)?;
+        let start = addr.checked_next_multiple_of(layout.align())? - base;
+        let end = start.checked_add(layout.size())?;
+        if end > ARENA_BYTES {
+            return None;
+        }
+        match ARENA_NEXT.compare_exchange_weak(cur, end, Ordering::AcqRel, Ordering::Relaxed) {
+            Ok(_) => return Some(ARENA.0.get().cast::<u8>().wrapping_add(start)),
+            Err(now) => cur = now,
+        }
+    }
+}
+
+// SAFETY: every block handed out is either a disjoint, suitably aligned
+// range of the arena (claimed atomically above; never handed out twice
+// while in use: only the last block's bytes are taken back, by an atomic
+// compare-exchange that fails if anything was claimed after it) or comes
+// from `System`, and each pointer is given back to the allocator it came
+// from (decided by its address).
+unsafe impl GlobalAlloc for StartupAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        match arena_alloc(layout) {
+            Some(p) => p,
+            // SAFETY: the caller's contract (a valid, non-zero layout) is
+            // passed on unchanged.
+            None => unsafe { System.alloc(layout) },
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        match arena_alloc(layout) {
+            Some(p) => {
+                // SAFETY: `p` is a fresh arena block of `layout.size()`
+                // bytes that nobody else uses; a block given back may hold
+                // old bytes, so it is cleared.
+                unsafe { p.write_bytes(0, layout.size()) };
+                p
+            }
+            // SAFETY: as in `alloc`.
+            None => unsafe { System.alloc_zeroed(layout) },
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        match arena_offset(ptr) {
+            Some(off) => {
+                // The last block: give its bytes back (fails harmlessly if
+                // it is not the last, or another thread claimed more).
+                let _ = ARENA_NEXT.compare_exchange(
+                    off + layout.size(),
+                    off,
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                );
+            }
+            // SAFETY: `ptr` is not in the arena, so `System` gave it out,
+            // with this layout (the caller's contract).
+            None => unsafe { System.dealloc(ptr, layout) },
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let Some(off) = arena_offset(ptr) else {
+            // SAFETY: from `System` (not in the arena); the caller's
+            // contract is passed on unchanged.
+            return unsafe { System.realloc(ptr, layout, new_size) };
+        };
+        // The last block grows or shrinks in place.
+        if let Some(end) = off.checked_add(new_size).filter(|&e| e <= ARENA_BYTES) {
+            if ARENA_NEXT
+                .compare_exchange(
+                    off + layout.size(),
+                    end,
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
+            {
+                return ptr;
+            }
+        }
+        if new_size <= layout.size() {
+            // Smaller: the block keeps its bytes.
+            return ptr;
+        }
+        // SAFETY: `new_size` with the old alignment is a valid layout (the
+        // caller's contract for realloc).
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        // SAFETY: a valid, non-zero layout.
+        let new = unsafe { self.alloc(new_layout) };
+        if !new.is_null() {
+            // SAFETY: both blocks are live and distinct, the old one holds
+            // `layout.size()` bytes and the new one at least as many.
+            unsafe {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size());
+                self.dealloc(ptr, layout);
+            }
+        }
+        new
     }
 }
 
@@ -229,6 +378,30 @@ mod tests {
         long.push("a");
         assert!(long.as_os_str().len() > 256);
         assert!(open_cloexec(&long, libc::O_RDONLY).is_ok());
+    }
+
+    #[test]
+    fn the_arena_hands_out_disjoint_aligned_blocks_and_takes_the_last_back() {
+        // Whatever the arena holds now (other tests allocate too), blocks
+        // from it are aligned, distinct, and keep their contents when
+        // grown; a Vec that outgrows the arena moves to malloc intact.
+        let mut blocks: Vec<Vec<u64>> = (0..64).map(|i| vec![i; 1 + i as usize]).collect();
+        for (i, b) in blocks.iter_mut().enumerate() {
+            assert_eq!(b.as_ptr() as usize % std::mem::align_of::<u64>(), 0);
+            b.extend(std::iter::repeat_n(i as u64, 100));
+        }
+        for (i, b) in blocks.iter().enumerate() {
+            assert!(b.iter().all(|&v| v == i as u64), "block {i}");
+        }
+        let big: Vec<u8> = (0..ARENA_BYTES * 2).map(|i| i as u8).collect();
+        assert!(arena_offset(big.as_ptr() as *mut u8).is_none());
+        assert!(big.iter().enumerate().all(|(i, &b)| b == i as u8));
+        let page = Layout::from_size_align(16, 4096).unwrap();
+        if let Some(p) = arena_alloc(page) {
+            assert_eq!(p as usize % 4096, 0);
+            // SAFETY (test): given back with the layout it was claimed with.
+            unsafe { GLOBAL.dealloc(p, page) };
+        }
     }
 
     #[test]
