@@ -30,6 +30,15 @@ pub fn run() -> ExitCode {
         let ctx = context(hot.rfkill_dev, hot.sysfs, hot.replay);
         return report(cmd::status::run(&ctx, &hot.status));
     }
+    run_clap()
+}
+
+/// Every other command line, through clap. Kept out of line (as is
+/// [`run_as_rfkill`]): inlined into [`run`], clap's values made `run`'s stack
+/// frame about 16 KiB, four stack pages that every `status` run touched
+/// (and faulted in) before doing anything (docs/benchmarks.md).
+#[inline(never)]
+fn run_clap() -> ExitCode {
     let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => {
@@ -63,6 +72,7 @@ fn report(result: Result<Status, Error>) -> ExitCode {
 
 /// pin13 installed or linked as `rfkill`: util-linux's command line,
 /// output and exit statuses (0 or 1); see `cmd::compat`.
+#[inline(never)]
 fn run_as_rfkill(argv0: &str, args: &[std::ffi::OsString]) -> ExitCode {
     use cli::rfkill::{parse, Stop, USAGE};
     let say = |to_stdout: bool, text: &str| {

@@ -8,6 +8,7 @@ use crate::exit::Status;
 use crate::model::inventory::{self, Inventory};
 use crate::model::select;
 use crate::render::table::{self, Column};
+use crate::sys::os::RawStdout;
 
 /// The name of the JSON table (util-linux >= 2.38).
 pub const JSON_TABLE: &str = "rfkilldevices";
@@ -122,6 +123,8 @@ pub fn render(inv: &Inventory, args: &StatusArgs) -> Result<String, Error> {
     })
 }
 
+/// `status`'s output is one string written once, straight to fd 1
+/// ([`RawStdout`]: no line buffer to allocate and copy through).
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
     // Bad columns are a usage error before anything is read.
     let cols = args.columns()?;
@@ -139,7 +142,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
             // then still get valid JSON.
             if args.out.json {
                 let empty = table::json(JSON_TABLE, &args.columns()?, &[]);
-                table::emit(&mut std::io::stdout().lock(), &empty)?;
+                table::emit(&mut RawStdout, &empty)?;
             }
             return Err(e);
         }
@@ -148,7 +151,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Status, Error> {
         table::note(&n);
     }
     let text = render(&inv, args)?;
-    table::emit(&mut std::io::stdout().lock(), &text)?;
+    table::emit(&mut RawStdout, &text)?;
     if !args.out.json && !args.out.raw {
         if inv.radios.is_empty() {
             table::note(

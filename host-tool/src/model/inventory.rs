@@ -139,32 +139,43 @@ impl Radio {
 /// sends only ADD events right after open, so on a real device this is the
 /// plain list of ADD events in the kernel's order.
 ///
-/// Linear in the number of events (a capture may hold millions): radios are
-/// found through an index map, and CHANGE_ALL is applied lazily: the soft
+/// O(n log n) in the number of events (a capture may hold millions): the
+/// radio of an event is found by binary search among the sorted distinct
+/// indexes (no hash map, whose random keys would cost a `getrandom` call and
+/// hashing on every run), and CHANGE_ALL is applied lazily: the soft
 /// state a radio ends with is the newest of its own last write and the last
 /// CHANGE_ALL for its type or for all types.
 pub fn fold_events(events: &[Event]) -> Vec<Event> {
     use crate::sys::RfkillType;
-    use std::collections::HashMap;
 
     // Slot per ADD, in kernel order (None once deleted), and the sequence
     // number at which the slot's soft state was last set.
     let mut slots: Vec<Option<(Event, usize)>> = Vec::new();
-    let mut by_idx: HashMap<u32, usize> = HashMap::new();
-    // Last CHANGE_ALL per type (RfkillType::All included): (seq, soft).
-    let mut change_all: HashMap<RfkillType, (usize, bool)> = HashMap::new();
+    let mut indexes: Vec<u32> = events.iter().map(|e| e.idx).collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    // The slot of each distinct index (by its place in `indexes`), while it
+    // has one.
+    let mut by_idx: Vec<Option<usize>> = vec![None; indexes.len()];
+    // Last CHANGE_ALL per type (RfkillType::All included): (seq, soft); a
+    // type is a byte, so this holds at most 256 entries.
+    let mut change_all = ChangeAll::new();
     for (seq, ev) in events.iter().enumerate() {
-        let slot = by_idx.get(&ev.idx).copied();
+        // every event's index is in `indexes`
+        let Ok(at) = indexes.binary_search(&ev.idx) else {
+            continue;
+        };
+        let slot = by_idx[at];
         match ev.op {
             Op::Add => match slot {
                 Some(i) => slots[i] = Some((*ev, seq)),
                 None => {
-                    by_idx.insert(ev.idx, slots.len());
+                    by_idx[at] = Some(slots.len());
                     slots.push(Some((*ev, seq)));
                 }
             },
             Op::Del => {
-                if let Some(i) = by_idx.remove(&ev.idx) {
+                if let Some(i) = by_idx[at].take() {
                     slots[i] = None;
                 }
             }
@@ -181,9 +192,10 @@ pub fn fold_events(events: &[Event]) -> Vec<Event> {
                     }
                 }
             }
-            Op::ChangeAll => {
-                change_all.insert(ev.kind, (seq, ev.soft));
-            }
+            Op::ChangeAll => match change_all.iter_mut().find(|(k, _)| *k == ev.kind) {
+                Some((_, last)) => *last = (seq, ev.soft),
+                None => change_all.push((ev.kind, (seq, ev.soft))),
+            },
             Op::Unknown(_) => {}
         }
     }
@@ -198,16 +210,16 @@ pub fn fold_events(events: &[Event]) -> Vec<Event> {
         .collect()
 }
 
+/// The last CHANGE_ALL per type: (type, (sequence number, soft)).
+type ChangeAll = Vec<(crate::sys::RfkillType, (usize, bool))>;
+
 /// A radio's soft state: its own, unless a CHANGE_ALL for its type or for
 /// all types came after the radio's own last write.
-fn resolved_soft(
-    e: &Event,
-    at: usize,
-    change_all: &std::collections::HashMap<crate::sys::RfkillType, (usize, bool)>,
-) -> bool {
-    [e.kind, crate::sys::RfkillType::All]
+fn resolved_soft(e: &Event, at: usize, change_all: &ChangeAll) -> bool {
+    change_all
         .iter()
-        .filter_map(|k| change_all.get(k))
+        .filter(|(k, _)| *k == e.kind || *k == crate::sys::RfkillType::All)
+        .map(|(_, last)| last)
         .filter(|(seq, _)| *seq > at)
         .max_by_key(|(seq, _)| *seq)
         .map_or(e.soft, |(_, soft)| *soft)

@@ -43,7 +43,11 @@ pub fn cell(s: &str) -> Cow<'_, str> {
 /// text is ours; only what it quotes can hold control characters).
 pub fn text(s: &str) -> Cow<'_, str> {
     let bad = |c: char| needs(c) && c != '\n' && c != '\t';
-    if !s.chars().any(bad) {
+    // Most output is printable ASCII (all of `status --json`): a byte scan
+    // says so without decoding characters. Anything else, non-ASCII
+    // included, is checked character by character.
+    let plain = |b: &u8| matches!(b, 0x20..=0x7e | b'\n' | b'\t');
+    if s.as_bytes().iter().all(plain) || !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

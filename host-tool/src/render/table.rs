@@ -344,27 +344,36 @@ pub fn json_string(s: &str) -> String {
     out
 }
 
-/// [`json_string`], appended to `out`.
+/// [`json_string`], appended to `out`: runs of characters that need no
+/// escape are copied whole (every character that does is ASCII, so the
+/// runs end on character boundaries).
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let hex = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(hex[(c as usize) >> 4]));
-                out.push(char::from(hex[(c as usize) & 0xf]));
-            }
-            c => out.push(c),
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if esc.is_empty() {
+            let hex = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(hex[usize::from(b >> 4)]));
+            out.push(char::from(hex[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(esc);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -547,5 +556,20 @@ mod tests {
             "{\n   \"rfkilldevices\": [\n      {\n         \"id\": 0,\n         \"device\": \"a\\\"b\",\n         \"driver\": null\n      },{\n         \"id\": 2,\n         \"device\": \"c\",\n         \"driver\": null\n      }\n   ]\n}\n"
         );
         assert_eq!(json_string("a\tb\u{1}é"), "\"a\\tb\\u0001é\"");
+    }
+
+    /// Every ASCII character, alone and between multi-byte ones, is escaped
+    /// as serde_json escapes it (and a string parses back to itself).
+    #[test]
+    fn json_strings_match_serde_json() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for s in [format!("{c}"), format!("é{c}✓{c}{c}x"), format!("ab{c}")] {
+                let ours = json_string(&s);
+                assert_eq!(ours, serde_json::to_string(&s).unwrap(), "{b:#x}");
+                assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), s);
+            }
+        }
+        assert_eq!(json_string(""), "\"\"");
     }
 }

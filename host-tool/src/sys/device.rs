@@ -23,23 +23,25 @@
 //! SIGTERM and SIGHUP), with a timeout that every source honours.
 #![forbid(unsafe_code)]
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::sys::error::DevError;
 use crate::sys::event::{Event, EVENT_SIZE_EXT, EVENT_SIZE_V1};
-use crate::sys::os::{poll, set_max_size};
+use crate::sys::os::{open_cloexec, poll, set_max_size};
 use crate::sys::source::{EventSource, Next};
 
 /// Read buffer of the kernel device: larger than any event it can send us
 /// (9 bytes today).
 const READ_BUF: usize = 64;
-/// Bytes read at once from a capture or a stream.
+/// Bytes read at once from a stream, and at most from a capture (a capture
+/// smaller than this is read with a buffer of its size: one read and the
+/// read that gives EOF).
 const CHUNK: usize = 64 * 1024;
 /// The misc character device major and the rfkill minor (`RFKILL_MINOR`).
 const RFKILL_DEV: (u64, u64) = (10, 242);
@@ -70,8 +72,11 @@ pub struct Device {
     path: PathBuf,
     event_size: usize,
     kind: Kind,
-    /// Bytes of a capture or stream read but not yet decoded.
+    /// Bytes of a capture or stream read; those before `pos` are decoded.
     buf: Vec<u8>,
+    pos: usize,
+    /// Bytes asked for by one read of a capture or stream.
+    chunk: usize,
     /// Records of a capture or stream decoded so far.
     records: u64,
     /// A capture or stream gave EOF.
@@ -123,13 +128,11 @@ fn metadata_kind(path: &Path, meta: &std::fs::Metadata) -> Result<Kind, DevError
 }
 
 impl Device {
-    /// Open for listing and watching: read-only, non-blocking, close-on-exec
-    /// (std adds O_CLOEXEC); on the kernel device, opt in to 9-byte events.
+    /// Open for listing and watching: read-only, non-blocking, close-on-exec;
+    /// on the kernel device, opt in to 9-byte events.
     pub fn open_read(path: &Path) -> Result<Self, DevError> {
-        let file = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(path)
+        let file = open_cloexec(path, libc::O_RDONLY | libc::O_NONBLOCK)
+            .map(File::from)
             .map_err(|source| DevError::Open {
                 path: path.to_path_buf(),
                 write: false,
@@ -140,18 +143,17 @@ impl Device {
             source,
         })?;
         let kind = metadata_kind(path, &meta)?;
-        Self::with_kind(file, path, kind)
+        let mut dev = Self::with_kind(file, path, kind)?;
+        dev.fit_chunk(&meta);
+        Ok(dev)
     }
 
     /// Open for changing state: read-write, non-blocking, close-on-exec. A
     /// capture is read to its end first, every record checked, so a file
     /// that is not a capture is refused before anything is appended.
     pub fn open_write(path: &Path) -> Result<Self, DevError> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(path)
+        let file = open_cloexec(path, libc::O_RDWR | libc::O_NONBLOCK)
+            .map(File::from)
             .map_err(|source| DevError::Open {
                 path: path.to_path_buf(),
                 write: true,
@@ -169,6 +171,7 @@ impl Device {
             });
         }
         let mut dev = Device::new(file, path, kind);
+        dev.fit_chunk(&meta);
         if kind == Kind::Capture {
             while dev.read_event()?.is_some() {}
         }
@@ -189,8 +192,19 @@ impl Device {
             event_size: EVENT_SIZE_V1,
             kind,
             buf: Vec::new(),
+            pos: 0,
+            chunk: CHUNK,
             records: 0,
             eof: false,
+        }
+    }
+
+    /// A capture is read with a buffer no larger than the file (and one byte
+    /// for the read that gives EOF), not a 64 KiB one per read.
+    fn fit_chunk(&mut self, meta: &std::fs::Metadata) {
+        if self.kind == Kind::Capture {
+            self.chunk =
+                usize::try_from(meta.len().saturating_add(1)).map_or(CHUNK, |n| n.min(CHUNK));
         }
     }
 
@@ -261,37 +275,43 @@ impl Device {
         }
     }
 
-    /// The next 8-byte record of a capture or stream, read in chunks.
+    /// The next 8-byte record of a capture or stream, read in chunks into
+    /// one buffer that is reused (a record is taken by moving `pos`, not by
+    /// shifting the rest of the chunk).
     fn read_record(&mut self) -> Result<Read1, DevError> {
         loop {
-            if self.buf.len() >= EVENT_SIZE_V1 {
-                let mut rec = [0u8; EVENT_SIZE_V1];
-                rec.copy_from_slice(&self.buf[..EVENT_SIZE_V1]);
-                self.buf.drain(..EVENT_SIZE_V1);
-                let ev = Event::decode_record(&rec, self.records).map_err(|source| {
+            let rest = &self.buf[self.pos..];
+            if let Some(rec) = rest.first_chunk::<EVENT_SIZE_V1>() {
+                let ev = Event::decode_record(rec, self.records).map_err(|source| {
                     DevError::NotCapture {
                         path: self.path.clone(),
                         source,
                     }
                 })?;
+                self.pos += EVENT_SIZE_V1;
                 self.records += 1;
                 return Ok(Read1::Event(ev));
             }
             if self.eof {
-                if self.buf.is_empty() {
+                if rest.is_empty() {
                     return Ok(Read1::Eof);
                 }
                 return Err(DevError::Decode {
                     path: self.path.clone(),
-                    source: crate::sys::event::DecodeError {
-                        len: self.buf.len(),
-                    },
+                    source: crate::sys::event::DecodeError { len: rest.len() },
                 });
             }
-            let mut chunk = vec![0u8; CHUNK];
-            match self.file.read(&mut chunk) {
+            // Keep the part of a record left over (under 8 bytes) and read
+            // the next chunk after it.
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+            let have = self.buf.len();
+            self.buf.resize(have + self.chunk, 0);
+            let got = self.file.read(&mut self.buf[have..]);
+            self.buf.truncate(have + got.as_ref().map_or(0, |n| *n));
+            match got {
                 Ok(0) => self.eof = true,
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Read1::Empty),
                 Err(source) => return Err(self.read_err(source)),
@@ -303,13 +323,18 @@ impl Device {
     /// stream is read until its end or for at most a second.
     pub fn drain(&mut self) -> Result<Vec<Event>, DevError> {
         let mut out = Vec::new();
-        let deadline = Instant::now() + STREAM_DRAIN;
+        // Only a stream waits, so only a stream reads the clock (the first
+        // clock_gettime maps in the vDSO: two page faults and musl's symbol
+        // lookup, on every status run before).
+        let deadline = (self.kind == Kind::Stream).then(|| Instant::now() + STREAM_DRAIN);
         loop {
             match self.read_one()? {
                 Read1::Event(e) => out.push(e),
                 Read1::Eof => break,
                 Read1::Empty if self.kind == Kind::Stream => {
-                    let left = deadline.saturating_duration_since(Instant::now());
+                    let left = deadline.map_or(Duration::ZERO, |d| {
+                        d.saturating_duration_since(Instant::now())
+                    });
                     if left.is_zero() {
                         break;
                     }

@@ -10,7 +10,7 @@ use std::io::{self, Read, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::sys::os::os_text;
+use crate::sys::os::{open_cloexec, os_text};
 
 /// Writing an output file failed; nothing was replaced.
 #[derive(Debug, thiserror::Error)]
@@ -32,17 +32,13 @@ pub enum ReadError {
 }
 
 /// Open `path` for reading without blocking (a FIFO with no writer opens at
-/// once), and make sure it is a regular file.
+/// once), close-on-exec, and make sure it is a regular file.
 fn open_regular(path: &Path) -> Result<File, ReadError> {
     let io = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(io)?;
+    let f = File::from(open_cloexec(path, libc::O_RDONLY | libc::O_NONBLOCK).map_err(io)?);
     let meta = f.metadata().map_err(io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular {
@@ -72,17 +68,49 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     Ok(out)
 }
 
+/// What [`read_head`] reads first, into a stack buffer: more than the
+/// attributes pin13 reads hold (a name, a type, a number, a modalias).
+const HEAD_FIRST: usize = 256;
+
 /// At most the first `cap` bytes of a regular file (a sysfs or procfs
-/// attribute: the kernel never gives more than a page).
+/// attribute: the kernel never gives more than a page), in as few system
+/// calls as the kernel allows: open, fstat, **one** read, close. sysfs and
+/// procfs hand over the whole attribute in the first read, so a read that
+/// does not fill the buffer is the end (the read to EOF that `read_to_end`
+/// adds would cost a system call per attribute). Only an attribute that
+/// fills the first [`HEAD_FIRST`] bytes is read on, to EOF or `cap`.
 pub fn read_head(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let f = open_regular(path)?;
-    let mut out = Vec::new();
-    f.take(cap)
-        .read_to_end(&mut out)
-        .map_err(|source| ReadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let mut f = open_regular(path)?;
+    let mut read = |buf: &mut [u8]| loop {
+        match f.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(source) => {
+                return Err(ReadError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        }
+    };
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let mut first = [0u8; HEAD_FIRST];
+    let want = cap.min(HEAD_FIRST);
+    let n = read(&mut first[..want])?;
+    let mut out = first[..n].to_vec();
+    if n == want && want < cap {
+        // A longer attribute: the rest, up to the cap.
+        let mut at = n;
+        out.resize(cap, 0);
+        while at < out.len() {
+            let n = read(&mut out[at..])?;
+            if n == 0 {
+                break;
+            }
+            at += n;
+        }
+        out.truncate(at);
+    }
     Ok(out)
 }
 

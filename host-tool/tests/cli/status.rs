@@ -267,3 +267,42 @@ fn help_documents_exit_statuses_and_columns() {
     let r = run(&["status", "--help"]);
     assert!(r.stdout.contains("REASON     why it is hard-blocked"));
 }
+
+/// status writes straight to fd 1 (no std buffer): a closed stdout is as
+/// quiet as it was through std's stdout (std's start-up opens /dev/null on a
+/// closed fd 0-2, so the write goes there: exit 0, no error), and a reader
+/// gone before the write is the broken pipe that exits 0.
+#[test]
+fn a_closed_or_gone_stdout_is_quiet() {
+    let args = [
+        "--sysfs",
+        HARDKILL,
+        "--rfkill-dev",
+        "/nonexistent",
+        "status",
+        "--json",
+    ];
+    let out = clean("sh")
+        .current_dir(root())
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >&-"#)
+        .arg(BIN)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("cannot write output"), "{err}");
+    has(&err, "showing the state from sysfs");
+    let mut child = pin13(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("cannot write output"), "{err}");
+    has(&err, "showing the state from sysfs");
+}
