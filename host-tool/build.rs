@@ -22,6 +22,26 @@ fn main() {
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=PIN13_BUILD={build}");
     discard_unwind_tables(Path::new(&manifest_dir));
+    rpi_pins(Path::new(&manifest_dir));
+}
+
+/// With the `rpi` feature: the Pi backend's default BCM pins from
+/// hardware/jig.toml, checked by jig-wiring and written to
+/// `OUT_DIR/rpi_pins.rs` (a bad wiring file fails the build, naming the line
+/// and the field, as it fails the firmware's).
+fn rpi_pins(manifest_dir: &Path) {
+    if std::env::var_os("CARGO_FEATURE_RPI").is_none() {
+        return;
+    }
+    let file = manifest_dir.join("../hardware/jig.toml");
+    println!("cargo:rerun-if-changed={}", file.display());
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let wiring = jig_wiring::Wiring::from_toml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let out =
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("rpi_pins.rs");
+    std::fs::write(&out, jig_wiring::render_rpi_pins(&wiring))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }
 
 /// Release builds of the binary for Linux link without unwind tables

@@ -184,6 +184,16 @@ proptest! {
     }
 
     #[test]
+    fn fixed_decimals_print_as_the_float_formatter_does(v in 0.0f64..1.0e7, d in 0u8..=4) {
+        // Away from ties: there core rounds the exact binary value to even,
+        // the integer formatter half up.
+        let scaled = v * 10f64.powi(i32::from(d));
+        prop_assume!((scaled.fract() - 0.5).abs() > 1e-6);
+        let want = format!("{v:.*}", usize::from(d));
+        prop_assert_eq!(jig_core::decimal::Fixed::new(v, d).to_string(), want);
+    }
+
+    #[test]
     fn escaped_cells_hold_no_control_character_and_are_reversible(s in any::<String>()) {
         let c = escape::cell(&s);
         prop_assert!(no_controls(&c, &[]), "{:?}", c);

@@ -6,6 +6,12 @@
 //! exponent stays within 22 (one exactly rounded operation), which covers
 //! every value these options take; beyond that it is within a few ulps.
 //! `nan`, `inf`, hex and empty text are refused.
+//!
+//! [`Fixed`] is the other direction, the one formatter of those numbers: a
+//! value with N digits after the point, from integers, instead of core's
+//! float formatter (about 12 KB of every shipped binary).
+
+use core::fmt;
 
 /// Parse `text` (no surrounding blanks): an optional sign, digits with an
 /// optional `.` and fraction, an optional `e`/`E` exponent. `None` when it is
@@ -113,8 +119,101 @@ fn scale(m: f64, exp: i64) -> f64 {
     }
 }
 
+/// `value` with `decimals` digits after the point (at most 9), rounded half
+/// away from zero, as `{:.N}` prints it for the values the tools show (away
+/// from exact ties, which `{:.N}` rounds to even). [`Fixed::trimmed`] drops
+/// trailing zeros and a bare point (`2.500` -> `2.5`, `3.000` -> `3`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixed {
+    value: f64,
+    decimals: u8,
+    trim: bool,
+}
+
+impl Fixed {
+    /// `value` with exactly `decimals` digits after the point.
+    pub const fn new(value: f64, decimals: u8) -> Fixed {
+        Fixed {
+            value,
+            decimals: if decimals > 9 { 9 } else { decimals },
+            trim: false,
+        }
+    }
+
+    /// Up to `decimals` digits after the point, trailing zeros dropped.
+    pub const fn trimmed(value: f64, decimals: u8) -> Fixed {
+        let mut f = Fixed::new(value, decimals);
+        f.trim = true;
+        f
+    }
+}
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.value;
+        if v.is_nan() {
+            return f.write_str("NaN");
+        }
+        let scale = 10u64.pow(u32::from(self.decimals));
+        let scaled = if v < 0.0 { -v } else { v } * scale as f64 + 0.5;
+        // Beyond u64 (and for infinities; NaN is out above) only the
+        // magnitude is worth showing.
+        if scaled >= 1.8e19 {
+            return f.write_str(if v < 0.0 { "-inf" } else { "inf" });
+        }
+        let n = scaled as u64;
+        if v < 0.0 && n != 0 {
+            f.write_str("-")?;
+        }
+        write!(f, "{}", n / scale)?;
+        let mut frac = n % scale;
+        let mut digits = usize::from(self.decimals);
+        if self.trim {
+            while digits > 0 && frac.is_multiple_of(10) {
+                frac /= 10;
+                digits -= 1;
+            }
+        }
+        if digits > 0 {
+            write!(f, ".{frac:0digits$}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::Fixed;
+    extern crate std;
+    use std::format;
+
+    #[test]
+    fn fixed_prints_what_core_prints_away_from_ties() {
+        for (v, d) in [
+            (0.1, 2),
+            (4.7, 2),
+            (23.8, 1),
+            (30.8, 1),
+            (2.0, 0),
+            (0.05, 3),
+            (-1.25, 1),
+            (1234.5678, 3),
+            (9.995, 2),
+            (0.0, 0),
+        ] {
+            let ours = format!("{}", Fixed::new(v, d));
+            let core = format!("{v:.*}", usize::from(d));
+            if (v * 10f64.powi(i32::from(d))).fract().abs() != 0.5 {
+                assert_eq!(ours, core, "{v} with {d}");
+            }
+        }
+        assert_eq!(format!("{}", Fixed::trimmed(2.5, 3)), "2.5");
+        assert_eq!(format!("{}", Fixed::trimmed(3.0, 3)), "3");
+        assert_eq!(format!("{}", Fixed::trimmed(0.01, 6)), "0.01");
+        assert_eq!(format!("{}", Fixed::new(f64::INFINITY, 2)), "inf");
+        assert_eq!(format!("{}", Fixed::new(f64::NAN, 2)), "NaN");
+        assert_eq!(format!("{}", Fixed::new(-0.001, 1)), "0.0");
+    }
     use super::parse;
 
     #[test]

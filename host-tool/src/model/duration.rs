@@ -86,20 +86,24 @@ pub fn parse(text: &str, spec: &Spec) -> Result<Duration, String> {
 
 /// A duration as users read it: `30 s`, `2.5 s`, `200 ms`, `50 us`.
 pub fn human(d: Duration) -> String {
+    // From whole microseconds with integers (no float formatting): seconds
+    // to the millisecond, milliseconds to the microsecond.
     let us = d.as_micros();
-    if us >= 1_000_000 {
-        let s = d.as_secs_f64();
-        if s.fract() == 0.0 {
-            format!("{s:.0} s")
-        } else {
-            let t = format!("{s:.3}");
-            format!("{} s", t.trim_end_matches('0').trim_end_matches('.'))
+    let trimmed = |whole: u128, frac: u128| {
+        let mut t = format!("{whole}.{frac:03}");
+        while t.ends_with('0') {
+            t.pop();
         }
-    } else if us >= 1_000 && us % 1_000 == 0 {
-        format!("{} ms", us / 1_000)
+        if t.ends_with('.') {
+            t.pop();
+        }
+        t
+    };
+    if us >= 1_000_000 {
+        let ms = (us + 500) / 1_000;
+        format!("{} s", trimmed(ms / 1_000, ms % 1_000))
     } else if us >= 1_000 {
-        let t = format!("{:.3}", us as f64 / 1_000.0);
-        format!("{} ms", t.trim_end_matches('0').trim_end_matches('.'))
+        format!("{} ms", trimmed(us / 1_000, us % 1_000))
     } else {
         format!("{us} us")
     }

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use jig_core::analog::{AnalogReport, AnalogVerdict, CardSide};
+use jig_core::decimal::Fixed;
 use jig_core::held::Pull;
 use jig_core::selftest::SelfTestReport;
 use jig_core::sim::{CardLog, WireModel};
@@ -154,22 +155,16 @@ pub fn fmt_ohms(r: f64) -> String {
     } else {
         2
     };
-    let text = format!("{v:.digits$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    };
-    format!("{text} {unit}")
+    format!("{} {unit}", Fixed::trimmed(v, digits))
 }
 
 /// The card side as measured: `card pull ~4.7 kohm to 0.10 V` or `no card pull`.
 pub fn card_text(card: &CardSide) -> String {
     match card.pull_ohms {
         Some(r) => format!(
-            "card pull ~{} to {:.2} V",
+            "card pull ~{} to {} V",
             fmt_ohms(f64::from(r)),
-            f64::from(card.rail_mv) / 1000.0
+            Fixed::new(f64::from(card.rail_mv) / 1000.0, 2)
         ),
         None => "no card pull (weaker than 2 Mohm)".to_string(),
     }

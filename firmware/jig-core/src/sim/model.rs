@@ -176,7 +176,9 @@ impl fmt::Display for Wire {
         match self {
             Wire::Open => f.write_str("open"),
             Wire::Connected => f.write_str("connected"),
-            Wire::Intermittent(p) => write!(f, "intermittent:{p}"),
+            Wire::Intermittent(p) => {
+                write!(f, "intermittent:{}", crate::decimal::Fixed::trimmed(*p, 9))
+            }
             Wire::StuckHigh => f.write_str("stuck-high"),
             Wire::StuckLow => f.write_str("stuck-low"),
             Wire::NoContact => f.write_str("no-contact"),
