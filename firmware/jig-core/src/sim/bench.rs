@@ -400,21 +400,26 @@ impl State {
 
     /// `SENSE`'s pad voltage now (`None`: floating).
     fn sense_pad(&self) -> Option<f64> {
-        let pull = self.pull_target(LineId::Sense);
-        if self.model.probes_on_card() {
-            let net = self.net_voltage();
-            Some(match pull {
-                // The pull's current through the series resistor moves the
-                // pad a little toward the pull's rail.
-                Some(target) => {
-                    let rs = self.cfg.r_sense;
-                    net + (target - net) * rs / (rs + self.pulls[LineId::Sense.index()])
-                }
-                None => net,
-            })
-        } else {
-            pull
-        }
+        self.input_pad(
+            LineId::Sense,
+            self.model.probes_on_card().then_some(self.cfg.r_sense),
+        )
+    }
+
+    /// An input's pad: off the net (`series` `None`), its pull's rail
+    /// (`None`: floating); on it through `series` ohms, the net moved toward
+    /// the pull's rail by the divider of `series` and the pull (the pull's
+    /// current flows through `series`).
+    fn input_pad(&self, line: LineId, series: Option<f64>) -> Option<f64> {
+        let pull = self.pull_target(line);
+        let Some(series) = series else {
+            return pull;
+        };
+        let net = self.net_voltage();
+        Some(match pull {
+            Some(target) => net + (target - net) * series / (series + self.pulls[line.index()]),
+            None => net,
+        })
     }
 
     /// The ADC on `SENSE`: the pad voltage (the net moved by `SENSE`'s pull
@@ -422,21 +427,9 @@ impl State {
     /// read noise, in 12-bit counts. A pad in the air with no pull reads a
     /// random count (its charge is unknown).
     fn read_sense_adc(&mut self) -> u16 {
-        let pull = self.pull_target(LineId::Sense);
-        let pad = if self.model.probes_on_card() {
-            let net = self.net_voltage();
-            match pull {
-                Some(target) => {
-                    let rs = self.cfg.r_sense;
-                    net + (target - net) * rs / (rs + self.pulls[LineId::Sense.index()])
-                }
-                None => net,
-            }
-        } else {
-            match pull {
-                Some(v) => v,
-                None => self.rng.unit_f64() * self.cfg.v_io,
-            }
+        let pad = match self.sense_pad() {
+            Some(v) => v,
+            None => self.rng.unit_f64() * self.cfg.v_io,
         };
         // Irwin-Hall: the sum of 12 uniforms minus 6 is close to N(0, 1).
         let gauss: f64 = (0..12).map(|_| self.rng.unit_f64()).sum::<f64>() - 6.0;
@@ -457,19 +450,7 @@ impl State {
     /// pull's rail; on it (a contact or a leak), the net moved toward the
     /// pull by the divider of the path through the tape and the pull.
     fn drive_pad(&self) -> Option<f64> {
-        let pull = self.pull_target(LineId::Drive);
-        match self.drive_series() {
-            None => pull,
-            Some(series) => {
-                let net = self.net_voltage();
-                Some(match pull {
-                    Some(target) => {
-                        net + (target - net) * series / (series + self.pulls[LineId::Drive.index()])
-                    }
-                    None => net,
-                })
-            }
-        }
+        self.input_pad(LineId::Drive, self.drive_series())
     }
 
     /// With hysteresis, `DRIVE` as an input sees every change: a defined
