@@ -140,9 +140,7 @@ where
 {
     /// Every line an input without pull; every line is tried.
     fn safe(&mut self) -> Result<(), D::Error> {
-        let a = crate::line::safe(self.drive, self.sense_ref, self.sense);
-        let b = self.hold.set_input(Bias::None);
-        a.and(b)
+        crate::line::safe_with_hold(self.drive, self.sense_ref, self.sense, self.hold)
     }
 
     /// `HOLD` and `SENSE_REF` to `level`, `SENSE` pulled the other way.

@@ -219,6 +219,26 @@ where
     a.and(b).and(c)
 }
 
+/// [`safe`] for a jig with HOLD (the Raspberry Pi's second reference,
+/// `crate::held`): HOLD too is made an input; every line is attempted, the
+/// first error is returned.
+pub fn safe_with_hold<D, R, S, H>(
+    drive: &mut D,
+    sense_ref: &mut R,
+    sense: &mut S,
+    hold: &mut H,
+) -> Result<(), D::Error>
+where
+    D: InputLine,
+    R: InputLine<Error = D::Error>,
+    S: InputLine<Error = D::Error>,
+    H: InputLine<Error = D::Error>,
+{
+    let a = safe(drive, sense_ref, sense);
+    let b = hold.set_input(Bias::None);
+    a.and(b)
+}
+
 /// A line that never turns its internal pull-down on: [`Bias::PullDown`]
 /// becomes [`Bias::None`] (high impedance); everything else passes through.
 ///

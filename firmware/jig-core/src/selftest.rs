@@ -157,20 +157,16 @@ where
             bit: CHECKS.len() as u32,
             not_run: 0,
         };
-        for level in [Level::High, Level::Low] {
-            sense_ref.set_input(level.opposite().bias())?;
-            hold.drive(level)?;
-            t.record(reads(sense_ref, delay, level)?);
-        }
-        Ok(t.failed)
+        against_pull(sense_ref, delay, &mut t, Expect::Follows, |l| hold.drive(l))?;
+        Ok(SelfTestReport {
+            checks: r.checks + (HOLD_CHECKS.len() as u32 - t.not_run) as u8,
+            failed: t.failed,
+        })
     });
-    let released = line::safe(drive, sense_ref, sense).and(hold.set_input(Bias::None));
-    let failed = result?;
+    let released = line::safe_with_hold(drive, sense_ref, sense, hold);
+    let report = result?;
     released?;
-    Ok(SelfTestReport {
-        checks: (CHECKS.len() + HOLD_CHECKS.len()) as u8,
-        failed,
-    })
+    Ok(report)
 }
 
 /// Records check results bit by bit.
@@ -270,38 +266,58 @@ where
     // "high" is its release with the pull-up (a weak check: a short then sits
     // mid-rail; check 11, DRIVE driven low against SENSE's pull-up, is the
     // strong one).
-    for level in both {
-        if !pulls(sense, level.opposite()) {
-            t.skip();
-            continue;
-        }
-        sense.set_input(level.opposite().bias())?;
-        open_drain(drive, level)?;
-        t.record(reads(sense, delay, level.opposite())?);
-    }
+    against_pull(sense, delay, &mut t, Expect::KeepsPull, |l| {
+        open_drain(drive, l)
+    })?;
     drive.set_input(Bias::None)?;
-    for level in both {
-        if !pulls(sense, level.opposite()) {
-            t.skip();
-            continue;
-        }
-        sense.set_input(level.opposite().bias())?;
-        sense_ref.drive(level)?;
-        t.record(reads(sense, delay, level.opposite())?);
-    }
+    against_pull(sense, delay, &mut t, Expect::KeepsPull, |l| {
+        sense_ref.drive(l)
+    })?;
     sense_ref.set_input(Bias::None)?;
     sense.set_input(Bias::None)?;
     // 14-15: DRIVE and SENSE_REF are not shorted together (15 is the strong one).
-    for level in both {
-        if !pulls(sense_ref, level.opposite()) {
+    against_pull(sense_ref, delay, &mut t, Expect::KeepsPull, |l| {
+        open_drain(drive, l)
+    })?;
+    Ok((t.failed, t.not_run))
+}
+
+/// What a line pulled one way must read while another line is moved the
+/// other way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Its own pull's level: the two are not connected (no short).
+    KeepsPull,
+    /// The other line's level: the two are connected (HOLD to SENSE_REF).
+    Follows,
+}
+
+/// Two checks, one per level: `pulled` gets its pull toward the opposite of
+/// `level`, `push(level)` moves the other line, then `pulled` must read as
+/// `expect` says. A check whose pull would be a pull-down `pulled` does not
+/// have is not run.
+fn against_pull<L: InputLine, T: DelayNs>(
+    pulled: &mut L,
+    delay: &mut T,
+    t: &mut Tally,
+    expect: Expect,
+    mut push: impl FnMut(Level) -> Result<(), L::Error>,
+) -> Result<(), L::Error> {
+    for level in [Level::High, Level::Low] {
+        let pull = level.opposite();
+        if !pulls(pulled, pull) {
             t.skip();
             continue;
         }
-        sense_ref.set_input(level.opposite().bias())?;
-        open_drain(drive, level)?;
-        t.record(reads(sense_ref, delay, level.opposite())?);
+        pulled.set_input(pull.bias())?;
+        push(level)?;
+        let want = match expect {
+            Expect::KeepsPull => pull,
+            Expect::Follows => level,
+        };
+        t.record(reads(pulled, delay, want)?);
     }
-    Ok((t.failed, t.not_run))
+    Ok(())
 }
 
 /// DRIVE toward `level`, open-drain: low = driven low, high = released with
