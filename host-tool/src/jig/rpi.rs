@@ -369,28 +369,34 @@ mod imp {
     }
 
     impl RpiBackend {
+        /// `op` on the four lines (HOLD included) with a delay, after the
+        /// device made every line an input (its Jig forgets a kill line
+        /// left asserted, as every probe does); a signal meanwhile is
+        /// reported as one.
+        fn on_four_lines<T>(
+            &mut self,
+            op: impl FnOnce([&mut RpiLine; 4], &mut RpiDelay) -> T,
+        ) -> Result<T, JigError> {
+            self.device.safe()?;
+            let [drive, sense_ref, sense, hold] = &mut self.lines;
+            let r = op(
+                [drive, sense_ref, sense, hold],
+                &mut RpiDelay(rppal::hal::Delay::new()),
+            );
+            self.check_interrupted()?;
+            Ok(r)
+        }
+
         fn run_held(
             &mut self,
             cfg: &ProbeConfig,
             stop: &mut dyn jig_core::probe::Stop,
         ) -> Result<HeldReport, JigError> {
             within_limits(cfg)?;
-            // Through the device first: every line an input, and the Jig
-            // forgets a kill line left asserted, as every probe does.
-            self.device.safe()?;
-            let [drive, sense_ref, sense, hold] = &mut self.lines;
-            let mut delay = RpiDelay(rppal::hal::Delay::new());
-            let mut either = || interrupted() || stop.stop();
-            let r = jig_core::held::run_until(
-                drive,
-                sense_ref,
-                hold,
-                sense,
-                &mut delay,
-                cfg,
-                &mut either,
-            );
-            self.check_interrupted()?;
+            let r = self.on_four_lines(|[drive, sense_ref, sense, hold], delay| {
+                let mut either = || interrupted() || stop.stop();
+                jig_core::held::run_until(drive, sense_ref, hold, sense, delay, cfg, &mut either)
+            })?;
             let r = r.map_err(jig_protocol::DeviceError::from)?;
             self.show(r.probe.verdict.is_pass());
             Ok(r)
@@ -430,11 +436,9 @@ mod imp {
 
         /// The self-test with HOLD's two checks.
         fn self_test(&mut self) -> Result<SelfTestReport, JigError> {
-            self.device.safe()?;
-            let [drive, sense_ref, sense, hold] = &mut self.lines;
-            let mut delay = RpiDelay(rppal::hal::Delay::new());
-            let r = jig_core::selftest::run_with_hold(drive, sense_ref, hold, sense, &mut delay);
-            self.check_interrupted()?;
+            let r = self.on_four_lines(|[drive, sense_ref, sense, hold], delay| {
+                jig_core::selftest::run_with_hold(drive, sense_ref, hold, sense, delay)
+            })?;
             r.map_err(|never| match never {})
         }
 
