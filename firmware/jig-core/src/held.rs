@@ -80,7 +80,7 @@ use embedded_hal::delay::DelayNs;
 
 use crate::error::Error;
 use crate::line::{Bias, InputLine, JigLine, Level};
-use crate::probe::{Stop, STOP_POLL_SAMPLES};
+use crate::probe::{Clock, Stop, STOP_POLL_SAMPLES};
 use crate::{ProbeConfig, ProbeReport, Verdict};
 
 /// `HOLD`'s resistor to `SENSE_REF`'s probe, in ohms.
@@ -180,12 +180,8 @@ where
         hold,
         sense,
     };
-    let mut spent_us = 0u64;
-    let mut settle = || {
-        delay.delay_us(cfg.settle_us);
-        spent_us += u64::from(cfg.settle_us);
-    };
-    let result = phases(&mut lines, &mut settle, cfg.samples, stop);
+    let mut clock = Clock::new(delay, cfg.settle_us);
+    let result = phases(&mut lines, &mut clock, cfg.samples, stop);
     let released = lines.safe();
     let outcome = result.map_err(Error::Line)?;
     released.map_err(Error::Line)?;
@@ -195,7 +191,7 @@ where
             verdict,
             samples,
             contact_hits,
-            duration_us: spent_us,
+            duration_us: clock.spent_us,
         },
         pull,
     })
@@ -203,9 +199,9 @@ where
 
 type Outcome = Option<(Verdict, Option<Pull>, u32, u32)>;
 
-fn phases<D, R, H, S, P>(
+fn phases<D, R, H, S, T, P>(
     l: &mut Lines<'_, D, R, H, S>,
-    settle: &mut impl FnMut(),
+    clock: &mut Clock<'_, T>,
     samples: u32,
     stop: &mut P,
 ) -> Result<Outcome, D::Error>
@@ -214,6 +210,7 @@ where
     R: JigLine<Error = D::Error>,
     H: JigLine<Error = D::Error>,
     S: InputLine<Error = D::Error>,
+    T: DelayNs,
     P: Stop + ?Sized,
 {
     l.safe()?;
@@ -225,7 +222,7 @@ where
     // always reads low here, a powered card's 3.3 V pull-up (below about
     // 160 kohm) at least sometimes high, so any high read decides.
     l.sense.set_input(Bias::PullDown)?;
-    settle();
+    clock.settle();
     for _ in 0..STRICT_READS {
         if l.sense.is_high()? {
             return decided(Verdict::StuckHigh, None);
@@ -236,12 +233,12 @@ where
     // stuck.
     l.sense_ref.drive_low()?;
     l.hold.drive_low()?;
-    settle();
+    clock.settle();
     let high_when_pulled_low = l.sense.is_high()?;
     l.hold.set_input(Bias::None)?;
     l.sense.set_input(Bias::PullUp)?;
     l.sense_ref.drive_high()?;
-    settle();
+    clock.settle();
     // Weak only when every read agrees: a level in the undefined band must
     // not pass for one above V_IH by one lucky read.
     let mut weak = true;
@@ -249,7 +246,7 @@ where
         weak &= l.sense.is_high()?;
     }
     l.hold.drive_high()?;
-    settle();
+    clock.settle();
     let high_when_pulled_high = l.sense.is_high()?;
     let pull = match (high_when_pulled_low, high_when_pulled_high) {
         (true, true) => return decided(Verdict::StuckHigh, None),
@@ -260,10 +257,10 @@ where
     };
     // 3. Contact: SENSE follows the held net against its own pull.
     l.reference(Level::High)?;
-    settle();
+    clock.settle();
     let followed_high = l.sense.is_high()?;
     l.reference(Level::Low)?;
-    settle();
+    clock.settle();
     let followed_low = !l.sense.is_high()?;
     if !(followed_high && followed_low) {
         // Off the card, SENSE read its own pull: nothing is known of the card.
@@ -278,7 +275,7 @@ where
         if i % STOP_POLL_SAMPLES == STOP_POLL_SAMPLES - 1 && stop.stop() {
             return Ok(None);
         }
-        settle();
+        clock.settle();
         let held = l.sense.is_high()?;
         if l.drive.is_high()? {
             hits += 1;

@@ -213,16 +213,16 @@ impl<F: FnMut() -> bool> Stop for F {
     }
 }
 
-/// Counts settle time spent.
-struct Clock<'a, T> {
+/// Counts settle time spent (this probe's and [`crate::held`]'s).
+pub(crate) struct Clock<'a, T> {
     delay: &'a mut T,
     settle_us: u32,
-    spent_us: u64,
+    pub(crate) spent_us: u64,
 }
 
 impl<'a, T: DelayNs> Clock<'a, T> {
     /// A clock that has spent nothing yet.
-    fn new(delay: &'a mut T, settle_us: u32) -> Self {
+    pub(crate) fn new(delay: &'a mut T, settle_us: u32) -> Self {
         Clock {
             delay,
             settle_us,
@@ -230,7 +230,7 @@ impl<'a, T: DelayNs> Clock<'a, T> {
         }
     }
 
-    fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         self.delay.delay_us(self.settle_us);
         self.spent_us += u64::from(self.settle_us);
     }
